@@ -1,0 +1,36 @@
+//! # syntax-error (WL001)
+//!
+//! ## What it does
+//! Reports a file that does not parse as Python, with the parser's message
+//! and the position where parsing failed.
+//!
+//! ## Why is this bad?
+//! Code that does not parse cannot run, and wirelint can only check the parts
+//! of the file the parser recovered. The run goes on: every other file is
+//! still checked, and so is the rest of this one where the tree allows.
+//!
+//! ## Example
+//! ```python
+//! client = httpx.Client(timeout=
+//! ```
+//!
+//! ## Use instead
+//! ```python
+//! client = httpx.Client(timeout=httpx.Timeout(10.0, connect=3.0))
+//! ```
+//!
+//! WL001 is always reported; it cannot be deselected.
+
+use ruff_python_parser::ParseError;
+
+use crate::diagnostic::{Diagnostic, Locator};
+use crate::registry::Rule;
+
+/// Turns one parser error into a WL001 diagnostic.
+pub fn syntax_error(locator: &Locator, error: &ParseError) -> Diagnostic {
+    locator.diagnostic(
+        Rule::SyntaxError,
+        format!("SyntaxError: {}", error.error),
+        error.location,
+    )
+}

@@ -1,0 +1,6 @@
+//! # placeholder
+//!
+//! ## What it does
+//! ## Why is this bad?
+//! ## Example
+//! ## Use instead

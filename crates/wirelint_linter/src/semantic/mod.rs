@@ -1,0 +1,1 @@
+//! The semantic model (placeholder while the engine is built).
