@@ -46,7 +46,11 @@ fn main() {
     );
     for file in &files {
         println!("cargo:rerun-if-changed={}", file.display());
-        let relative = file.strip_prefix(&src).unwrap().to_string_lossy().replace('\\', "/");
+        let relative = file
+            .strip_prefix(&src)
+            .unwrap()
+            .to_string_lossy()
+            .replace('\\', "/");
         let text = fs::read_to_string(file).unwrap();
         writeln!(out, "        {relative:?} => {:?},", module_doc(&text)).unwrap();
     }

@@ -1,14 +1,587 @@
-//! Placeholder checker: parse errors only.
+//! The checker: ONE traversal per file. It parses the source, walks the tree
+//! once in source order while keeping the semantic model up to date, and hands
+//! each node to the enabled rules. Function bodies are visited after the
+//! enclosing scope is complete, so a body sees every module-level name.
 
-use ruff_python_ast::PySourceType;
+use std::collections::VecDeque;
+
+use aho_corasick::AhoCorasick;
+use ruff_python_ast::visitor::{self, Visitor};
+use ruff_python_ast::{self as ast, Expr, ExprContext, PySourceType, Stmt};
 use ruff_python_parser::parse_unchecked_source;
 
 use crate::diagnostic::{Diagnostic, Locator};
+use crate::registry::Rule;
+use crate::rules;
 use crate::rules::internal::syntax_error::syntax_error;
+use crate::semantic::known::normalize_module;
+use crate::semantic::{Binding, BindingKind, KnownNames, ScopeId, ScopeKind, SemanticModel};
 use crate::settings::LinterSettings;
 
-pub fn check_source(source: &str, _settings: &LinterSettings) -> Vec<Diagnostic> {
-    let parsed = parse_unchecked_source(source, PySourceType::Python);
+/// Past this many nested statements and expressions the walk stops
+/// descending. CPython rejects far shallower nesting, so nothing real is
+/// lost, and no input can exhaust the stack.
+const MAX_NESTING: u32 = 500;
+
+/// Source facts about the file being checked, besides its text.
+#[derive(Copy, Clone, Debug, Default)]
+pub struct SourceInfo<'s> {
+    /// The dotted package the file belongs to (its own name for
+    /// `__init__.py`), used to resolve relative imports.
+    pub package: Option<&'s str>,
+}
+
+/// Parses and checks one file.
+pub fn check_source(source: &str, info: SourceInfo, settings: &LinterSettings) -> Vec<Diagnostic> {
     let locator = Locator::new(source);
-    parsed.errors().iter().map(|error| syntax_error(&locator, error)).collect()
+    let parsed = parse_unchecked_source(source, PySourceType::Python);
+    let mut diagnostics: Vec<Diagnostic> = parsed
+        .errors()
+        .iter()
+        .map(|error| syntax_error(&locator, error))
+        .collect();
+
+    let known = KnownNames::new(settings);
+    if rules::any_enabled_rule_can_fire(settings, source, &known) {
+        let module = parsed.syntax();
+        let mut checker = Checker::new(&locator, settings, known, info, &module.body);
+        checker.visit_module(&module.body);
+        diagnostics.extend(checker.finish());
+    }
+    drop_deep_tree(parsed);
+    diagnostics
+}
+
+/// Test-only: runs the traversal over `source` and returns what the model
+/// answered at each `probe(...)` call, in visiting order.
+#[cfg(test)]
+pub fn probe_source(source: &str, package: Option<&str>) -> Vec<crate::semantic::tests::Probe> {
+    let settings = LinterSettings::default();
+    let locator = Locator::new(source);
+    let parsed = parse_unchecked_source(source, PySourceType::Python);
+    let known = KnownNames::new(&settings);
+    let info = SourceInfo { package };
+    let mut checker = Checker::new(&locator, &settings, known, info, &parsed.syntax().body);
+    checker.visit_module(&parsed.syntax().body);
+    std::mem::take(&mut checker.probes)
+}
+
+/// Drops a parsed tree; deep trees are dropped on a stack grown to fit,
+/// since dropping nested boxes recurses.
+fn drop_deep_tree<T>(tree: T) {
+    stacker::maybe_grow(256 * 1024, 64 * 1024 * 1024, move || drop(tree));
+}
+
+/// Whether any of `words` occurs in `source` (one pass over the text).
+pub fn mentions_any<'w>(source: &str, words: impl IntoIterator<Item = &'w str>) -> bool {
+    match AhoCorasick::new(words) {
+        Ok(matcher) => matcher.is_match(source),
+        Err(_) => true,
+    }
+}
+
+/// A function body waiting for its enclosing scope to finish.
+struct DeferredFunction<'a> {
+    function: &'a ast::StmtFunctionDef,
+    parent: ScopeId,
+}
+
+/// The traversal state handed to every rule.
+pub struct Checker<'a> {
+    pub semantic: SemanticModel<'a>,
+    pub locator: &'a Locator<'a>,
+    pub settings: &'a LinterSettings,
+    pub info: SourceInfo<'a>,
+    /// The module's top-level statements (for placing added imports).
+    pub module_body: &'a [Stmt],
+    /// State rules keep across the traversal, reported in [`Checker::finish`].
+    pub rule_state: rules::RuleState,
+    diagnostics: Vec<Diagnostic>,
+    deferred: VecDeque<DeferredFunction<'a>>,
+    nesting: u32,
+    /// Test-only: what the model answered at each `probe(...)` call.
+    #[cfg(test)]
+    pub probes: Vec<crate::semantic::tests::Probe>,
+}
+
+impl<'a> Checker<'a> {
+    fn new(
+        locator: &'a Locator<'a>,
+        settings: &'a LinterSettings,
+        known: KnownNames,
+        info: SourceInfo<'a>,
+        module_body: &'a [Stmt],
+    ) -> Self {
+        Self {
+            semantic: SemanticModel::new(known),
+            locator,
+            settings,
+            info,
+            module_body,
+            rule_state: rules::RuleState::default(),
+            diagnostics: Vec::new(),
+            deferred: VecDeque::new(),
+            nesting: 0,
+            #[cfg(test)]
+            probes: Vec::new(),
+        }
+    }
+
+    pub fn enabled(&self, rule: Rule) -> bool {
+        self.settings.rules.contains(rule)
+    }
+
+    pub fn report(&mut self, diagnostic: Diagnostic) {
+        self.diagnostics.push(diagnostic);
+    }
+
+    fn visit_module(&mut self, body: &'a [Stmt]) {
+        self.visit_body(body);
+        while let Some(deferred) = self.deferred.pop_front() {
+            self.visit_function_body(deferred);
+        }
+    }
+
+    fn finish(mut self) -> Vec<Diagnostic> {
+        rules::finish(&mut self);
+        self.diagnostics
+    }
+
+    // ---- binding helpers ----------------------------------------------
+
+    fn bind_import(&mut self, stmt_import: &'a ast::StmtImport) {
+        for alias in &stmt_import.names {
+            let module = normalize_module(alias.name.as_str()).into_owned();
+            let (name, qualified) = match &alias.asname {
+                Some(asname) => (asname.as_str(), module),
+                None => {
+                    let first = alias.name.as_str().split('.').next().unwrap_or_default();
+                    let root = module.split('.').next().unwrap_or_default().to_string();
+                    (first, root)
+                }
+            };
+            let binding = Binding::new(BindingKind::Import { qualified }, alias.range);
+            self.semantic.bind(name, binding);
+        }
+    }
+
+    fn bind_import_from(&mut self, import_from: &'a ast::StmtImportFrom) {
+        let Some(module) = self.import_from_module(import_from) else {
+            return;
+        };
+        let module = normalize_module(&module).into_owned();
+        for alias in &import_from.names {
+            if alias.name.as_str() == "*" {
+                continue;
+            }
+            let name = alias.asname.as_ref().unwrap_or(&alias.name).as_str();
+            let qualified = if module.is_empty() {
+                alias.name.to_string()
+            } else {
+                format!("{module}.{}", alias.name)
+            };
+            let binding = Binding::new(BindingKind::Import { qualified }, alias.range);
+            self.semantic.bind(name, binding);
+        }
+    }
+
+    /// The absolute module of `from X import ...`, resolving relative
+    /// imports against the file's package when it is known.
+    fn import_from_module(&self, import_from: &ast::StmtImportFrom) -> Option<String> {
+        let module = import_from.module.as_ref().map(|module| module.as_str());
+        if import_from.level == 0 {
+            return module.map(str::to_string);
+        }
+        let package = self.info.package?;
+        let mut parts: Vec<&str> = package.split('.').collect();
+        for _ in 1..import_from.level {
+            parts.pop()?;
+        }
+        if let Some(module) = module {
+            parts.push(module);
+        }
+        Some(parts.join("."))
+    }
+
+    /// Binds the names an assignment target introduces.
+    fn bind_target(&mut self, target: &'a Expr, value: Option<&'a Expr>) {
+        match target {
+            Expr::Name(name) => {
+                let mut binding = Binding::new(BindingKind::Assignment, name.range);
+                binding.value = value;
+                binding.client = value.and_then(|value| self.semantic.client_value(value));
+                self.semantic.bind(name.id.as_str(), binding);
+            }
+            Expr::Attribute(attribute) => {
+                let (Some(value), Some(receiver)) = (value, attribute.value.as_name_expr()) else {
+                    return;
+                };
+                if let Some(class) = self.semantic.client_value(value) {
+                    let attr = attribute.attr.as_str();
+                    self.semantic
+                        .record_client_attribute(Some(receiver.id.as_str()), attr, class);
+                }
+            }
+            Expr::Tuple(ast::ExprTuple { elts, .. }) | Expr::List(ast::ExprList { elts, .. }) => {
+                for element in elts {
+                    self.bind_target(element, None);
+                }
+            }
+            Expr::Starred(starred) => self.bind_target(&starred.value, None),
+            _ => {}
+        }
+    }
+
+    /// Binds names stored by loop targets, `with ... as`, and the like.
+    fn bind_other(&mut self, target: &'a Expr, client_context: Option<&'a Expr>) {
+        match target {
+            Expr::Name(name) if name.ctx == ExprContext::Store => {
+                let mut binding = Binding::new(BindingKind::Other, name.range);
+                binding.client =
+                    client_context.and_then(|context| self.semantic.client_value(context));
+                self.semantic.bind(name.id.as_str(), binding);
+            }
+            Expr::Tuple(ast::ExprTuple { elts, .. }) | Expr::List(ast::ExprList { elts, .. }) => {
+                for element in elts {
+                    self.bind_other(element, None);
+                }
+            }
+            Expr::Starred(starred) => self.bind_other(&starred.value, None),
+            _ => {}
+        }
+    }
+
+    fn bind_parameters(&mut self, parameters: &'a ast::Parameters) {
+        for parameter in parameters.iter() {
+            let parameter = parameter.as_parameter();
+            let mut binding = Binding::new(BindingKind::Parameter, parameter.range);
+            binding.client = parameter
+                .annotation()
+                .and_then(|annotation| self.semantic.annotation_client(annotation));
+            self.semantic.bind(parameter.name.as_str(), binding);
+        }
+    }
+
+    // ---- scopes -------------------------------------------------------
+
+    fn visit_function_body(&mut self, deferred: DeferredFunction<'a>) {
+        let DeferredFunction { function, parent } = deferred;
+        let kind = ScopeKind::Function {
+            is_async: function.is_async,
+        };
+        let previous = self.semantic.push_scope(kind, parent);
+        let saved_position = std::mem::take(&mut self.semantic.position);
+        if self.semantic.scope_kind(parent) == ScopeKind::Class {
+            let receiver = function
+                .parameters
+                .posonlyargs
+                .iter()
+                .chain(&function.parameters.args)
+                .next();
+            if let Some(receiver) = receiver {
+                self.semantic.set_receiver(receiver.parameter.name.as_str());
+            }
+        }
+        self.bind_parameters(&function.parameters);
+        rules::enter_function(self, function);
+        self.visit_body(&function.body);
+        rules::leave_function(self, function);
+        self.semantic.position = saved_position;
+        self.semantic.restore_scope(previous);
+    }
+
+    fn visit_class(&mut self, class: &'a ast::StmtClassDef) {
+        for decorator in &class.decorator_list {
+            self.visit_decorator(decorator);
+        }
+        if let Some(arguments) = &class.arguments {
+            self.visit_arguments(arguments);
+        }
+        let parent = self.semantic.current_scope_id();
+        let previous = self.semantic.push_scope(ScopeKind::Class, parent);
+        self.visit_body(&class.body);
+        self.semantic.restore_scope(previous);
+        let binding = Binding::new(BindingKind::Definition, class.name.range);
+        self.semantic.bind(class.name.as_str(), binding);
+    }
+
+    fn visit_function_def(&mut self, function: &'a ast::StmtFunctionDef) {
+        for decorator in &function.decorator_list {
+            self.visit_decorator(decorator);
+        }
+        for parameter in function.parameters.iter() {
+            if let Some(default) = parameter.default() {
+                self.visit_expr(default);
+            }
+            if let Some(annotation) = parameter.as_parameter().annotation() {
+                self.visit_annotation(annotation);
+            }
+        }
+        if let Some(returns) = &function.returns {
+            self.visit_annotation(returns);
+        }
+        let binding = Binding::new(BindingKind::Definition, function.name.range);
+        self.semantic.bind(function.name.as_str(), binding);
+        let parent = self.semantic.current_scope_id();
+        self.deferred
+            .push_back(DeferredFunction { function, parent });
+    }
+
+    fn visit_lambda(&mut self, lambda: &'a ast::ExprLambda) {
+        if let Some(parameters) = &lambda.parameters {
+            for parameter in parameters.iter() {
+                if let Some(default) = parameter.default() {
+                    self.visit_expr(default);
+                }
+            }
+        }
+        let parent = self.semantic.current_scope_id();
+        let previous = self.semantic.push_scope(ScopeKind::Lambda, parent);
+        if let Some(parameters) = &lambda.parameters {
+            self.bind_parameters(parameters);
+        }
+        self.visit_expr(&lambda.body);
+        self.semantic.restore_scope(previous);
+    }
+
+    fn visit_comprehension_scope(
+        &mut self,
+        generators: &'a [ast::Comprehension],
+        elements: &[&'a Expr],
+    ) {
+        let parent = self.semantic.current_scope_id();
+        let previous = self.semantic.push_scope(ScopeKind::Comprehension, parent);
+        for generator in generators {
+            self.visit_expr(&generator.iter);
+            self.bind_other(&generator.target, None);
+            for condition in &generator.ifs {
+                self.visit_expr(condition);
+            }
+        }
+        for element in elements {
+            self.visit_expr(element);
+        }
+        self.semantic.restore_scope(previous);
+    }
+
+    // ---- statements with position effects -----------------------------
+
+    fn visit_if(&mut self, stmt_if: &'a ast::StmtIf) {
+        self.visit_expr(&stmt_if.test);
+        let guard = if_guard(&self.semantic, &stmt_if.test);
+        let saved = self.semantic.position;
+        match guard {
+            IfGuard::MainGuard => self.semantic.position.in_main_guard = true,
+            IfGuard::TypeChecking => self.semantic.position.in_type_checking = true,
+            IfGuard::None => {}
+        }
+        self.visit_body(&stmt_if.body);
+        self.semantic.position = saved;
+        for clause in &stmt_if.elif_else_clauses {
+            if let Some(test) = &clause.test {
+                self.visit_expr(test);
+            }
+            self.visit_body(&clause.body);
+        }
+    }
+
+    fn visit_loop_body(&mut self, body: &'a [Stmt]) {
+        self.semantic.position.loop_depth += 1;
+        self.visit_body(body);
+        self.semantic.position.loop_depth -= 1;
+    }
+
+    fn visit_try(&mut self, stmt_try: &'a ast::StmtTry) {
+        self.semantic.position.try_body_depth += 1;
+        self.visit_body(&stmt_try.body);
+        self.semantic.position.try_body_depth -= 1;
+        for handler in &stmt_try.handlers {
+            let ast::ExceptHandler::ExceptHandler(handler) = handler;
+            if let Some(type_) = &handler.type_ {
+                self.visit_expr(type_);
+            }
+            if let Some(name) = &handler.name {
+                self.semantic
+                    .bind(name.as_str(), Binding::new(BindingKind::Other, name.range));
+            }
+            self.semantic.position.handler_depth += 1;
+            self.visit_body(&handler.body);
+            self.semantic.position.handler_depth -= 1;
+        }
+        self.visit_body(&stmt_try.orelse);
+        self.visit_body(&stmt_try.finalbody);
+    }
+
+    fn visit_stmt_inner(&mut self, stmt: &'a Stmt) {
+        rules::analyze_stmt(self, stmt);
+        match stmt {
+            Stmt::Import(stmt_import) => self.bind_import(stmt_import),
+            Stmt::ImportFrom(import_from) => self.bind_import_from(import_from),
+            Stmt::FunctionDef(function) => self.visit_function_def(function),
+            Stmt::ClassDef(class) => self.visit_class(class),
+            Stmt::Assign(assign) => {
+                self.visit_expr(&assign.value);
+                for target in &assign.targets {
+                    self.visit_expr(target);
+                }
+                for target in &assign.targets {
+                    self.bind_target(target, Some(&assign.value));
+                }
+            }
+            Stmt::AnnAssign(ann_assign) => {
+                self.visit_annotation(&ann_assign.annotation);
+                if let Some(value) = &ann_assign.value {
+                    self.visit_expr(value);
+                }
+                self.visit_expr(&ann_assign.target);
+                self.bind_annotated(ann_assign);
+            }
+            Stmt::AugAssign(aug_assign) => {
+                self.visit_expr(&aug_assign.value);
+                self.visit_expr(&aug_assign.target);
+                self.bind_target(&aug_assign.target, None);
+            }
+            Stmt::For(stmt_for) => {
+                self.visit_expr(&stmt_for.iter);
+                self.visit_expr(&stmt_for.target);
+                self.bind_other(&stmt_for.target, None);
+                self.visit_loop_body(&stmt_for.body);
+                self.visit_body(&stmt_for.orelse);
+            }
+            Stmt::While(stmt_while) => {
+                self.visit_expr(&stmt_while.test);
+                self.visit_loop_body(&stmt_while.body);
+                self.visit_body(&stmt_while.orelse);
+            }
+            Stmt::If(stmt_if) => self.visit_if(stmt_if),
+            Stmt::With(stmt_with) => {
+                for item in &stmt_with.items {
+                    self.visit_expr(&item.context_expr);
+                    if let Some(target) = &item.optional_vars {
+                        self.visit_expr(target);
+                        self.bind_other(target, Some(&item.context_expr));
+                    }
+                }
+                self.visit_body(&stmt_with.body);
+            }
+            Stmt::Try(stmt_try) => self.visit_try(stmt_try),
+            Stmt::Global(global) => {
+                for name in &global.names {
+                    self.semantic.declare_global(name.as_str());
+                }
+            }
+            _ => visitor::walk_stmt(self, stmt),
+        }
+    }
+
+    fn bind_annotated(&mut self, ann_assign: &'a ast::StmtAnnAssign) {
+        let value = ann_assign.value.as_deref();
+        let client = value
+            .and_then(|value| self.semantic.client_value(value))
+            .or_else(|| self.semantic.annotation_client(&ann_assign.annotation));
+        match ann_assign.target.as_ref() {
+            Expr::Name(name) => {
+                if self.semantic.current_scope().kind == ScopeKind::Class {
+                    if let Some(class) = client {
+                        self.semantic
+                            .record_client_attribute(None, name.id.as_str(), class);
+                    }
+                }
+                let mut binding = Binding::new(BindingKind::Assignment, name.range);
+                binding.value = value;
+                binding.client = client;
+                self.semantic.bind(name.id.as_str(), binding);
+            }
+            Expr::Attribute(attribute) => {
+                if let (Some(class), Some(receiver)) = (client, attribute.value.as_name_expr()) {
+                    let attr = attribute.attr.as_str();
+                    self.semantic
+                        .record_client_attribute(Some(receiver.id.as_str()), attr, class);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+impl<'a> Visitor<'a> for Checker<'a> {
+    fn visit_stmt(&mut self, stmt: &'a Stmt) {
+        if self.nesting >= MAX_NESTING {
+            return;
+        }
+        self.nesting += 1;
+        self.visit_stmt_inner(stmt);
+        self.nesting -= 1;
+    }
+
+    fn visit_expr(&mut self, expr: &'a Expr) {
+        if self.nesting >= MAX_NESTING {
+            return;
+        }
+        self.nesting += 1;
+        rules::analyze_expr(self, expr);
+        #[cfg(test)]
+        crate::semantic::tests::record_probe(self, expr);
+        match expr {
+            Expr::Lambda(lambda) => self.visit_lambda(lambda),
+            Expr::ListComp(comp) => self.visit_comprehension_scope(&comp.generators, &[&comp.elt]),
+            Expr::SetComp(comp) => self.visit_comprehension_scope(&comp.generators, &[&comp.elt]),
+            Expr::Generator(comp) => self.visit_comprehension_scope(&comp.generators, &[&comp.elt]),
+            Expr::DictComp(comp) => {
+                let mut elements: Vec<&'a Expr> = comp.key.iter().map(|key| &**key).collect();
+                elements.push(&comp.value);
+                self.visit_comprehension_scope(&comp.generators, &elements);
+            }
+            Expr::Named(named) => {
+                self.visit_expr(&named.value);
+                self.bind_target(&named.target, Some(&named.value));
+            }
+            _ => visitor::walk_expr(self, expr),
+        }
+        self.nesting -= 1;
+    }
+}
+
+/// The guards that change what counts as import time.
+enum IfGuard {
+    MainGuard,
+    TypeChecking,
+    None,
+}
+
+/// Recognises `if __name__ == "__main__":` and `if TYPE_CHECKING:` (also
+/// `typing.TYPE_CHECKING`).
+fn if_guard(semantic: &SemanticModel, test: &Expr) -> IfGuard {
+    match test {
+        Expr::Compare(compare) => {
+            let is_dunder_name = |expr: &Expr| {
+                expr.as_name_expr()
+                    .is_some_and(|name| name.id.as_str() == "__name__")
+            };
+            let is_main = |expr: &Expr| {
+                expr.as_string_literal_expr()
+                    .is_some_and(|string| string.value.to_str() == "__main__")
+            };
+            let [right] = &*compare.comparators else {
+                return IfGuard::None;
+            };
+            if compare.ops.len() == 1
+                && compare.ops[0] == ast::CmpOp::Eq
+                && ((is_dunder_name(&compare.left) && is_main(right))
+                    || (is_main(&compare.left) && is_dunder_name(right)))
+            {
+                IfGuard::MainGuard
+            } else {
+                IfGuard::None
+            }
+        }
+        Expr::Name(name) if name.id.as_str() == "TYPE_CHECKING" => IfGuard::TypeChecking,
+        Expr::Attribute(_) => match semantic.qualified_name(test).as_deref() {
+            Some("typing.TYPE_CHECKING" | "typing_extensions.TYPE_CHECKING") => {
+                IfGuard::TypeChecking
+            }
+            _ => IfGuard::None,
+        },
+        _ => IfGuard::None,
+    }
 }

@@ -8,11 +8,14 @@
 
 pub mod checker;
 pub mod diagnostic;
+pub mod fix;
 pub mod registry;
 pub mod rules;
 pub mod semantic;
 pub mod settings;
 
+#[cfg(test)]
+mod fixture_tests;
 
 pub use diagnostic::{Applicability, Diagnostic, Edit, Fix, Location, Locator};
 pub use registry::{Family, RULES, Rule, RuleInfo, Status};
@@ -25,7 +28,18 @@ use ruff_text_size::{TextRange, TextSize};
 /// Diagnostics come back sorted by position. A syntax error is reported as
 /// WL001 and the rest of the file is still checked where the tree allows.
 pub fn lint_source(source: &str, settings: &LinterSettings) -> Vec<Diagnostic> {
-    let mut diagnostics = checker::check_source(source, settings);
+    lint_source_in_package(source, None, settings)
+}
+
+/// Like [`lint_source`], for a file of a known package (`acme.http`; for an
+/// `__init__.py`, its own package), so relative imports resolve.
+pub fn lint_source_in_package(
+    source: &str,
+    package: Option<&str>,
+    settings: &LinterSettings,
+) -> Vec<Diagnostic> {
+    let info = checker::SourceInfo { package };
+    let mut diagnostics = checker::check_source(source, info, settings);
     diagnostics.sort_by(|a, b| {
         (a.location, a.end_location, a.rule).cmp(&(b.location, b.end_location, b.rule))
     });

@@ -222,7 +222,12 @@ mod tests {
     #[test]
     fn codes_and_names_are_unique_and_sorted() {
         for pair in RULES.windows(2) {
-            assert!(pair[0].code < pair[1].code, "{} before {}", pair[0].code, pair[1].code);
+            assert!(
+                pair[0].code < pair[1].code,
+                "{} before {}",
+                pair[0].code,
+                pair[1].code
+            );
         }
         let mut names: Vec<_> = RULES.iter().map(|info| info.name).collect();
         names.sort_unstable();
@@ -241,8 +246,17 @@ mod tests {
     fn every_rule_has_documentation_in_the_agreed_shape() {
         for rule in Rule::all() {
             let docs = rule.docs();
-            for heading in ["## What it does", "## Why is this bad?", "## Example", "## Use instead"] {
-                assert!(docs.contains(heading), "{} docs lack {heading:?}", rule.code());
+            for heading in [
+                "## What it does",
+                "## Why is this bad?",
+                "## Example",
+                "## Use instead",
+            ] {
+                assert!(
+                    docs.contains(heading),
+                    "{} docs lack {heading:?}",
+                    rule.code()
+                );
             }
         }
     }

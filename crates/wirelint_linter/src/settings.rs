@@ -50,7 +50,9 @@ pub struct RuleSelector {
 
 impl RuleSelector {
     pub fn all() -> Self {
-        RuleSelector { prefix: "WL".to_string() }
+        RuleSelector {
+            prefix: "WL".to_string(),
+        }
     }
     pub fn matches(&self, rule: Rule) -> bool {
         rule.code().starts_with(&self.prefix)
@@ -226,7 +228,10 @@ mod tests {
 
     #[test]
     fn preview_enables_preview_rules() {
-        let selection = RuleSelection { preview: true, ..Default::default() };
+        let selection = RuleSelection {
+            preview: true,
+            ..Default::default()
+        };
         assert!(selection.resolve().contains(Rule::TimeoutWithoutPool));
     }
 

@@ -1,1 +1,476 @@
-//! The semantic model (placeholder while the engine is built).
+//! The semantic model: what the single traversal has learned so far about
+//! the file. Scopes and their bindings (imports resolved to qualified names,
+//! local definitions that shadow them), which values are network clients,
+//! and where the traversal stands (import time, `async def`, loop, `try`).
+//! Rules ask it questions; they never walk the tree themselves.
+
+pub mod known;
+pub mod network_call;
+
+use ruff_python_ast::{self as ast, Expr, Operator, UnaryOp};
+use ruff_text_size::TextRange;
+use rustc_hash::FxHashMap;
+
+pub use known::{ClientClass, KnownNames, Library};
+pub use network_call::CallTarget;
+
+/// Index of a scope in the model's arena.
+pub type ScopeId = usize;
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum ScopeKind {
+    Module,
+    Class,
+    Function { is_async: bool },
+    Lambda,
+    Comprehension,
+}
+
+/// What bound a name.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum BindingKind {
+    /// `import a.b as x`, `from a import b as x`: the qualified name bound.
+    Import {
+        qualified: String,
+    },
+    /// `def` or `class`: shadows any import of the same name.
+    Definition,
+    Assignment,
+    Parameter,
+    /// Loop targets, `except ... as e`, `with ... as x` and the like.
+    Other,
+}
+
+/// One name in one scope, as last bound.
+#[derive(Clone, Debug)]
+pub struct Binding<'a> {
+    pub kind: BindingKind,
+    /// The value of the last simple assignment (`x = value`).
+    pub value: Option<&'a Expr>,
+    /// Set when the name holds a network client.
+    pub client: Option<ClientClass>,
+    pub range: TextRange,
+    /// How many times the name was bound in this scope.
+    pub times_bound: u32,
+}
+
+impl<'a> Binding<'a> {
+    pub fn new(kind: BindingKind, range: TextRange) -> Self {
+        Self {
+            kind,
+            value: None,
+            client: None,
+            range,
+            times_bound: 1,
+        }
+    }
+}
+
+#[derive(Debug)]
+pub struct Scope<'a> {
+    pub kind: ScopeKind,
+    pub parent: Option<ScopeId>,
+    bindings: FxHashMap<&'a str, Binding<'a>>,
+    /// Class scopes: attributes known to hold a client (`self.http = ...`,
+    /// `http: httpx.Client` in the body).
+    client_attributes: FxHashMap<&'a str, ClientClass>,
+    /// Function scopes: names declared `global`.
+    globals: Vec<&'a str>,
+    /// Method scopes: the name of the first parameter (`self`, `cls`).
+    receiver: Option<&'a str>,
+}
+
+impl<'a> Scope<'a> {
+    fn new(kind: ScopeKind, parent: Option<ScopeId>) -> Self {
+        Self {
+            kind,
+            parent,
+            bindings: FxHashMap::default(),
+            client_attributes: FxHashMap::default(),
+            globals: Vec::new(),
+            receiver: None,
+        }
+    }
+
+    pub fn get(&self, name: &str) -> Option<&Binding<'a>> {
+        self.bindings.get(name)
+    }
+}
+
+/// Where the traversal stands inside the current function (or module).
+#[derive(Copy, Clone, Debug, Default, PartialEq, Eq)]
+pub struct Position {
+    pub loop_depth: u32,
+    pub try_body_depth: u32,
+    pub handler_depth: u32,
+    pub in_main_guard: bool,
+    pub in_type_checking: bool,
+}
+
+/// The model for one file.
+#[derive(Debug)]
+pub struct SemanticModel<'a> {
+    pub known: KnownNames,
+    scopes: Vec<Scope<'a>>,
+    current: ScopeId,
+    pub position: Position,
+}
+
+impl<'a> SemanticModel<'a> {
+    pub fn new(known: KnownNames) -> Self {
+        Self {
+            known,
+            scopes: vec![Scope::new(ScopeKind::Module, None)],
+            current: 0,
+            position: Position::default(),
+        }
+    }
+
+    // ---- scopes -------------------------------------------------------
+
+    pub fn current_scope_id(&self) -> ScopeId {
+        self.current
+    }
+
+    pub fn current_scope(&self) -> &Scope<'a> {
+        &self.scopes[self.current]
+    }
+
+    pub fn scope_kind(&self, id: ScopeId) -> ScopeKind {
+        self.scopes[id].kind
+    }
+
+    pub fn module_scope(&self) -> &Scope<'a> {
+        &self.scopes[0]
+    }
+
+    /// Enters a new scope below `parent` and returns the previous current one.
+    pub fn push_scope(&mut self, kind: ScopeKind, parent: ScopeId) -> ScopeId {
+        self.scopes.push(Scope::new(kind, Some(parent)));
+        std::mem::replace(&mut self.current, self.scopes.len() - 1)
+    }
+
+    /// Returns to `previous` (what [`Self::push_scope`] returned).
+    pub fn restore_scope(&mut self, previous: ScopeId) {
+        self.current = previous;
+    }
+
+    /// Records the receiver name (`self`) of the method whose scope is current.
+    pub fn set_receiver(&mut self, name: &'a str) {
+        self.scopes[self.current].receiver = Some(name);
+    }
+
+    pub fn declare_global(&mut self, name: &'a str) {
+        self.scopes[self.current].globals.push(name);
+    }
+
+    /// Whether `name` is declared `global` in the current scope.
+    pub fn is_declared_global(&self, name: &str) -> bool {
+        self.current_scope().globals.contains(&name)
+    }
+
+    /// The innermost function scope's kind, if the traversal is in a function.
+    pub fn current_function(&self) -> Option<ScopeKind> {
+        self.ancestors(self.current)
+            .map(|id| self.scopes[id].kind)
+            .find(|kind| matches!(kind, ScopeKind::Function { .. }))
+    }
+
+    /// Whether the innermost function is an `async def`.
+    pub fn in_async_function(&self) -> bool {
+        matches!(
+            self.current_function(),
+            Some(ScopeKind::Function { is_async: true })
+        )
+    }
+
+    /// Module scope or a class body (not inside any function or lambda),
+    /// outside `if __name__ == "__main__":` and `if TYPE_CHECKING:`.
+    pub fn at_import_time(&self) -> bool {
+        !self.position.in_main_guard
+            && !self.position.in_type_checking
+            && self.ancestors(self.current).all(|id| {
+                matches!(
+                    self.scopes[id].kind,
+                    ScopeKind::Module | ScopeKind::Class | ScopeKind::Comprehension
+                )
+            })
+    }
+
+    pub fn in_loop(&self) -> bool {
+        self.position.loop_depth > 0
+    }
+
+    fn ancestors(&self, start: ScopeId) -> impl Iterator<Item = ScopeId> + '_ {
+        std::iter::successors(Some(start), |id| self.scopes[*id].parent)
+    }
+
+    // ---- bindings -----------------------------------------------------
+
+    /// Binds `name` in the current scope (or the module scope when declared
+    /// `global`). Rebinding an import to `None` (the optional-import idiom
+    /// `except ImportError: httpx = None`) keeps the import.
+    pub fn bind(&mut self, name: &'a str, binding: Binding<'a>) {
+        let target = if self.is_declared_global(name) {
+            0
+        } else {
+            self.current
+        };
+        let bindings = &mut self.scopes[target].bindings;
+        match bindings.get_mut(name) {
+            Some(existing) => {
+                let keeps_import = matches!(existing.kind, BindingKind::Import { .. })
+                    && binding.kind == BindingKind::Assignment
+                    && binding.value.is_some_and(Expr::is_none_literal_expr);
+                if !keeps_import {
+                    let times_bound = existing.times_bound + 1;
+                    *existing = Binding {
+                        times_bound,
+                        ..binding
+                    };
+                } else {
+                    existing.times_bound += 1;
+                }
+            }
+            None => {
+                bindings.insert(name, binding);
+            }
+        }
+    }
+
+    /// Finds the binding `name` refers to from the current scope, following
+    /// Python's rules: enclosing class bodies are not visible from functions.
+    pub fn lookup(&self, name: &str) -> Option<&Binding<'a>> {
+        self.lookup_with_scope(name).map(|(_, binding)| binding)
+    }
+
+    /// Like [`Self::lookup`], also returning the scope that holds the binding.
+    pub fn lookup_with_scope(&self, name: &str) -> Option<(ScopeId, &Binding<'a>)> {
+        let current = self.current;
+        if self.is_declared_global(name) {
+            return self.scopes[0].get(name).map(|binding| (0, binding));
+        }
+        self.ancestors(current)
+            .filter(|id| *id == current || self.scopes[*id].kind != ScopeKind::Class)
+            .find_map(|id| self.scopes[id].get(name).map(|binding| (id, binding)))
+    }
+
+    // ---- names ----------------------------------------------------------
+
+    /// The qualified name an expression refers to through imports:
+    /// `h.Client` → `httpx.Client` after `import httpx as h`. `None` for
+    /// anything not rooted in an import (a local shadow, a call, ...).
+    /// `httpx2` is reported as `httpx`.
+    pub fn qualified_name(&self, expr: &Expr) -> Option<String> {
+        let mut segments: Vec<&str> = Vec::new();
+        let mut cursor = expr;
+        loop {
+            match cursor {
+                Expr::Attribute(attribute) => {
+                    segments.push(attribute.attr.as_str());
+                    cursor = &attribute.value;
+                }
+                Expr::Name(name) => {
+                    let BindingKind::Import { qualified } = &self.lookup(name.id.as_str())?.kind
+                    else {
+                        return None;
+                    };
+                    let mut result = qualified.clone();
+                    for segment in segments.iter().rev() {
+                        result.push('.');
+                        result.push_str(segment);
+                    }
+                    return Some(result);
+                }
+                _ => return None,
+            }
+        }
+    }
+
+    /// The builtin a bare name refers to, when nothing in the file binds it.
+    pub fn builtin_name<'e>(&self, expr: &'e Expr) -> Option<&'e str> {
+        let name = expr.as_name_expr()?;
+        self.lookup(name.id.as_str())
+            .is_none()
+            .then_some(name.id.as_str())
+    }
+
+    /// The module-scope name under which `module` is imported (`httpx`, or
+    /// `h` after `import httpx as h`), if any.
+    pub fn module_import_name(&self, module: &str) -> Option<&'a str> {
+        let mut names: Vec<&'a str> = self
+            .module_scope()
+            .bindings
+            .iter()
+            .filter(|(_, binding)| {
+                matches!(&binding.kind, BindingKind::Import { qualified } if qualified == module)
+            })
+            .map(|(name, _)| *name)
+            .collect();
+        names.sort_unstable();
+        names.into_iter().next()
+    }
+
+    // ---- clients --------------------------------------------------------
+
+    /// The client class a constructor call builds, if it builds one.
+    pub fn constructed_client(&self, call: &ast::ExprCall) -> Option<ClientClass> {
+        let qualified = self.qualified_name(&call.func)?;
+        self.known.client_class(&qualified)
+    }
+
+    /// The client class an expression holds: a constructor call, a name
+    /// bound to a client, `self.attr` known to hold one.
+    pub fn client_value(&self, expr: &Expr) -> Option<ClientClass> {
+        match expr {
+            Expr::Call(call) => self.constructed_client(call),
+            Expr::Name(name) => self.lookup(name.id.as_str())?.client,
+            Expr::Attribute(attribute) => {
+                let receiver = attribute.value.as_name_expr()?;
+                self.receiver_attribute_client(receiver.id.as_str(), attribute.attr.as_str())
+            }
+            Expr::Await(await_expr) => self.client_value(&await_expr.value),
+            _ => None,
+        }
+    }
+
+    /// `self.attr` inside a method of a class whose `attr` holds a client.
+    fn receiver_attribute_client(&self, receiver: &str, attr: &str) -> Option<ClientClass> {
+        let class = self.enclosing_class_of_method(receiver)?;
+        self.scopes[class].client_attributes.get(attr).copied()
+    }
+
+    /// When the current scope is (inside) a method whose receiver is named
+    /// `receiver`, the scope of its class.
+    fn enclosing_class_of_method(&self, receiver: &str) -> Option<ScopeId> {
+        let method = self
+            .ancestors(self.current)
+            .find(|id| matches!(self.scopes[*id].kind, ScopeKind::Function { .. }))?;
+        if self.scopes[method].receiver != Some(receiver) {
+            return None;
+        }
+        let parent = self.scopes[method].parent?;
+        (self.scopes[parent].kind == ScopeKind::Class).then_some(parent)
+    }
+
+    /// Records that `attr` of the class being defined (or of the method's
+    /// class, for `self.attr = ...`) holds a client.
+    pub fn record_client_attribute(
+        &mut self,
+        receiver: Option<&str>,
+        attr: &'a str,
+        class: ClientClass,
+    ) {
+        let scope = match receiver {
+            Some(receiver) => self.enclosing_class_of_method(receiver),
+            None => (self.current_scope().kind == ScopeKind::Class).then_some(self.current),
+        };
+        if let Some(scope) = scope {
+            self.scopes[scope].client_attributes.insert(attr, class);
+        }
+    }
+
+    /// The client a method call is made on: `client.chat.completions.create`
+    /// is a call on `client`; `self.http.get` on `self.http`.
+    pub fn client_call_receiver(&self, call: &ast::ExprCall) -> Option<ClientClass> {
+        let Expr::Attribute(attribute) = call.func.as_ref() else {
+            return None;
+        };
+        let mut cursor = attribute.value.as_ref();
+        loop {
+            if let Some(class) = self.client_value(cursor) {
+                return Some(class);
+            }
+            match cursor {
+                Expr::Attribute(inner) => cursor = &inner.value,
+                _ => return None,
+            }
+        }
+    }
+
+    /// The client class an annotation names: `httpx.Client`,
+    /// `Optional[httpx.Client]`, `httpx.Client | None`, `"httpx.Client"`.
+    pub fn annotation_client(&self, annotation: &Expr) -> Option<ClientClass> {
+        match annotation {
+            Expr::Name(_) | Expr::Attribute(_) => {
+                self.known.client_class(&self.qualified_name(annotation)?)
+            }
+            Expr::Subscript(subscript) => {
+                let wrapper = self.qualified_name(&subscript.value)?;
+                if matches!(
+                    wrapper.as_str(),
+                    "typing.Optional" | "typing_extensions.Optional"
+                ) {
+                    self.annotation_client(&subscript.slice)
+                } else {
+                    None
+                }
+            }
+            Expr::BinOp(binop) if binop.op == Operator::BitOr => {
+                let sides = [binop.left.as_ref(), binop.right.as_ref()];
+                let non_none: Vec<&Expr> = sides
+                    .into_iter()
+                    .filter(|side| !side.is_none_literal_expr())
+                    .collect();
+                match non_none.as_slice() {
+                    [only] => self.annotation_client(only),
+                    _ => None,
+                }
+            }
+            Expr::StringLiteral(string) => {
+                let text = string.value.to_str();
+                let parsed = ruff_python_parser::parse_expression(text).ok()?;
+                self.annotation_client(parsed.expr())
+            }
+            _ => None,
+        }
+    }
+
+    // ---- values -------------------------------------------------------
+
+    /// Whether `expr` is a number known when the module is read: a numeric
+    /// literal, arithmetic over such, or a module constant bound once to one.
+    pub fn is_numeric_constant(&self, expr: &Expr) -> bool {
+        self.numeric_constant_depth(expr, 0)
+    }
+
+    fn numeric_constant_depth(&self, expr: &Expr, depth: u32) -> bool {
+        if depth > 16 {
+            return false;
+        }
+        match expr {
+            Expr::NumberLiteral(number) => !matches!(number.value, ast::Number::Complex { .. }),
+            Expr::UnaryOp(unary) => {
+                matches!(unary.op, UnaryOp::UAdd | UnaryOp::USub)
+                    && self.numeric_constant_depth(&unary.operand, depth + 1)
+            }
+            Expr::BinOp(binop) => {
+                matches!(
+                    binop.op,
+                    Operator::Add
+                        | Operator::Sub
+                        | Operator::Mult
+                        | Operator::Div
+                        | Operator::FloorDiv
+                        | Operator::Mod
+                        | Operator::Pow
+                ) && self.numeric_constant_depth(&binop.left, depth + 1)
+                    && self.numeric_constant_depth(&binop.right, depth + 1)
+            }
+            Expr::Name(name) => match self.lookup_with_scope(name.id.as_str()) {
+                Some((0, binding)) => {
+                    binding.kind == BindingKind::Assignment
+                        && binding.times_bound == 1
+                        && binding
+                            .value
+                            .is_some_and(|value| self.numeric_constant_depth(value, depth + 1))
+                }
+                _ => false,
+            },
+            _ => false,
+        }
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests;

@@ -1,6 +1,136 @@
-//! # placeholder
+//! # missing-timeout (WL203)
 //!
 //! ## What it does
+//! Flags a call that can block forever because no timeout is set:
+//! `requests.get/options/head/post/put/patch/delete/request(...)`, the same
+//! methods on a `requests.Session`, `urllib.request.urlopen(...)` and
+//! `http.client.HTTPConnection(...)` / `HTTPSConnection(...)` without a
+//! `timeout`.
+//!
+//! httpx and the SDKs built on it have default timeouts, so they are not
+//! flagged. A call that passes `**kwargs` may carry a timeout and is not
+//! flagged; neither are session calls in a file that mounts a transport
+//! adapter (`session.mount(...)`) or defines an `HTTPAdapter` subclass,
+//! the usual way to give a session a default timeout.
+//!
 //! ## Why is this bad?
+//! requests, urllib and http.client wait indefinitely by default. A server
+//! that accepts the connection and never answers hangs the caller's thread
+//! for good; in a worker pool, a handful of such calls stall the service.
+//!
 //! ## Example
+//! ```python
+//! response = requests.get("https://api.example.com/v1/items")
+//! ```
+//!
 //! ## Use instead
+//! ```python
+//! response = requests.get("https://api.example.com/v1/items", timeout=(3.05, 30))
+//! ```
+//!
+//! There is no automatic fix: only you know the right budget.
+//!
+//! ## References
+//! - `policy/library-patterns.md`, "Timeout Granularity"
+
+use ruff_python_ast::{ExprCall, StmtClassDef};
+use ruff_text_size::Ranged;
+
+use super::{callee_text, has_keyword_splat, timeout_keyword};
+use crate::checker::Checker;
+use crate::diagnostic::Diagnostic;
+use crate::registry::Rule;
+use crate::semantic::{CallTarget, Library};
+
+/// The request methods of `requests` (module functions and `Session` methods).
+const REQUEST_METHODS: [&str; 8] = [
+    "get", "options", "head", "post", "put", "patch", "delete", "request",
+];
+
+/// Session calls wait for the end of the file: a mounted adapter anywhere in
+/// it may supply a default timeout.
+#[derive(Debug, Default)]
+pub struct State {
+    pending_session_calls: Vec<Diagnostic>,
+    mounts_adapter: bool,
+}
+
+pub fn check(checker: &mut Checker, call: &ExprCall, target: &CallTarget) {
+    if has_keyword_splat(call) {
+        return;
+    }
+    let (missing, is_session_call) = match target {
+        CallTarget::LibraryFunction {
+            library: Library::Requests,
+            qualified,
+        } => {
+            let function = qualified
+                .strip_prefix("requests.api.")
+                .or_else(|| qualified.strip_prefix("requests."))
+                .unwrap_or_default();
+            (
+                REQUEST_METHODS.contains(&function) && timeout_keyword(call).is_none(),
+                false,
+            )
+        }
+        CallTarget::ClientMethod { client, method } if client.library == Library::Requests => {
+            if *method == "mount" {
+                checker.rule_state.missing_timeout.mounts_adapter = true;
+                return;
+            }
+            (
+                REQUEST_METHODS.contains(method) && timeout_keyword(call).is_none(),
+                true,
+            )
+        }
+        // `urlopen(url, data, timeout)` and `HTTPConnection(host, port, timeout)`
+        // take the timeout third.
+        CallTarget::Urlopen | CallTarget::HttpConnection => (
+            timeout_keyword(call).is_none() && call.arguments.args.len() < 3,
+            false,
+        ),
+        _ => return,
+    };
+    if !missing {
+        return;
+    }
+    let message = format!(
+        "`{}(...)` has no timeout and can block forever; pass `timeout=`",
+        callee_text(checker, call)
+    );
+    let diagnostic = checker
+        .locator
+        .diagnostic(Rule::MissingTimeout, message, call.range());
+    if is_session_call {
+        checker
+            .rule_state
+            .missing_timeout
+            .pending_session_calls
+            .push(diagnostic);
+    } else {
+        checker.report(diagnostic);
+    }
+}
+
+/// Notes a class deriving from `requests.adapters.HTTPAdapter`.
+pub fn note_class(checker: &mut Checker, class: &StmtClassDef) {
+    let derives_adapter = class.bases().iter().any(|base| {
+        matches!(
+            checker.semantic.qualified_name(base).as_deref(),
+            Some("requests.adapters.HTTPAdapter" | "requests.HTTPAdapter")
+        )
+    });
+    if derives_adapter {
+        checker.rule_state.missing_timeout.mounts_adapter = true;
+    }
+}
+
+/// Reports the session calls unless the file gives sessions an adapter.
+pub fn finish(checker: &mut Checker) {
+    let state = std::mem::take(&mut checker.rule_state.missing_timeout);
+    if !state.mounts_adapter {
+        for diagnostic in state.pending_session_calls {
+            checker.report(diagnostic);
+        }
+    }
+}

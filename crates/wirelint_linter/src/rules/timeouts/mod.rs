@@ -1,2 +1,66 @@
 //! WL2: timeouts. A call with no timeout, a disabled one, or a single number
-//! where the policy asks for per-phase budgets.
+//! where the policy asks for per-phase budgets. Helpers shared by the family
+//! live here.
+
+pub mod missing_timeout;
+pub mod scalar_timeout;
+pub mod timeout_disabled;
+pub mod timeout_without_pool;
+
+use ruff_python_ast::{Expr, ExprCall, Keyword};
+
+use crate::checker::Checker;
+use crate::semantic::CallTarget;
+
+/// The per-phase keywords of `httpx.Timeout`.
+pub const PHASES: [&str; 4] = ["connect", "read", "write", "pool"];
+
+/// The `timeout=` keyword of a call.
+pub fn timeout_keyword(call: &ExprCall) -> Option<&Keyword> {
+    call.arguments.find_keyword("timeout")
+}
+
+/// Whether the call passes `**mapping`, which may carry any keyword.
+pub fn has_keyword_splat(call: &ExprCall) -> bool {
+    call.arguments
+        .keywords
+        .iter()
+        .any(|keyword| keyword.arg.is_none())
+}
+
+/// Whether `target` is `httpx.Timeout` (or `httpx2.Timeout`).
+pub fn is_httpx_timeout(target: &CallTarget) -> bool {
+    target.qualified() == Some("httpx.Timeout")
+}
+
+/// The default budget of an `httpx.Timeout(...)` call: its first positional
+/// argument or its `timeout=` keyword.
+pub fn httpx_timeout_default(call: &ExprCall) -> Option<&Expr> {
+    call.arguments
+        .args
+        .first()
+        .or_else(|| timeout_keyword(call).map(|keyword| &keyword.value))
+}
+
+/// Which per-phase keywords an `httpx.Timeout(...)` call sets.
+pub fn httpx_timeout_phases(call: &ExprCall) -> impl Iterator<Item = &str> {
+    call.arguments
+        .keywords
+        .iter()
+        .filter_map(|keyword| keyword.arg.as_ref().map(|arg| arg.as_str()))
+        .filter(|arg| PHASES.contains(arg))
+}
+
+/// How a message names the called thing: its source text, shortened.
+pub fn callee_text(checker: &Checker, call: &ExprCall) -> String {
+    let text = checker
+        .locator
+        .slice(ruff_text_size::Ranged::range(call.func.as_ref()));
+    let text: String = text.split_whitespace().collect::<Vec<_>>().join("");
+    if text.chars().count() > 60 {
+        let kept: String = text.chars().take(57).collect();
+        format!("{kept}...")
+    } else {
+        text
+    }
+}

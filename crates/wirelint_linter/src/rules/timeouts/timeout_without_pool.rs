@@ -1,6 +1,59 @@
-//! # placeholder
+//! # timeout-without-pool (WL202)
+//!
+//! *Preview: runs only with `--preview`.*
 //!
 //! ## What it does
+//! Flags `httpx.Timeout(...)` that sets some phases (`connect`, `read`,
+//! `write`) but leaves `pool` implicit.
+//!
 //! ## Why is this bad?
+//! The pool timeout is how long a request waits for a free connection when
+//! every slot is busy. Left implicit it silently takes the default budget,
+//! often a long read budget, and a saturated pool then looks like a slow
+//! server. It is the phase most often forgotten, so the policy asks for it to
+//! be set on purpose.
+//!
 //! ## Example
+//! ```python
+//! timeout = httpx.Timeout(60.0, connect=5.0, read=30.0)
+//! ```
+//!
 //! ## Use instead
+//! ```python
+//! timeout = httpx.Timeout(60.0, connect=5.0, read=30.0, write=30.0, pool=5.0)
+//! ```
+//!
+//! There is no automatic fix: only you know the right pool budget.
+//!
+//! ## References
+//! - `policy/library-patterns.md`, "Timeout Granularity"
+
+use ruff_python_ast::ExprCall;
+use ruff_text_size::Ranged;
+
+use super::{has_keyword_splat, httpx_timeout_phases, is_httpx_timeout};
+use crate::checker::Checker;
+use crate::registry::Rule;
+use crate::semantic::CallTarget;
+
+pub fn check(checker: &mut Checker, call: &ExprCall, target: &CallTarget) {
+    if !is_httpx_timeout(target) || has_keyword_splat(call) {
+        return;
+    }
+    let phases: Vec<&str> = httpx_timeout_phases(call).collect();
+    if phases.is_empty() || phases.contains(&"pool") {
+        return;
+    }
+    let message = format!(
+        "`httpx.Timeout(...)` sets {} but leaves `pool` implicit; add `pool=` (a few seconds)",
+        phases
+            .iter()
+            .map(|phase| format!("`{phase}`"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    let diagnostic = checker
+        .locator
+        .diagnostic(Rule::TimeoutWithoutPool, message, call.range());
+    checker.report(diagnostic);
+}
