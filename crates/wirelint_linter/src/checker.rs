@@ -32,7 +32,32 @@ pub struct SourceInfo<'s> {
 }
 
 /// Parses and checks one file.
+///
+/// Parsing, checking and dropping a syntax tree all recurse as deep as the
+/// source nests, and nesting is bounded only by the file's length (a chain
+/// of `[`, `not`, `.a` or `+ x` adds a level every few bytes). So the work
+/// runs on a stack sized from the length, grown only when the current one is
+/// shorter: no input can overflow it.
 pub fn check_source(source: &str, info: SourceInfo, settings: &LinterSettings) -> Vec<Diagnostic> {
+    let needed = stack_needed(source.len());
+    stacker::maybe_grow(needed, needed, || {
+        check_on_current_stack(source, info, settings)
+    })
+}
+
+/// Stack bytes that parsing, visiting and dropping a tree from `length`
+/// bytes of source can use at worst (measured: ~160 bytes a level in release
+/// builds, several times that unoptimised), plus headroom.
+fn stack_needed(length: usize) -> usize {
+    let per_byte = if cfg!(debug_assertions) { 1024 } else { 256 };
+    (8 * 1024 * 1024 + length.saturating_mul(per_byte)).min(4 * 1024 * 1024 * 1024)
+}
+
+fn check_on_current_stack(
+    source: &str,
+    info: SourceInfo,
+    settings: &LinterSettings,
+) -> Vec<Diagnostic> {
     let locator = Locator::new(source);
     let parsed = parse_unchecked_source(source, PySourceType::Python);
     let mut diagnostics: Vec<Diagnostic> = parsed
@@ -48,7 +73,6 @@ pub fn check_source(source: &str, info: SourceInfo, settings: &LinterSettings) -
         checker.visit_module(&module.body);
         diagnostics.extend(checker.finish());
     }
-    drop_deep_tree(parsed);
     diagnostics
 }
 
@@ -64,12 +88,6 @@ pub fn probe_source(source: &str, package: Option<&str>) -> Vec<crate::semantic:
     let mut checker = Checker::new(&locator, &settings, known, info, &parsed.syntax().body);
     checker.visit_module(&parsed.syntax().body);
     std::mem::take(&mut checker.probes)
-}
-
-/// Drops a parsed tree; deep trees are dropped on a stack grown to fit,
-/// since dropping nested boxes recurses.
-fn drop_deep_tree<T>(tree: T) {
-    stacker::maybe_grow(256 * 1024, 64 * 1024 * 1024, move || drop(tree));
 }
 
 /// Whether any of `words` occurs in `source` (one pass over the text).
@@ -481,11 +499,11 @@ impl<'a> Checker<'a> {
             .or_else(|| self.semantic.annotation_client(&ann_assign.annotation));
         match ann_assign.target.as_ref() {
             Expr::Name(name) => {
-                if self.semantic.current_scope().kind == ScopeKind::Class {
-                    if let Some(class) = client {
-                        self.semantic
-                            .record_client_attribute(None, name.id.as_str(), class);
-                    }
+                if let Some(class) = client
+                    && self.semantic.current_scope().kind == ScopeKind::Class
+                {
+                    self.semantic
+                        .record_client_attribute(None, name.id.as_str(), class);
                 }
                 let mut binding = Binding::new(BindingKind::Assignment, name.range);
                 binding.value = value;

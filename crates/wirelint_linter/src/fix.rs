@@ -125,3 +125,39 @@ fn ranges_conflict(a: TextRange, b: TextRange) -> bool {
     }
     a.start() < b.end() && b.start() < a.end()
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::settings::LinterSettings;
+    use crate::{Rule, lint_source};
+
+    use super::apply_fixes;
+
+    fn fix_all(source: &str) -> String {
+        let diagnostics = lint_source(source, &LinterSettings::default());
+        apply_fixes(source, &diagnostics, false).source
+    }
+
+    #[test]
+    fn adds_the_httpx_import_once_after_docstring_and_future_imports() {
+        let source = "\"\"\"Doc.\"\"\"\nfrom __future__ import annotations\nfrom openai import OpenAI\n\na = OpenAI(timeout=5)\nb = OpenAI(timeout=7)\n";
+        let expected = "\"\"\"Doc.\"\"\"\nfrom __future__ import annotations\nimport httpx\nfrom openai import OpenAI\n\na = OpenAI(timeout=httpx.Timeout(5, connect=5, read=5, write=5, pool=5))\nb = OpenAI(timeout=httpx.Timeout(7, connect=7, read=7, write=7, pool=7))\n";
+        assert_eq!(fix_all(source), expected);
+    }
+
+    #[test]
+    fn uses_the_existing_import_alias() {
+        let source = "import httpx as hx\nimport openai\nc = openai.OpenAI(timeout=5)\n";
+        assert!(fix_all(source).contains("timeout=hx.Timeout(5, connect=5"));
+    }
+
+    #[test]
+    fn unsafe_fixes_need_opting_in() {
+        let source = "import requests\nrequests.get(u, timeout=5)\n";
+        let mut diagnostics = lint_source(source, &LinterSettings::default());
+        assert_eq!(diagnostics[0].rule, Rule::ScalarTimeout);
+        diagnostics[0].fix.as_mut().unwrap().applicability = crate::Applicability::Unsafe;
+        assert_eq!(apply_fixes(source, &diagnostics, false).applied, 0);
+        assert_eq!(apply_fixes(source, &diagnostics, true).applied, 1);
+    }
+}

@@ -3,6 +3,7 @@
 //! `# error: [CODE]` annotation must be matched by a diagnostic on that line,
 //! and each diagnostic must be annotated. Lines marked `# ok` are the
 //! must-not-fire cases; a fixture needs at least as many as it has errors.
+//! `<CODE>_<case>.py` is a further fixture for the same rule.
 //! A `<CODE>.py.fixed` file beside a fixture is the expected result of
 //! applying every safe fix.
 
@@ -31,6 +32,13 @@ fn fixtures() -> Vec<PathBuf> {
     }
     files.sort();
     files
+}
+
+/// The rule a fixture is for: its file stem up to the first `_`
+/// (`WL203_adapter.py` is a second fixture for WL203).
+fn fixture_code(path: &Path) -> String {
+    let stem = path.file_stem().unwrap().to_string_lossy();
+    stem.split('_').next().unwrap_or_default().to_string()
 }
 
 fn settings_for(rule: Rule) -> LinterSettings {
@@ -70,7 +78,7 @@ fn every_fixture_matches_its_annotations() {
     let files = fixtures();
     assert!(!files.is_empty(), "no fixtures found");
     for path in files {
-        let code = path.file_stem().unwrap().to_string_lossy().to_string();
+        let code = fixture_code(&path);
         let rule =
             Rule::from_code(&code).unwrap_or_else(|| panic!("{} names no rule", path.display()));
         let source = fs::read_to_string(&path).unwrap();
@@ -123,8 +131,7 @@ fn safe_fixes_produce_the_expected_source() {
         let Ok(expected) = fs::read_to_string(&expected_path) else {
             continue;
         };
-        let code = path.file_stem().unwrap().to_string_lossy().to_string();
-        let rule = Rule::from_code(&code).unwrap();
+        let rule = Rule::from_code(&fixture_code(&path)).unwrap();
         let source = fs::read_to_string(&path).unwrap();
         let settings = settings_for(rule);
         let diagnostics = crate::lint_source(&source, &settings);

@@ -73,3 +73,134 @@ pub fn unreadable_file(message: String) -> Diagnostic {
         fix: None,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn codes(diagnostics: &[Diagnostic]) -> Vec<&'static str> {
+        diagnostics
+            .iter()
+            .map(|diagnostic| diagnostic.rule.code())
+            .collect()
+    }
+
+    #[test]
+    fn empty_file_is_clean() {
+        assert!(lint_source("", &LinterSettings::default()).is_empty());
+        assert!(lint_bytes(b"", &LinterSettings::default()).is_empty());
+    }
+
+    #[test]
+    fn invalid_utf8_is_wl002_naming_the_offset() {
+        let diagnostics = lint_bytes(
+            b"import requests\n\xff\xfe = 1\n",
+            &LinterSettings::default(),
+        );
+        assert_eq!(codes(&diagnostics), ["WL002"]);
+        assert!(
+            diagnostics[0].message.contains("offset 16"),
+            "{}",
+            diagnostics[0].message
+        );
+    }
+
+    #[test]
+    fn binary_content_does_not_crash() {
+        let bytes: Vec<u8> = (0..=255u8).cycle().take(4096).collect();
+        assert_eq!(
+            codes(&lint_bytes(&bytes, &LinterSettings::default())),
+            ["WL002"]
+        );
+        // Valid UTF-8 that is not Python (NUL bytes and control characters).
+        let diagnostics = lint_bytes(
+            b"\x00\x01\x02 requests.get(x)\x00",
+            &LinterSettings::default(),
+        );
+        assert!(codes(&diagnostics).contains(&"WL001"));
+    }
+
+    #[test]
+    fn byte_order_mark_does_not_shift_columns() {
+        let diagnostics = lint_source(
+            "\u{feff}import requests\nrequests.get(u)\n",
+            &LinterSettings::default(),
+        );
+        assert_eq!(codes(&diagnostics), ["WL203"]);
+        assert_eq!(diagnostics[0].location, Location { row: 2, column: 1 });
+    }
+
+    #[test]
+    fn columns_count_characters_not_bytes() {
+        let source = "import requests\nnamé = 'é'; requests.get(u)\n";
+        let diagnostics = lint_source(source, &LinterSettings::default());
+        assert_eq!(diagnostics[0].location, Location { row: 2, column: 13 });
+        assert_eq!(diagnostics[0].end_location, Location { row: 2, column: 28 });
+    }
+
+    #[test]
+    fn deeply_nested_expression_does_not_overflow_the_stack() {
+        // Run on a thread with an ordinary 2 MiB stack, like a test or
+        // worker thread: the engine must cope on its own.
+        let handle = std::thread::Builder::new()
+            .stack_size(2 * 1024 * 1024)
+            .spawn(|| {
+                let depth = 50_000;
+                let source = format!(
+                    "import requests\nx = {}1{}\nrequests.get(u)\n",
+                    "(".repeat(depth),
+                    ")".repeat(depth)
+                );
+                lint_source(&source, &LinterSettings::default())
+            })
+            .unwrap();
+        let diagnostics = handle.join().expect("linting a deep expression panicked");
+        assert!(codes(&diagnostics).contains(&"WL203"), "{diagnostics:?}");
+    }
+
+    #[test]
+    fn deeply_nested_calls_and_lists_do_not_overflow_the_stack() {
+        let handle = std::thread::Builder::new()
+            .stack_size(2 * 1024 * 1024)
+            .spawn(|| {
+                let depth = 50_000;
+                let calls = format!("import httpx\ny = x{}\n", "()".repeat(depth));
+                let attributes = format!("import httpx\ny = x{}\n", ".a".repeat(depth));
+                let sums = format!("import httpx\ny = x{}\n", " + x".repeat(depth));
+                let negations = format!("y = {}x\n", "not ".repeat(depth));
+                let lists = format!("y = {}{}\n", "[".repeat(depth), "]".repeat(depth));
+                let blocks: String = (0..5000)
+                    .map(|level| format!("{}if x:\n", " ".repeat(level)))
+                    .collect();
+                for source in [calls, lists, blocks, attributes, sums, negations] {
+                    lint_source(&source, &LinterSettings::default());
+                }
+            })
+            .unwrap();
+        handle.join().expect("linting deep nesting panicked");
+    }
+
+    #[test]
+    fn syntax_errors_do_not_hide_other_findings() {
+        let source = "import requests\nrequests.get(u)\ndef broken(:\n    pass\n";
+        let diagnostics = lint_source(source, &LinterSettings::default());
+        let found = codes(&diagnostics);
+        assert!(
+            found.contains(&"WL001") && found.contains(&"WL203"),
+            "{found:?}"
+        );
+    }
+
+    #[test]
+    fn deselected_rules_stay_silent() {
+        let selection = RuleSelection {
+            ignore: vec!["WL203".parse().unwrap()],
+            ..Default::default()
+        };
+        let settings = LinterSettings {
+            rules: selection.resolve(),
+            ..Default::default()
+        };
+        assert!(lint_source("import requests\nrequests.get(u)\n", &settings).is_empty());
+    }
+}

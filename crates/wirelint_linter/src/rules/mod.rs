@@ -46,20 +46,20 @@ pub fn analyze_expr(checker: &mut Checker, expr: &Expr) {
             Rule::MissingTimeout,
             Rule::TimeoutDisabled,
         ];
-        if timeout_rules.iter().any(|rule| checker.enabled(*rule)) {
-            if let Some(target) = checker.semantic.classify_call(call) {
-                if checker.enabled(Rule::ScalarTimeout) {
-                    timeouts::scalar_timeout::check(checker, call, &target);
-                }
-                if checker.enabled(Rule::TimeoutWithoutPool) {
-                    timeouts::timeout_without_pool::check(checker, call, &target);
-                }
-                if checker.enabled(Rule::MissingTimeout) {
-                    timeouts::missing_timeout::check(checker, call, &target);
-                }
-                if checker.enabled(Rule::TimeoutDisabled) {
-                    timeouts::timeout_disabled::check(checker, call, &target);
-                }
+        if timeout_rules.iter().any(|rule| checker.enabled(*rule))
+            && let Some(target) = checker.semantic.classify_call(call)
+        {
+            if checker.enabled(Rule::ScalarTimeout) {
+                timeouts::scalar_timeout::check(checker, call, &target);
+            }
+            if checker.enabled(Rule::TimeoutWithoutPool) {
+                timeouts::timeout_without_pool::check(checker, call, &target);
+            }
+            if checker.enabled(Rule::MissingTimeout) {
+                timeouts::missing_timeout::check(checker, call, &target);
+            }
+            if checker.enabled(Rule::TimeoutDisabled) {
+                timeouts::timeout_disabled::check(checker, call, &target);
             }
         }
     }
@@ -67,10 +67,10 @@ pub fn analyze_expr(checker: &mut Checker, expr: &Expr) {
 
 /// Called for every statement, before its children.
 pub fn analyze_stmt(checker: &mut Checker, stmt: &Stmt) {
-    if let Stmt::ClassDef(class) = stmt {
-        if checker.enabled(Rule::MissingTimeout) {
-            timeouts::missing_timeout::note_class(checker, class);
-        }
+    if let Stmt::ClassDef(class) = stmt
+        && checker.enabled(Rule::MissingTimeout)
+    {
+        timeouts::missing_timeout::note_class(checker, class);
     }
 }
 

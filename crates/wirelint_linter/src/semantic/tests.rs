@@ -22,10 +22,10 @@ pub struct Probe {
 
 pub fn record_probe(checker: &mut Checker, expr: &Expr) {
     let Expr::Call(call) = expr else { return };
-    if !call
+    if call
         .func
         .as_name_expr()
-        .is_some_and(|name| name.id.as_str() == "probe")
+        .is_none_or(|name| name.id.as_str() != "probe")
     {
         return;
     }
