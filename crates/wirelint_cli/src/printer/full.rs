@@ -1,0 +1,300 @@
+//! The full format: each diagnostic's header line, then the source lines it
+//! covers with a line-number gutter and `^` markers under the range, and the
+//! fix's description as a `help:` line.
+//!
+//! ```text
+//! pkg/app.py:2:20: WL201 [*] Scalar timeout `5`
+//!   |
+//! 2 | r = httpx.get(url, timeout=5)
+//!   |                    ^^^^^^^^^
+//!   |
+//!   = help: Use `httpx.Timeout(5)`
+//! ```
+
+use std::io::{self, Write};
+
+use unicode_width::UnicodeWidthChar;
+use wirelint_linter::Diagnostic;
+use wirelint_workspace::CheckResult;
+
+use super::{Printer, write_header};
+
+/// Spans longer than this show their first and last lines around a `...`.
+const MAX_SNIPPET_LINES: usize = 6;
+const LEADING_LINES_SHOWN: usize = 3;
+const TRAILING_LINES_SHOWN: usize = 2;
+/// Tabs are shown as this many spaces so the markers line up.
+const TAB_WIDTH: usize = 4;
+
+pub(super) fn write(
+    out: &mut dyn Write,
+    result: &CheckResult,
+    printer: &Printer,
+) -> io::Result<()> {
+    for file in &result.files {
+        let display_path = printer.display_path(&file.path);
+        let lines = file.source.as_deref().map(split_lines);
+        for diagnostic in &file.diagnostics {
+            write_header(out, &display_path, diagnostic)?;
+            let gutter_width = diagnostic.end_location.row.max(1).to_string().len();
+            let pad = " ".repeat(gutter_width);
+            if let Some(lines) = &lines {
+                write_snippet(out, lines, diagnostic, &pad)?;
+            }
+            if let Some(fix) = &diagnostic.fix {
+                writeln!(out, "{pad} = help: {}", fix.message)?;
+            }
+            writeln!(out)?;
+        }
+    }
+    Ok(())
+}
+
+/// Splits source text into lines at `\n`, `\r\n` and `\r`, as Python does.
+fn split_lines(source: &str) -> Vec<&str> {
+    let mut lines = Vec::new();
+    let mut start = 0;
+    let bytes = source.as_bytes();
+    let mut index = 0;
+    while index < bytes.len() {
+        match bytes[index] {
+            b'\n' => {
+                lines.push(&source[start..index]);
+                start = index + 1;
+            }
+            b'\r' => {
+                lines.push(&source[start..index]);
+                if bytes.get(index + 1) == Some(&b'\n') {
+                    index += 1;
+                }
+                start = index + 1;
+            }
+            _ => {}
+        }
+        index += 1;
+    }
+    lines.push(&source[start..]);
+    lines
+}
+
+fn write_snippet(
+    out: &mut dyn Write,
+    lines: &[&str],
+    diagnostic: &Diagnostic,
+    pad: &str,
+) -> io::Result<()> {
+    let start = diagnostic.location;
+    let mut end = diagnostic.end_location;
+    // A range ending right after a line break ends with the previous line.
+    if end.row > start.row && end.column == 1 {
+        end.row -= 1;
+        end.column = line_at(lines, end.row).chars().count() + 1;
+    }
+    let end_row = end.row.max(start.row);
+    let width = pad.len();
+
+    writeln!(out, "{pad} |")?;
+    for row in rows_to_show(start.row, end_row) {
+        let Some(row) = row else {
+            writeln!(out, "{pad} | ...")?;
+            continue;
+        };
+        let line = line_at(lines, row);
+        let first_column = if row == start.row {
+            start.column
+        } else {
+            first_non_blank_column(line)
+        };
+        let last_column = if row == end_row {
+            end.column
+        } else {
+            line.chars().count() + 1
+        };
+        writeln!(out, "{row:>width$} | {}", expand_tabs(line))?;
+        let (offset, length) = marker_span(line, first_column, last_column);
+        writeln!(out, "{pad} | {}{}", " ".repeat(offset), "^".repeat(length))?;
+    }
+    writeln!(out, "{pad} |")
+}
+
+/// The rows `first..=last`, or for a long span its first and last few
+/// rows with `None` standing for the ones left out.
+fn rows_to_show(first: usize, last: usize) -> Vec<Option<usize>> {
+    if last - first < MAX_SNIPPET_LINES {
+        return (first..=last).map(Some).collect();
+    }
+    let leading = (first..first + LEADING_LINES_SHOWN).map(Some);
+    let trailing = (last + 1 - TRAILING_LINES_SHOWN..=last).map(Some);
+    leading.chain([None]).chain(trailing).collect()
+}
+
+fn line_at<'a>(lines: &[&'a str], row: usize) -> &'a str {
+    row.checked_sub(1)
+        .and_then(|index| lines.get(index))
+        .copied()
+        .unwrap_or("")
+}
+
+fn first_non_blank_column(line: &str) -> usize {
+    line.chars().take_while(|c| c.is_whitespace()).count() + 1
+}
+
+/// Where the markers for character columns `first..last` (1-based, `last`
+/// exclusive) start on screen and how many there are; at least one.
+fn marker_span(line: &str, first_column: usize, last_column: usize) -> (usize, usize) {
+    let before: usize = line
+        .chars()
+        .take(first_column.saturating_sub(1))
+        .map(display_width)
+        .sum();
+    let marked = last_column.saturating_sub(first_column);
+    let under: usize = line
+        .chars()
+        .skip(first_column.saturating_sub(1))
+        .take(marked)
+        .map(display_width)
+        .sum();
+    // Columns past the end of the line (a newline, end of file) count one each.
+    let past_end = (first_column.saturating_sub(1) + marked).saturating_sub(line.chars().count());
+    let length = (under + past_end.min(marked)).max(1);
+    (before, length)
+}
+
+fn display_width(character: char) -> usize {
+    if character == '\t' {
+        TAB_WIDTH
+    } else {
+        character.width().unwrap_or(0)
+    }
+}
+
+fn expand_tabs(line: &str) -> String {
+    line.replace('\t', &" ".repeat(TAB_WIDTH))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::args::OutputFormat;
+    use crate::printer::test_support::*;
+    use wirelint_linter::Location;
+
+    #[test]
+    fn shows_the_line_markers_and_help() {
+        let output = render(OutputFormat::Full, &result(vec![scalar_timeout()]));
+        assert_eq!(
+            output,
+            "pkg/app.py:2:20: WL201 [*] Scalar timeout `5`\n\
+             \x20 |\n\
+             2 | r = httpx.get(url, timeout=5)\n\
+             \x20 |                    ^^^^^^^^^\n\
+             \x20 |\n\
+             \x20 = help: Use `httpx.Timeout(5)`\n\
+             \n\
+             Found 1 error (1 fixable, marked [*]).\n"
+        );
+    }
+
+    #[test]
+    fn without_a_fix_there_is_no_help_line() {
+        let output = render(OutputFormat::Full, &result(vec![missing_timeout()]));
+        assert!(
+            output
+                .contains("2 | r = httpx.get(url, timeout=5)\n  |     ^^^^^^^^^^^^^^^^^^^^^^^^^\n"),
+            "{output}"
+        );
+        assert!(!output.contains("help:"), "{output}");
+    }
+
+    #[test]
+    fn a_file_without_source_shows_only_the_header() {
+        let mut result = result(vec![missing_timeout()]);
+        result.files[0].source = None;
+        let output = render(OutputFormat::Full, &result);
+        assert_eq!(
+            output,
+            "pkg/app.py:2:5: WL203 Call without a timeout\n\nFound 1 error.\n"
+        );
+    }
+
+    fn snippet(source: &str, start: (usize, usize), end: (usize, usize)) -> String {
+        let mut diagnostic = missing_timeout();
+        diagnostic.location = Location {
+            row: start.0,
+            column: start.1,
+        };
+        diagnostic.end_location = Location {
+            row: end.0,
+            column: end.1,
+        };
+        let mut out = Vec::new();
+        let pad = " ".repeat(end.0.to_string().len());
+        write_snippet(&mut out, &split_lines(source), &diagnostic, &pad).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn multi_line_ranges_mark_each_line() {
+        let output = snippet("x = f(\n    a,\n)\n", (1, 5), (3, 2));
+        assert_eq!(
+            output,
+            "  |\n1 | x = f(\n  |     ^^\n2 |     a,\n  |     ^^\n3 | )\n  | ^\n  |\n"
+        );
+    }
+
+    #[test]
+    fn long_ranges_are_elided_in_the_middle() {
+        let source: String = (1..=12).map(|n| format!("line{n}\n")).collect();
+        let output = snippet(&source, (1, 1), (12, 7));
+        assert!(output.contains(" 3 | line3\n"), "{output}");
+        assert!(output.contains("   | ...\n"), "{output}");
+        assert!(!output.contains("line6"), "{output}");
+        assert!(output.contains("11 | line11\n"), "{output}");
+        assert!(output.contains("12 | line12\n   | ^^^^^^\n"), "{output}");
+    }
+
+    #[test]
+    fn empty_ranges_and_end_of_file_get_one_marker() {
+        assert_eq!(
+            snippet("def f(:\n", (2, 1), (2, 1)),
+            "  |\n2 | \n  | ^\n  |\n"
+        );
+        assert_eq!(
+            snippet("x = (\n", (1, 6), (1, 6)),
+            "  |\n1 | x = (\n  |      ^\n  |\n"
+        );
+    }
+
+    #[test]
+    fn tabs_and_wide_characters_keep_markers_aligned() {
+        assert_eq!(marker_span("\tx = 1", 2, 3), (4, 1));
+        assert_eq!(marker_span("s = '日本' + y", 12, 13), (13, 1));
+        assert_eq!(marker_span("s = '日本'", 6, 8), (5, 4));
+        let output = snippet("\tx = 1\n", (1, 2), (1, 3));
+        assert_eq!(output, "  |\n1 |     x = 1\n  |     ^\n  |\n");
+    }
+
+    #[test]
+    fn carriage_returns_split_lines_like_python() {
+        assert_eq!(split_lines("a\r\nb\rc\nd"), ["a", "b", "c", "d"]);
+        assert_eq!(split_lines("a\n"), ["a", ""]);
+    }
+
+    #[test]
+    fn a_range_ending_at_a_line_break_stays_on_its_line() {
+        let output = snippet("import os\nx = 1\n", (1, 1), (2, 1));
+        assert_eq!(output, "  |\n1 | import os\n  | ^^^^^^^^^\n  |\n");
+    }
+
+    #[test]
+    fn diagnostics_of_several_files_come_in_order() {
+        let mut result = result(vec![missing_timeout()]);
+        let mut second = result.files[0].clone();
+        second.path = "pkg/zz.py".into();
+        result.files.push(second);
+        let output = render(OutputFormat::Full, &result);
+        let first = output.find("pkg/app.py:2:5").unwrap();
+        let second = output.find("pkg/zz.py:2:5").unwrap();
+        assert!(first < second);
+    }
+}

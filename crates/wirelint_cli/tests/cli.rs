@@ -1,0 +1,79 @@
+//! End-to-end tests of the `wirelint` binary: exit codes, error reporting
+//! and robustness on hostile input, run as a child process.
+
+use std::fs;
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn wirelint(directory: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_wirelint"))
+        .args(args)
+        .current_dir(directory)
+        .output()
+        .expect("the wirelint binary runs")
+}
+
+fn text(bytes: &[u8]) -> &str {
+    std::str::from_utf8(bytes).expect("output is UTF-8")
+}
+
+#[test]
+fn exit_codes_are_zero_one_two() {
+    let temp = tempfile::tempdir().unwrap();
+    fs::write(temp.path().join("clean.py"), "x = 1\n").unwrap();
+    let clean = wirelint(temp.path(), &["check"]);
+    assert_eq!(clean.status.code(), Some(0));
+    assert_eq!(text(&clean.stdout), "All checks passed!\n");
+
+    fs::write(temp.path().join("broken.py"), "def f(:\n").unwrap();
+    let findings = wirelint(temp.path(), &["check"]);
+    assert_eq!(findings.status.code(), Some(1));
+    assert!(
+        text(&findings.stdout).starts_with("broken.py:1:"),
+        "{}",
+        text(&findings.stdout)
+    );
+
+    let error = wirelint(temp.path(), &["check", "absent.py", "."]);
+    assert_eq!(error.status.code(), Some(2));
+    assert_eq!(
+        text(&error.stderr),
+        "error: path `absent.py` does not exist\n"
+    );
+    assert!(
+        text(&error.stdout).contains("broken.py:1:"),
+        "other paths are still checked"
+    );
+}
+
+#[test]
+fn version_names_the_program() {
+    let temp = tempfile::tempdir().unwrap();
+    let output = wirelint(temp.path(), &["--version"]);
+    assert_eq!(output.status.code(), Some(0));
+    assert_eq!(
+        text(&output.stdout),
+        format!("wirelint {}\n", env!("CARGO_PKG_VERSION"))
+    );
+}
+
+#[test]
+fn usage_errors_exit_two() {
+    let temp = tempfile::tempdir().unwrap();
+    let output = wirelint(temp.path(), &["check", "--no-such-flag"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(text(&output.stderr).starts_with("error:"));
+}
+
+#[test]
+fn deep_nesting_does_not_crash_the_process() {
+    let temp = tempfile::tempdir().unwrap();
+    let depth = 50_000;
+    let source = format!("x = {}1{}\n", "(".repeat(depth), ")".repeat(depth));
+    fs::write(temp.path().join("deep.py"), source).unwrap();
+    fs::write(temp.path().join("broken.py"), "def f(:\n").unwrap();
+    let output = wirelint(temp.path(), &["check", "--output-format", "full"]);
+    assert_eq!(output.status.code(), Some(1), "{}", text(&output.stderr));
+    assert!(text(&output.stdout).contains("broken.py:1:"));
+    assert!(text(&output.stderr).is_empty(), "{}", text(&output.stderr));
+}
