@@ -1,0 +1,1 @@
+"""Payments service: wraps a payment provider, a ledger API and a model API."""
