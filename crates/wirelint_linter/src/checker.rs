@@ -90,12 +90,26 @@ pub fn probe_source(source: &str, package: Option<&str>) -> Vec<crate::semantic:
     std::mem::take(&mut checker.probes)
 }
 
-/// Whether any of `words` occurs in `source` (one pass over the text).
-pub fn mentions_any<'w>(source: &str, words: impl IntoIterator<Item = &'w str>) -> bool {
-    match AhoCorasick::new(words) {
-        Ok(matcher) => matcher.is_match(source),
-        Err(_) => true,
+/// Whether any of `words` occurs in `source`, in one pass over the text.
+/// The matcher for a word list is built once per thread and reused.
+pub fn mentions_any(source: &str, words: &[&str]) -> bool {
+    thread_local! {
+        static MATCHER: std::cell::RefCell<Option<(Vec<String>, AhoCorasick)>> =
+            const { std::cell::RefCell::new(None) };
     }
+    MATCHER.with(|cell| {
+        let mut cached = cell.borrow_mut();
+        let reusable = cached
+            .as_ref()
+            .is_some_and(|(cached_words, _)| cached_words.iter().map(String::as_str).eq(words.iter().copied()));
+        if !reusable {
+            let Ok(matcher) = AhoCorasick::new(words) else {
+                return true;
+            };
+            *cached = Some((words.iter().map(|word| (*word).to_string()).collect(), matcher));
+        }
+        cached.as_ref().is_some_and(|(_, matcher)| matcher.is_match(source))
+    })
 }
 
 /// A function body waiting for its enclosing scope to finish.
@@ -319,7 +333,7 @@ impl<'a> Checker<'a> {
         let previous = self.semantic.push_scope(ScopeKind::Class, parent);
         self.visit_body(&class.body);
         self.semantic.restore_scope(previous);
-        let binding = Binding::new(BindingKind::Definition, class.name.range);
+        let binding = Binding::new(BindingKind::Class, class.name.range);
         self.semantic.bind(class.name.as_str(), binding);
     }
 
@@ -338,7 +352,8 @@ impl<'a> Checker<'a> {
         if let Some(returns) = &function.returns {
             self.visit_annotation(returns);
         }
-        let binding = Binding::new(BindingKind::Definition, function.name.range);
+        let kind = BindingKind::Function { is_async: function.is_async };
+        let binding = Binding::new(kind, function.name.range);
         self.semantic.bind(function.name.as_str(), binding);
         let parent = self.semantic.current_scope_id();
         self.deferred

@@ -12,7 +12,7 @@ pub mod timeouts;
 use ruff_python_ast::{Expr, Stmt, StmtFunctionDef};
 
 use crate::checker::{Checker, mentions_any};
-use crate::registry::Rule;
+use crate::registry::{Family, Rule};
 use crate::semantic::KnownNames;
 use crate::settings::LinterSettings;
 
@@ -22,56 +22,49 @@ pub struct RuleState {
     pub missing_timeout: timeouts::missing_timeout::State,
 }
 
-/// The fast path: every rule here needs a network library (or the stdlib
-/// HTTP modules) to be imported, so a file that never names one is only
-/// parsed, not visited.
-pub fn any_enabled_rule_can_fire(
-    settings: &LinterSettings,
-    source: &str,
-    known: &KnownNames,
-) -> bool {
-    let any_rule = settings
-        .rules
-        .iter()
-        .any(|rule| rule.family() != crate::Family::Internal);
-    any_rule && mentions_any(source, known.import_markers())
+/// Stands, in a rule's markers, for the names of the network modules and
+/// the stdlib HTTP modules.
+const NETWORK: &str = "@network";
+
+/// Words of which at least one occurs in any file where the rule can fire.
+/// A file that contains none of the enabled rules' markers is parsed (for
+/// WL001) but not visited: the fast path.
+fn markers(rule: Rule) -> &'static [&'static str] {
+    match rule.family() {
+        Family::Internal => &[],
+        _ => &[NETWORK],
+    }
 }
 
-/// Called for every expression, before its children.
-pub fn analyze_expr(checker: &mut Checker, expr: &Expr) {
-    if let Expr::Call(call) = expr {
-        let timeout_rules = [
-            Rule::ScalarTimeout,
-            Rule::TimeoutWithoutPool,
-            Rule::MissingTimeout,
-            Rule::TimeoutDisabled,
-        ];
-        if timeout_rules.iter().any(|rule| checker.enabled(*rule))
-            && let Some(target) = checker.semantic.classify_call(call)
-        {
-            if checker.enabled(Rule::ScalarTimeout) {
-                timeouts::scalar_timeout::check(checker, call, &target);
-            }
-            if checker.enabled(Rule::TimeoutWithoutPool) {
-                timeouts::timeout_without_pool::check(checker, call, &target);
-            }
-            if checker.enabled(Rule::MissingTimeout) {
-                timeouts::missing_timeout::check(checker, call, &target);
-            }
-            if checker.enabled(Rule::TimeoutDisabled) {
-                timeouts::timeout_disabled::check(checker, call, &target);
+/// Whether any enabled rule could fire on `source`, by its markers.
+pub fn any_enabled_rule_can_fire(settings: &LinterSettings, source: &str, known: &KnownNames) -> bool {
+    let mut words: Vec<&str> = Vec::new();
+    for rule in settings.rules.iter() {
+        for marker in markers(rule) {
+            if *marker == NETWORK {
+                words.extend(known.import_markers());
+            } else {
+                words.push(marker);
             }
         }
+    }
+    words.sort_unstable();
+    words.dedup();
+    !words.is_empty() && mentions_any(source, &words)
+}
+
+/// Called for every expression, before its children. What a call talks to
+/// is classified once here and handed to every family that wants it.
+pub fn analyze_expr(checker: &mut Checker, expr: &Expr) {
+    if let Expr::Call(call) = expr {
+        let target = checker.semantic.classify_call(call);
+        timeouts::analyze_call(checker, call, target.as_ref());
     }
 }
 
 /// Called for every statement, before its children.
 pub fn analyze_stmt(checker: &mut Checker, stmt: &Stmt) {
-    if let Stmt::ClassDef(class) = stmt
-        && checker.enabled(Rule::MissingTimeout)
-    {
-        timeouts::missing_timeout::note_class(checker, class);
-    }
+    timeouts::analyze_stmt(checker, stmt);
 }
 
 /// Called when a function body is entered (after its parameters are bound).
@@ -82,7 +75,5 @@ pub fn leave_function(_checker: &mut Checker, _function: &StmtFunctionDef) {}
 
 /// Called once after the whole file has been visited.
 pub fn finish(checker: &mut Checker) {
-    if checker.enabled(Rule::MissingTimeout) {
-        timeouts::missing_timeout::finish(checker);
-    }
+    timeouts::finish(checker);
 }

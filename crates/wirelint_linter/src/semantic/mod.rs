@@ -33,8 +33,10 @@ pub enum BindingKind {
     Import {
         qualified: String,
     },
-    /// `def` or `class`: shadows any import of the same name.
-    Definition,
+    /// `def` / `async def`: shadows any import of the same name.
+    Function { is_async: bool },
+    /// `class`: shadows any import of the same name.
+    Class,
     Assignment,
     Parameter,
     /// Loop targets, `except ... as e`, `with ... as x` and the like.
@@ -169,11 +171,13 @@ impl<'a> SemanticModel<'a> {
         self.current_scope().globals.contains(&name)
     }
 
-    /// The innermost function scope's kind, if the traversal is in a function.
+    /// The innermost function or lambda scope's kind, if the traversal is
+    /// in one. A lambda counts: its body runs when it is called, not where
+    /// it is written.
     pub fn current_function(&self) -> Option<ScopeKind> {
         self.ancestors(self.current)
             .map(|id| self.scopes[id].kind)
-            .find(|kind| matches!(kind, ScopeKind::Function { .. }))
+            .find(|kind| matches!(kind, ScopeKind::Function { .. } | ScopeKind::Lambda))
     }
 
     /// Whether the innermost function is an `async def`.
@@ -197,8 +201,16 @@ impl<'a> SemanticModel<'a> {
             })
     }
 
+    /// Inside a `for`/`while` body or a comprehension of the current
+    /// function (or module).
     pub fn in_loop(&self) -> bool {
         self.position.loop_depth > 0
+            || self
+                .ancestors(self.current)
+                .map(|id| self.scopes[id].kind)
+                .take_while(|kind| matches!(kind, ScopeKind::Comprehension))
+                .next()
+                .is_some()
     }
 
     fn ancestors(&self, start: ScopeId) -> impl Iterator<Item = ScopeId> + '_ {

@@ -7,10 +7,54 @@ pub mod scalar_timeout;
 pub mod timeout_disabled;
 pub mod timeout_without_pool;
 
-use ruff_python_ast::{Expr, ExprCall, Keyword};
+use ruff_python_ast::{Expr, ExprCall, Keyword, Stmt};
 
 use crate::checker::Checker;
+use crate::registry::Rule;
 use crate::semantic::CallTarget;
+
+/// The family's rules that look at calls.
+const CALL_RULES: [Rule; 4] = [
+    Rule::ScalarTimeout,
+    Rule::TimeoutWithoutPool,
+    Rule::MissingTimeout,
+    Rule::TimeoutDisabled,
+];
+
+pub fn analyze_call(checker: &mut Checker, call: &ExprCall, target: Option<&CallTarget>) {
+    let Some(target) = target else {
+        return;
+    };
+    if !CALL_RULES.iter().any(|rule| checker.enabled(*rule)) {
+        return;
+    }
+    if checker.enabled(Rule::ScalarTimeout) {
+        scalar_timeout::check(checker, call, target);
+    }
+    if checker.enabled(Rule::TimeoutWithoutPool) {
+        timeout_without_pool::check(checker, call, target);
+    }
+    if checker.enabled(Rule::MissingTimeout) {
+        missing_timeout::check(checker, call, target);
+    }
+    if checker.enabled(Rule::TimeoutDisabled) {
+        timeout_disabled::check(checker, call, target);
+    }
+}
+
+pub fn analyze_stmt(checker: &mut Checker, stmt: &Stmt) {
+    if let Stmt::ClassDef(class) = stmt
+        && checker.enabled(Rule::MissingTimeout)
+    {
+        missing_timeout::note_class(checker, class);
+    }
+}
+
+pub fn finish(checker: &mut Checker) {
+    if checker.enabled(Rule::MissingTimeout) {
+        missing_timeout::finish(checker);
+    }
+}
 
 /// The per-phase keywords of `httpx.Timeout`.
 pub const PHASES: [&str; 4] = ["connect", "read", "write", "pool"];
