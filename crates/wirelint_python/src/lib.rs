@@ -1,1 +1,273 @@
-//! placeholder
+//! wirelint_python: the `wirelint._core` extension module, bindings only.
+//!
+//! Each function converts its Python arguments, releases the GIL while the
+//! engine (`wirelint_linter`, `wirelint_workspace`, `wirelint_cli`) does the
+//! work, and converts the result to plain tuples. The typed public API
+//! (`Diagnostic`, `Rule`, the error classes) lives in `python/wirelint`, which
+//! wraps these tuples; `python/wirelint/_core.pyi` describes them exactly.
+
+use std::any::Any;
+use std::ffi::OsString;
+use std::io::Write;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::PathBuf;
+
+use pyo3::prelude::*;
+use pyo3::types::PyString;
+use wirelint_linter::{Diagnostic, Edit, Fix, LinterSettings, RuleSelection, RuleSelector};
+use wirelint_workspace::{CheckOptions, CheckResult, RunError};
+
+pyo3::import_exception!(wirelint._errors, ConfigError);
+pyo3::import_exception!(wirelint._errors, CheckError);
+
+/// `(content, line, column, end_line, end_column)`
+type EditRow = (String, usize, usize, usize, usize);
+/// `(applicability, message, edits)`
+type FixRow = (&'static str, String, Vec<EditRow>);
+/// `(code, name, message, path, line, column, end_line, end_column, fix)`
+type DiagnosticRow<'py> = (
+    &'static str,
+    &'static str,
+    String,
+    Bound<'py, PyString>,
+    usize,
+    usize,
+    usize,
+    usize,
+    Option<FixRow>,
+);
+/// `(kind, path, description)` with kind `missing-path`, `walk` or `panic`.
+type RunErrorRow<'py> = (&'static str, Bound<'py, PyString>, String);
+/// `(code, name, family, status, summary, docs)`
+type RuleRow = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+);
+
+/// Checks every Python file under `paths` (files or directories).
+///
+/// Returns `(diagnostics, errors)`: diagnostics sorted by path, line and
+/// column, and every path that could not be checked as
+/// `(kind, path, description)` with kind `missing-path`, `walk` or `panic`.
+/// An empty `paths` checks nothing. Raises `wirelint.ConfigError` for an
+/// unknown rule selector and `wirelint.CheckError` if the run itself fails.
+#[pyfunction]
+fn check<'py>(
+    py: Python<'py>,
+    paths: Vec<PathBuf>,
+    select: Option<Vec<String>>,
+    ignore: Vec<String>,
+    preview: bool,
+) -> PyResult<(Vec<DiagnosticRow<'py>>, Vec<RunErrorRow<'py>>)> {
+    let options = CheckOptions {
+        linter: linter_settings(select, &ignore, preview)?,
+        respect_gitignore: true,
+    };
+    if paths.is_empty() {
+        return Ok((Vec::new(), Vec::new()));
+    }
+    let outcome = py.detach(|| {
+        catch_unwind(AssertUnwindSafe(|| {
+            wirelint_workspace::check_paths(&paths, &options)
+        }))
+    });
+    let result: CheckResult = outcome.map_err(|payload| {
+        let message = format!("wirelint failed: {}", panic_message(payload.as_ref()));
+        CheckError::new_err((message, py.None()))
+    })?;
+
+    let mut diagnostics = Vec::new();
+    for report in &result.files {
+        let path = report.path.as_os_str().into_pyobject(py)?;
+        diagnostics.extend(
+            report
+                .diagnostics
+                .iter()
+                .map(|diagnostic| diagnostic_row(diagnostic, &path)),
+        );
+    }
+    let errors = result
+        .errors
+        .iter()
+        .map(|error| run_error_row(py, error))
+        .collect::<PyResult<_>>()?;
+    Ok((diagnostics, errors))
+}
+
+/// Lints one source text, reporting it as `filename`.
+///
+/// Returns the diagnostics sorted by line and column. Raises
+/// `wirelint.ConfigError` for an unknown rule selector and
+/// `wirelint.CheckError` if the engine fails on this source.
+#[pyfunction]
+fn check_source<'py>(
+    py: Python<'py>,
+    source: String,
+    filename: Bound<'py, PyString>,
+    select: Option<Vec<String>>,
+    ignore: Vec<String>,
+    preview: bool,
+) -> PyResult<Vec<DiagnosticRow<'py>>> {
+    let settings = linter_settings(select, &ignore, preview)?;
+    let outcome = py.detach(|| {
+        catch_unwind(AssertUnwindSafe(|| {
+            wirelint_linter::lint_source(&source, &settings)
+        }))
+    });
+    let diagnostics = outcome.map_err(|payload| {
+        let message = format!(
+            "{}: wirelint failed: {}",
+            filename,
+            panic_message(payload.as_ref())
+        );
+        CheckError::new_err((message, filename.clone().unbind()))
+    })?;
+    Ok(diagnostics
+        .iter()
+        .map(|diagnostic| diagnostic_row(diagnostic, &filename))
+        .collect())
+}
+
+/// Every rule in the registry, in code order, as
+/// `(code, name, family, status, summary, docs)`.
+#[pyfunction]
+fn rules() -> Vec<RuleRow> {
+    wirelint_linter::Rule::all()
+        .map(|rule| {
+            (
+                rule.code(),
+                rule.name(),
+                rule.family().title(),
+                rule.status().as_str(),
+                rule.summary(),
+                rule.docs(),
+            )
+        })
+        .collect()
+}
+
+/// Runs the `wirelint` command line with `argv` (program name first) in this
+/// process and returns its exit code: 0 clean, 1 findings, 2 error.
+///
+/// Python's `sys.stdout` and `sys.stderr` are flushed first, because the CLI
+/// writes to the process's file descriptors directly.
+#[pyfunction]
+fn main(py: Python<'_>, argv: Vec<OsString>) -> PyResult<u8> {
+    flush_python_streams(py)?;
+    let exit_code = py.detach(|| {
+        let outcome = catch_unwind(|| wirelint_cli::run(argv));
+        // Nothing can be reported if flushing fails: the streams are gone.
+        let _ = std::io::stdout().flush();
+        let _ = std::io::stderr().flush();
+        // The panic hook has already printed what went wrong.
+        outcome.unwrap_or(2)
+    });
+    Ok(exit_code)
+}
+
+/// Builds the engine settings; an unknown selector raises `ConfigError`.
+fn linter_settings(
+    select: Option<Vec<String>>,
+    ignore: &[String],
+    preview: bool,
+) -> PyResult<LinterSettings> {
+    let selection = RuleSelection {
+        select: select.as_deref().map(parse_selectors).transpose()?,
+        extend_select: Vec::new(),
+        ignore: parse_selectors(ignore)?,
+        preview,
+    };
+    Ok(LinterSettings {
+        rules: selection.resolve(),
+        ..LinterSettings::default()
+    })
+}
+
+fn parse_selectors(texts: &[String]) -> PyResult<Vec<RuleSelector>> {
+    texts
+        .iter()
+        .map(|text| {
+            text.parse::<RuleSelector>()
+                .map_err(|error| ConfigError::new_err(error.to_string()))
+        })
+        .collect()
+}
+
+fn diagnostic_row<'py>(diagnostic: &Diagnostic, path: &Bound<'py, PyString>) -> DiagnosticRow<'py> {
+    (
+        diagnostic.rule.code(),
+        diagnostic.rule.name(),
+        diagnostic.message.clone(),
+        path.clone(),
+        diagnostic.location.row,
+        diagnostic.location.column,
+        diagnostic.end_location.row,
+        diagnostic.end_location.column,
+        diagnostic.fix.as_ref().map(fix_row),
+    )
+}
+
+fn fix_row(fix: &Fix) -> FixRow {
+    (
+        fix.applicability.as_str(),
+        fix.message.clone(),
+        fix.edits.iter().map(edit_row).collect(),
+    )
+}
+
+fn edit_row(edit: &Edit) -> EditRow {
+    (
+        edit.content.clone(),
+        edit.location.row,
+        edit.location.column,
+        edit.end_location.row,
+        edit.end_location.column,
+    )
+}
+
+fn run_error_row<'py>(py: Python<'py>, error: &RunError) -> PyResult<RunErrorRow<'py>> {
+    let kind = match error {
+        RunError::MissingPath(_) => "missing-path",
+        RunError::Walk { .. } => "walk",
+        RunError::Panic { .. } => "panic",
+    };
+    let path = error.path().as_os_str().into_pyobject(py)?;
+    Ok((kind, path, error.to_string()))
+}
+
+/// The text a panic was raised with, when it is a string.
+fn panic_message(payload: &(dyn Any + Send)) -> &str {
+    if let Some(message) = payload.downcast_ref::<&str>() {
+        message
+    } else if let Some(message) = payload.downcast_ref::<String>() {
+        message
+    } else {
+        "internal error"
+    }
+}
+
+/// Flushes `sys.stdout` and `sys.stderr` (either may be `None`).
+fn flush_python_streams(py: Python<'_>) -> PyResult<()> {
+    let sys = py.import("sys")?;
+    for name in ["stdout", "stderr"] {
+        let stream = sys.getattr(name)?;
+        if !stream.is_none() {
+            stream.call_method0("flush")?;
+        }
+    }
+    Ok(())
+}
+
+#[pymodule]
+fn _core(module: &Bound<'_, PyModule>) -> PyResult<()> {
+    module.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    module.add_function(wrap_pyfunction!(check, module)?)?;
+    module.add_function(wrap_pyfunction!(check_source, module)?)?;
+    module.add_function(wrap_pyfunction!(rules, module)?)?;
+    module.add_function(wrap_pyfunction!(main, module)?)?;
+    Ok(())
+}
