@@ -73,6 +73,7 @@ fn check_on_current_stack(
         checker.visit_module(&module.body);
         diagnostics.extend(checker.finish());
     }
+    crate::noqa::apply_noqa(&mut diagnostics, parsed.tokens(), &locator, settings);
     diagnostics
 }
 
@@ -99,16 +100,24 @@ pub fn mentions_any(source: &str, words: &[&str]) -> bool {
     }
     MATCHER.with(|cell| {
         let mut cached = cell.borrow_mut();
-        let reusable = cached
-            .as_ref()
-            .is_some_and(|(cached_words, _)| cached_words.iter().map(String::as_str).eq(words.iter().copied()));
+        let reusable = cached.as_ref().is_some_and(|(cached_words, _)| {
+            cached_words
+                .iter()
+                .map(String::as_str)
+                .eq(words.iter().copied())
+        });
         if !reusable {
             let Ok(matcher) = AhoCorasick::new(words) else {
                 return true;
             };
-            *cached = Some((words.iter().map(|word| (*word).to_string()).collect(), matcher));
+            *cached = Some((
+                words.iter().map(|word| (*word).to_string()).collect(),
+                matcher,
+            ));
         }
-        cached.as_ref().is_some_and(|(_, matcher)| matcher.is_match(source))
+        cached
+            .as_ref()
+            .is_some_and(|(_, matcher)| matcher.is_match(source))
     })
 }
 
@@ -265,12 +274,13 @@ impl<'a> Checker<'a> {
     }
 
     /// Binds names stored by loop targets, `with ... as`, and the like.
-    fn bind_other(&mut self, target: &'a Expr, client_context: Option<&'a Expr>) {
+    /// `context` is the `with` item's context expression for `as` targets.
+    fn bind_other(&mut self, target: &'a Expr, context: Option<&'a Expr>) {
         match target {
             Expr::Name(name) if name.ctx == ExprContext::Store => {
                 let mut binding = Binding::new(BindingKind::Other, name.range);
-                binding.client =
-                    client_context.and_then(|context| self.semantic.client_value(context));
+                binding.value = context;
+                binding.client = context.and_then(|context| self.semantic.client_value(context));
                 self.semantic.bind(name.id.as_str(), binding);
             }
             Expr::Tuple(ast::ExprTuple { elts, .. }) | Expr::List(ast::ExprList { elts, .. }) => {
@@ -352,7 +362,9 @@ impl<'a> Checker<'a> {
         if let Some(returns) = &function.returns {
             self.visit_annotation(returns);
         }
-        let kind = BindingKind::Function { is_async: function.is_async };
+        let kind = BindingKind::Function {
+            is_async: function.is_async,
+        };
         let binding = Binding::new(kind, function.name.range);
         self.semantic.bind(function.name.as_str(), binding);
         let parent = self.semantic.current_scope_id();

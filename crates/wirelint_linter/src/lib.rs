@@ -9,6 +9,7 @@
 pub mod checker;
 pub mod diagnostic;
 pub mod fix;
+pub mod noqa;
 pub mod registry;
 pub mod rules;
 pub mod semantic;
@@ -16,6 +17,8 @@ pub mod settings;
 
 #[cfg(test)]
 mod fixture_tests;
+#[cfg(test)]
+mod readme_table;
 
 pub use diagnostic::{Applicability, Diagnostic, Edit, Fix, Location, Locator};
 pub use registry::{Family, RULES, Rule, RuleInfo, Status};

@@ -34,7 +34,9 @@ pub enum BindingKind {
         qualified: String,
     },
     /// `def` / `async def`: shadows any import of the same name.
-    Function { is_async: bool },
+    Function {
+        is_async: bool,
+    },
     /// `class`: shadows any import of the same name.
     Class,
     Assignment,
@@ -47,7 +49,8 @@ pub enum BindingKind {
 #[derive(Clone, Debug)]
 pub struct Binding<'a> {
     pub kind: BindingKind,
-    /// The value of the last simple assignment (`x = value`).
+    /// The value of the last simple assignment (`x = value`), or the
+    /// context expression of a `with ... as x` target.
     pub value: Option<&'a Expr>,
     /// Set when the name holds a network client.
     pub client: Option<ClientClass>,
@@ -178,6 +181,12 @@ impl<'a> SemanticModel<'a> {
         self.ancestors(self.current)
             .map(|id| self.scopes[id].kind)
             .find(|kind| matches!(kind, ScopeKind::Function { .. } | ScopeKind::Lambda))
+    }
+
+    /// The scope of the innermost `def` (not lambda), if any.
+    pub fn current_function_scope(&self) -> Option<ScopeId> {
+        self.ancestors(self.current)
+            .find(|id| matches!(self.scopes[*id].kind, ScopeKind::Function { .. }))
     }
 
     /// Whether the innermost function is an `async def`.

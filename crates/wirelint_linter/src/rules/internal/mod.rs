@@ -2,3 +2,4 @@
 
 pub mod syntax_error;
 pub mod unreadable_file;
+pub mod unused_noqa;

@@ -11,7 +11,7 @@ use ruff_python_ast::{Expr, ExprCall, Keyword, Stmt};
 
 use crate::checker::Checker;
 use crate::registry::Rule;
-use crate::semantic::CallTarget;
+use crate::semantic::{CallTarget, Library};
 
 /// The family's rules that look at calls.
 const CALL_RULES: [Rule; 4] = [
@@ -22,7 +22,7 @@ const CALL_RULES: [Rule; 4] = [
 ];
 
 pub fn analyze_call(checker: &mut Checker, call: &ExprCall, target: Option<&CallTarget>) {
-    let Some(target) = target else {
+    let Some(target) = target.filter(|target| judges_timeout_of(target)) else {
         return;
     };
     if !CALL_RULES.iter().any(|rule| checker.enabled(*rule)) {
@@ -53,6 +53,20 @@ pub fn analyze_stmt(checker: &mut Checker, stmt: &Stmt) {
 pub fn finish(checker: &mut Checker) {
     if checker.enabled(Rule::MissingTimeout) {
         missing_timeout::finish(checker);
+    }
+}
+
+/// Whether the timeout rules judge `timeout=` on this call: clients, their
+/// calls, the stdlib calls, and module-level functions of the HTTP libraries
+/// (whose signatures are known). Other SDKs' module-level helpers take
+/// timeouts of their own meaning and are left alone.
+pub fn judges_timeout_of(target: &CallTarget) -> bool {
+    match target {
+        CallTarget::LibraryFunction { library, .. } => matches!(
+            library,
+            Library::Httpx | Library::Requests | Library::Urllib3 | Library::Aiohttp
+        ),
+        _ => true,
     }
 }
 

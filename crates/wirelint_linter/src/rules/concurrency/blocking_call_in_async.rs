@@ -1,0 +1,99 @@
+//! # blocking-call-in-async (WL802)
+//!
+//! ## What it does
+//! Flags, inside `async def`, a synchronous network call (any `requests`
+//! request, `httpx.get/post/...`, a method of a sync client such as
+//! `httpx.Client`, `requests.Session`, `OpenAI` or `Anthropic`,
+//! `urllib.request.urlopen`) and `time.sleep`.
+//!
+//! A lambda or nested `def` inside the coroutine is a separate, synchronous
+//! scope (`await asyncio.to_thread(lambda: requests.get(url))` is the right
+//! way to run blocking code), so calls there are not flagged.
+//!
+//! ## Why is this bad?
+//! A blocking call stops the event loop: every other task, every other
+//! request the process serves, waits until the network answers. One slow
+//! upstream then stalls the whole service, and timeouts of unrelated tasks
+//! fire.
+//!
+//! ## Example
+//! ```python
+//! async def handler(url: str) -> int:
+//!     response = requests.get(url, timeout=(3.05, 10))
+//!     time.sleep(1)
+//!     return response.status_code
+//! ```
+//!
+//! ## Use instead
+//! ```python
+//! async def handler(client: httpx.AsyncClient, url: str) -> int:
+//!     response = await client.get(url)
+//!     await asyncio.sleep(1)
+//!     return response.status_code
+//! ```
+//!
+//! ## References
+//! - `policy/library-patterns.md`, "Client Construction" (async lifecycle)
+
+use ruff_python_ast::ExprCall;
+use ruff_text_size::Ranged;
+
+use crate::checker::Checker;
+use crate::registry::Rule;
+use crate::rules::timeouts::callee_text;
+use crate::semantic::{CallTarget, Library};
+
+/// HTTP methods of httpx clients, requests sessions and urllib3 pools.
+const HTTP_METHODS: &[&str] = &[
+    "get", "options", "head", "post", "put", "patch", "delete", "request", "send", "stream",
+    "urlopen",
+];
+
+/// Methods of SDK clients that do not touch the network.
+const LOCAL_SDK_METHODS: &[&str] = &[
+    "with_options",
+    "copy",
+    "close",
+    "__enter__",
+    "__exit__",
+    "model_dump",
+    "to_dict",
+];
+
+pub fn check(checker: &mut Checker, call: &ExprCall, target: Option<&CallTarget>) {
+    let blocking = match target {
+        Some(CallTarget::LibraryFunction { library, qualified }) => {
+            let function = qualified.rsplit('.').next().unwrap_or_default();
+            matches!(
+                library,
+                Library::Requests | Library::Httpx | Library::Urllib3
+            ) && HTTP_METHODS.contains(&function)
+        }
+        Some(CallTarget::ClientMethod { client, method }) if !client.is_async => {
+            match client.library {
+                Library::Httpx | Library::Requests | Library::Urllib3 | Library::Project => {
+                    HTTP_METHODS.contains(method)
+                }
+                Library::Aiohttp => false,
+                _ => !LOCAL_SDK_METHODS.contains(method),
+            }
+        }
+        Some(CallTarget::Urlopen) => true,
+        None => checker.semantic.qualified_name(&call.func).as_deref() == Some("time.sleep"),
+        _ => false,
+    };
+    if !blocking {
+        return;
+    }
+    let callee = callee_text(checker, call);
+    let hint = if callee.ends_with("sleep") {
+        "use `await asyncio.sleep(...)`"
+    } else {
+        "use an async client, or `await asyncio.to_thread(...)`"
+    };
+    let message = format!("`{callee}(...)` blocks the event loop inside `async def`; {hint}");
+    let diagnostic = checker
+        .locator
+        .diagnostic(Rule::BlockingCallInAsync, message, call.range());
+    checker.report(diagnostic);
+}

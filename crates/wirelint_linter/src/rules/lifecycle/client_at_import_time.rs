@@ -1,0 +1,58 @@
+//! # client-at-import-time (WL101)
+//!
+//! ## What it does
+//! Flags a network client constructed at import time: at module top level,
+//! in a class body, or in a default argument value, outside
+//! `if __name__ == "__main__":` and `if TYPE_CHECKING:`.
+//!
+//! ## Why is this bad?
+//! Importing the module now opens a connection pool and reads credentials
+//! and configuration before the process is ready: tests cannot override the
+//! environment, forked workers share one pool, and nothing ever closes it.
+//! The policy asks for clients to be built once at start-up and passed in.
+//!
+//! ## Example
+//! ```python
+//! from openai import OpenAI
+//!
+//! client = OpenAI()
+//!
+//! def summarize(text: str) -> str:
+//!     return client.responses.create(model="gpt-4o-mini", input=text).output_text
+//! ```
+//!
+//! ## Use instead
+//! ```python
+//! from openai import OpenAI
+//!
+//! def summarize(client: OpenAI, text: str) -> str:
+//!     return client.responses.create(model="gpt-4o-mini", input=text).output_text
+//!
+//! def main() -> None:
+//!     with OpenAI() as client:
+//!         print(summarize(client, "..."))
+//! ```
+//!
+//! ## References
+//! - `policy/library-patterns.md`, "Client Construction" and "Anti-Patterns"
+
+use ruff_python_ast::ExprCall;
+use ruff_text_size::Ranged;
+
+use crate::checker::Checker;
+use crate::registry::Rule;
+use crate::rules::timeouts::callee_text;
+
+pub fn check(checker: &mut Checker, call: &ExprCall) {
+    if !checker.semantic.at_import_time() {
+        return;
+    }
+    let message = format!(
+        "`{}(...)` is constructed at import time; build it at start-up and pass it in",
+        callee_text(checker, call)
+    );
+    let diagnostic = checker
+        .locator
+        .diagnostic(Rule::ClientAtImportTime, message, call.range());
+    checker.report(diagnostic);
+}

@@ -1,0 +1,113 @@
+//! # lazy-global-client (WL102)
+//!
+//! ## What it does
+//! Flags a function that creates a network client and stores it in a module
+//! global (`global _client` … `_client = httpx.Client()`), and a
+//! `functools.cache` / `functools.lru_cache` function that returns a new
+//! client.
+//!
+//! ## Why is this bad?
+//! A lazily created global hides the client's lifecycle: nobody owns closing
+//! it, tests share its state, configuration is frozen by whichever call came
+//! first, and it cannot be injected. A cached factory is the same global
+//! with extra steps. The policy asks for the client to be constructed
+//! explicitly, threaded as a dependency, and closed deterministically.
+//!
+//! ## Example
+//! ```python
+//! import httpx
+//!
+//! _client: httpx.Client | None = None
+//!
+//! def get_client() -> httpx.Client:
+//!     global _client
+//!     if _client is None:
+//!         _client = httpx.Client()
+//!     return _client
+//! ```
+//!
+//! ## Use instead
+//! ```python
+//! import httpx
+//!
+//! def main() -> None:
+//!     with httpx.Client() as client:
+//!         run(client)
+//! ```
+//!
+//! ## References
+//! - `policy/library-patterns.md`, "Non-negotiables" and "Anti-Patterns"
+
+use ruff_python_ast::{Expr, ExprCall, StmtFunctionDef};
+use ruff_text_size::Ranged;
+
+use super::CallUse;
+use crate::checker::Checker;
+use crate::registry::Rule;
+use crate::rules::timeouts::callee_text;
+
+/// `global name` … `name = Client()` inside a function.
+pub fn check_global_store(checker: &mut Checker, call: &ExprCall, call_use: Option<CallUse>) {
+    if call_use != Some(CallUse::AssignedToGlobal) {
+        return;
+    }
+    let message = format!(
+        "`{}(...)` is created lazily into a module global; construct it explicitly and pass it in",
+        callee_text(checker, call)
+    );
+    let diagnostic = checker
+        .locator
+        .diagnostic(Rule::LazyGlobalClient, message, call.range());
+    checker.report(diagnostic);
+}
+
+/// Notes a function decorated with `functools.cache` / `lru_cache`.
+pub fn note_cached_function(checker: &mut Checker, function: &StmtFunctionDef) {
+    let Some(function_scope) = checker.semantic.current_function_scope() else {
+        return;
+    };
+    for decorator in &function.decorator_list {
+        let callee = match &decorator.expression {
+            Expr::Call(call) => call.func.as_ref(),
+            expression => expression,
+        };
+        let qualified = checker.semantic.qualified_name(callee);
+        if matches!(
+            qualified.as_deref(),
+            Some("functools.cache" | "functools.lru_cache" | "functools.cached_property")
+        ) {
+            let range = decorator.range();
+            checker
+                .rule_state
+                .lifecycle
+                .cached_functions
+                .insert(function_scope, range);
+        }
+    }
+}
+
+/// `return Client(...)` (or a name bound to one) in a cached function.
+pub fn check_cached_return(checker: &mut Checker, value: &Expr) {
+    let Some(function) = checker.semantic.current_function_scope() else {
+        return;
+    };
+    let Some(&decorator) = checker.rule_state.lifecycle.cached_functions.get(&function) else {
+        return;
+    };
+    if checker.semantic.client_value(value).is_none() {
+        return;
+    }
+    checker
+        .rule_state
+        .lifecycle
+        .cached_functions
+        .remove(&function);
+    let message = format!(
+        "`{}` caches a client in a hidden global; construct it explicitly and pass it in",
+        checker.locator.slice(decorator)
+    );
+    let diagnostic = checker
+        .locator
+        .diagnostic(Rule::LazyGlobalClient, message, decorator);
+    checker.report(diagnostic);
+}
