@@ -224,11 +224,6 @@ def test_check_validates_selectors_even_with_no_paths(tmp_path: Path) -> None:
         wirelint.check(tmp_path, ignore="nope")
 
 
-def test_config_argument_is_refused_clearly(tmp_path: Path) -> None:
-    with pytest.raises(wirelint.ConfigError, match="not supported"):
-        wirelint.check(tmp_path, config=tmp_path / "pyproject.toml")
-
-
 # The records
 
 

@@ -48,38 +48,48 @@ def check(
     ignore: str | Sequence[str] | None = None,
     preview: bool = False,
     config: StrPath | None = None,
+    isolated: bool = False,
 ) -> list[Diagnostic]:
     """Checks every Python file under `paths` and returns the diagnostics.
 
     `paths` is one file or directory, or an iterable of them; directories are
-    searched recursively, honouring `.gitignore`. An empty iterable checks
+    searched recursively for the files the configuration includes, skipping
+    what it excludes and honouring `.gitignore`. An empty iterable checks
     nothing. Diagnostics are sorted by path, line and column.
 
-    `select` replaces the default rule set (every stable rule); `ignore`
-    removes rules from it. Both take codes or code prefixes ("WL2", "WL201",
-    "ALL") as a list or as one comma-separated string; for each rule the most
-    specific selector wins. `preview=True` also enables preview rules.
-    WL001 (syntax error) and WL002 (unreadable file) are always reported.
+    Each file is checked with the settings of the closest configuration
+    above it (`[tool.wirelint]` in `pyproject.toml`, `wirelint.toml` or
+    `.wirelint.toml`), as the command line does; relative paths are relative
+    to the current directory. `config` (a path) governs every file with one
+    configuration file instead; `isolated=True` ignores every configuration
+    file.
+
+    `select` replaces the configured rule selection; `ignore` removes rules
+    from it. Both take codes or code prefixes ("WL2", "WL201", "ALL") as a
+    list or as one comma-separated string; for each rule the most specific
+    selector wins. `preview=True` also enables preview rules (so does
+    `preview = true` in the configuration). WL001 (syntax error) and WL002
+    (unreadable file) are always reported.
 
     The GIL is released while the files are checked.
 
     Raises:
         PathNotFoundError: some paths do not exist. It names every missing
             path; nothing is returned for the paths that do exist.
-        ConfigError: an unknown rule selector, or `config=` (not supported yet).
+        ConfigError: an unknown rule selector; an invalid or missing
+            configuration file (the message names the file, the line and the
+            key); `config=` together with `isolated=True`.
         CheckError: the engine failed on a file or could not walk a directory.
             The other files were still checked; their diagnostics are on the
             exception.
     """
-    if config is not None:
-        raise ConfigError(
-            "config= is not supported yet: pass select=, ignore= and preview= instead"
-        )
     rows, errors = _core.check(
         _path_list(paths),
         _selector_list(select, "select"),
         _selector_list(ignore, "ignore") or [],
         preview,
+        None if config is None else os.fsdecode(config),
+        isolated,
     )
     diagnostics = [_diagnostic(row) for row in rows]
     missing = [path for kind, path, _ in errors if kind == "missing-path"]

@@ -16,9 +16,15 @@ RunErrorRow = tuple[Literal["missing-path", "walk", "panic"], str, str]
 RuleRow = tuple[str, str, str, Literal["stable", "preview", "always"], str, str]
 
 def check(
-    paths: list[str], select: list[str] | None, ignore: list[str], preview: bool
+    paths: list[str],
+    select: list[str] | None,
+    ignore: list[str],
+    preview: bool,
+    config: str | None,
+    isolated: bool,
 ) -> tuple[list[DiagnosticRow], list[RunErrorRow]]:
-    """Checks every Python file under `paths`; returns (diagnostics, errors)."""
+    """Checks every Python file under `paths`, each with the configuration that governs it
+    (`config`: one file for all; `isolated`: none); returns (diagnostics, errors)."""
 
 def check_source(
     source: str, filename: str, select: list[str] | None, ignore: list[str], preview: bool

@@ -20,7 +20,7 @@ class WirelintError(Exception):
 
 
 class ConfigError(WirelintError):
-    """The run's settings are invalid: an unknown rule selector or an unsupported option."""
+    """The run's settings are invalid: an unknown rule selector or a bad configuration file."""
 
 
 class PathNotFoundError(WirelintError):

@@ -3,7 +3,8 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use wirelint_linter::{RuleSelection, RuleSelector};
+use wirelint_linter::RuleSelector;
+use wirelint_workspace::Overrides;
 
 /// A linter for network-client code: timeouts, retries, client lifecycle.
 #[derive(Debug, Parser)]
@@ -23,9 +24,11 @@ pub enum Command {
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
-    /// Files or directories to check. Directories are searched for `*.py`
-    /// and `*.pyi` files; a file named explicitly is checked whatever its
-    /// extension.
+    /// Files or directories to check. Directories are searched for the
+    /// files `include` names (`*.py` and `*.pyi`); a file named explicitly
+    /// is checked whatever its extension. `-` reads the source from
+    /// standard input; `@FILE` stands for the paths listed in FILE, one per
+    /// line.
     #[arg(default_value = ".")]
     pub paths: Vec<PathBuf>,
 
@@ -47,13 +50,26 @@ pub struct CheckArgs {
     #[arg(long)]
     pub preview: bool,
 
-    /// How to print diagnostics.
-    #[arg(long, value_enum, default_value_t = OutputFormat::Concise)]
-    pub output_format: OutputFormat,
+    /// How to print diagnostics [default: `output-format` from the
+    /// configuration, else concise].
+    #[arg(long, value_enum)]
+    pub output_format: Option<OutputFormat>,
+
+    /// Print how many diagnostics each rule produced instead of the
+    /// diagnostics themselves: JSON with `--output-format json` or
+    /// `json-lines`, a table otherwise.
+    #[arg(long)]
+    pub statistics: bool,
 
     /// Exit with status 0 even when there are findings (errors still exit 2).
     #[arg(long)]
     pub exit_zero: bool,
+
+    /// Silence every current finding: append `# noqa: CODE` to the line it
+    /// starts on (merging into a `# noqa:` already there), then print how
+    /// many lines changed instead of the diagnostics.
+    #[arg(long)]
+    pub add_noqa: bool,
 
     /// Print diagnostics only: no closing summary line.
     #[arg(long, short)]
@@ -62,16 +78,49 @@ pub struct CheckArgs {
     /// Check files even when .gitignore, .ignore or git's excludes list them.
     #[arg(long)]
     pub no_respect_gitignore: bool,
+
+    /// Use this configuration file for every file instead of the closest
+    /// `pyproject.toml` (`[tool.wirelint]`), `wirelint.toml` or
+    /// `.wirelint.toml`. Its relative paths are relative to its directory.
+    #[arg(long, value_name = "PATH", conflicts_with = "isolated")]
+    pub config: Option<PathBuf>,
+
+    /// Ignore every configuration file: the defaults and the flags only.
+    #[arg(long)]
+    pub isolated: bool,
+
+    /// Apply `exclude` and `extend-exclude` to paths given explicitly too
+    /// (pre-commit passes every staged file).
+    #[arg(long)]
+    pub force_exclude: bool,
+
+    /// The file name the source read from standard input (`-`) stands for:
+    /// printed in the output and used to pick its settings.
+    #[arg(long, value_name = "NAME")]
+    pub stdin_filename: Option<PathBuf>,
+
+    /// Print the settings that govern FILE (which configuration, every
+    /// key's value, the enabled rules) and exit.
+    #[arg(long, value_name = "FILE", conflicts_with = "show_files")]
+    pub show_settings: Option<PathBuf>,
+
+    /// Print the files that would be checked, sorted, and exit.
+    #[arg(long)]
+    pub show_files: bool,
 }
 
 impl CheckArgs {
-    /// The rule selection the flags describe.
-    pub fn rule_selection(&self) -> RuleSelection {
-        RuleSelection {
+    /// What the flags override in the configuration (the environment's
+    /// `WIRELINT_CACHE_DIR` is added by the caller).
+    pub fn overrides(&self) -> Overrides {
+        Overrides {
             select: self.select.clone(),
             extend_select: self.extend_select.clone(),
             ignore: self.ignore.clone(),
-            preview: self.preview,
+            preview: self.preview.then_some(true),
+            respect_gitignore: self.no_respect_gitignore.then_some(false),
+            force_exclude: self.force_exclude.then_some(true),
+            cache_dir: None,
         }
     }
 }
@@ -85,6 +134,20 @@ pub enum OutputFormat {
     Full,
     /// A JSON array of diagnostics.
     Json,
+    /// One JSON object per line, with the same fields as `json`.
+    JsonLines,
+    /// GitHub Actions workflow commands (`::error ...`), shown as annotations.
+    Github,
+    /// GitLab Code Quality report (a JSON array with stable fingerprints).
+    Gitlab,
+    /// SARIF 2.1.0, e.g. for GitHub code scanning.
+    Sarif,
+    /// JUnit XML: a test suite per file, a failed test case per diagnostic.
+    Junit,
+    /// `path:row: [CODE] message`, as pylint prints.
+    Pylint,
+    /// Diagnostics grouped under each file's name.
+    Grouped,
 }
 
 #[derive(Debug, Args)]
@@ -114,7 +177,8 @@ pub enum RuleFormat {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use wirelint_linter::Rule;
+    use wirelint_linter::{Rule, RuleSet};
+    use wirelint_workspace::Settings;
 
     fn parse(args: &[&str]) -> Result<Cli, clap::Error> {
         Cli::try_parse_from(std::iter::once("wirelint").chain(args.iter().copied()))
@@ -127,13 +191,23 @@ mod tests {
         }
     }
 
+    /// The rules the flags enable when no configuration file says anything.
+    fn rules(args: &[&str]) -> RuleSet {
+        let overrides = check_args(args).overrides();
+        Settings::defaults(PathBuf::from("/"), &overrides)
+            .linter
+            .rules
+    }
+
     #[test]
     fn check_defaults_to_the_current_directory_and_concise_output() {
         let args = check_args(&["check"]);
         assert_eq!(args.paths, [PathBuf::from(".")]);
-        assert_eq!(args.output_format, OutputFormat::Concise);
+        assert_eq!(args.output_format, None);
         assert!(args.select.is_none());
         assert!(!args.exit_zero && !args.preview && !args.quiet && !args.no_respect_gitignore);
+        assert!(args.config.is_none() && !args.isolated && !args.force_exclude);
+        assert!(args.stdin_filename.is_none() && args.show_settings.is_none() && !args.show_files);
     }
 
     #[test]
@@ -146,26 +220,51 @@ mod tests {
 
     #[test]
     fn prefixes_select_and_ignore_whole_groups() {
-        let args = check_args(&["check", "--select", "WL2", "--ignore", "WL20"]);
-        let rules = args.rule_selection().resolve();
-        assert!(!rules.contains(Rule::ScalarTimeout));
-        assert!(!rules.contains(Rule::MissingTimeout));
+        let narrowed = rules(&["check", "--select", "WL2", "--ignore", "WL20"]);
+        assert!(!narrowed.contains(Rule::ScalarTimeout));
+        assert!(!narrowed.contains(Rule::MissingTimeout));
 
-        let args = check_args(&["check", "--ignore", "WL2", "--extend-select", "WL201"]);
-        let rules = args.rule_selection().resolve();
-        assert!(rules.contains(Rule::ScalarTimeout));
-        assert!(!rules.contains(Rule::MissingTimeout));
-        assert!(!rules.contains(Rule::TimeoutDisabled));
+        let widened = rules(&["check", "--ignore", "WL2", "--extend-select", "WL201"]);
+        assert!(widened.contains(Rule::ScalarTimeout));
+        assert!(!widened.contains(Rule::MissingTimeout));
+        assert!(!widened.contains(Rule::TimeoutDisabled));
     }
 
     #[test]
     fn preview_flag_reaches_the_selection() {
-        let rules = check_args(&["check", "--preview"])
-            .rule_selection()
-            .resolve();
-        assert!(rules.contains(Rule::TimeoutWithoutPool));
-        let rules = check_args(&["check"]).rule_selection().resolve();
-        assert!(!rules.contains(Rule::TimeoutWithoutPool));
+        assert!(rules(&["check", "--preview"]).contains(Rule::TimeoutWithoutPool));
+        assert!(!rules(&["check"]).contains(Rule::TimeoutWithoutPool));
+    }
+
+    #[test]
+    fn flags_become_overrides() {
+        let overrides = check_args(&[
+            "check",
+            "--no-respect-gitignore",
+            "--force-exclude",
+            "--preview",
+        ])
+        .overrides();
+        assert_eq!(overrides.respect_gitignore, Some(false));
+        assert_eq!(overrides.force_exclude, Some(true));
+        assert_eq!(overrides.preview, Some(true));
+        let overrides = check_args(&["check"]).overrides();
+        assert_eq!(
+            (
+                overrides.respect_gitignore,
+                overrides.force_exclude,
+                overrides.preview
+            ),
+            (None, None, None)
+        );
+    }
+
+    #[test]
+    fn config_and_isolated_exclude_each_other() {
+        assert!(parse(&["check", "--config", "x.toml", "--isolated"]).is_err());
+        let args = check_args(&["check", "--config", "x.toml", "--output-format", "json"]);
+        assert_eq!(args.config, Some(PathBuf::from("x.toml")));
+        assert_eq!(args.output_format, Some(OutputFormat::Json));
     }
 
     #[test]

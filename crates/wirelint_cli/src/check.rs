@@ -1,30 +1,58 @@
-//! `wirelint check`: builds the settings from the flags, runs the check
-//! through the workspace crate, prints the result and picks the exit code.
+//! `wirelint check`: resolves the settings from configuration files and
+//! flags, runs the check through the workspace crate (or shows settings or
+//! files instead), prints the result and picks the exit code.
 
 use std::io::Write;
 
-use wirelint_linter::LinterSettings;
-use wirelint_workspace::{CheckOptions, CheckResult, check_paths};
+use wirelint_workspace::CheckResult;
 
 use crate::args::CheckArgs;
+use crate::config::{self, report_errors};
+use crate::input::Input;
 use crate::printer::Printer;
 use crate::{ExitStatus, output_failed};
 
 pub fn check(args: &CheckArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) -> ExitStatus {
-    let options = CheckOptions {
-        linter: LinterSettings {
-            rules: args.rule_selection().resolve(),
-            ..LinterSettings::default()
-        },
-        respect_gitignore: !args.no_respect_gitignore,
+    let resolver = match config::resolver(args) {
+        Ok(resolver) => resolver,
+        Err(errors) => return report_errors(stderr, &errors),
     };
-    let result = check_paths(&args.paths, &options);
+    let output_format = config::output_format(args, &resolver);
+    if let Some(file) = &args.show_settings {
+        let overrides = args.overrides();
+        return crate::show::show_settings(
+            file,
+            &resolver,
+            &overrides,
+            output_format,
+            stdout,
+            stderr,
+        );
+    }
+    let input = match Input::from_arguments(&args.paths, args.stdin_filename.as_deref()) {
+        Ok(input) => input,
+        Err(error) => return report_errors(stderr, &[error]),
+    };
+    if args.show_files {
+        return crate::show::show_files(&input, &resolver, stdout, stderr);
+    }
+    if args.add_noqa && matches!(input, Input::Stdin { .. }) {
+        let error = "`--add-noqa` edits files on disk; it cannot be used with `-` (standard input)";
+        return report_errors(stderr, &[error]);
+    }
+    let result = match input.check(&resolver) {
+        Ok(result) => result,
+        Err(errors) => return report_errors(stderr, &errors),
+    };
 
     for error in &result.errors {
         // Nothing better to do if stderr itself is gone.
         let _ = writeln!(stderr, "error: {error}");
     }
-    let printer = Printer::new(args.output_format, args.quiet);
+    if args.add_noqa {
+        return crate::add_noqa::add_noqa(&result, stdout, stderr);
+    }
+    let printer = Printer::new(output_format, args.quiet).with_statistics(args.statistics);
     let written = printer.write(stdout, &result).and_then(|()| stdout.flush());
     if output_failed(written, stderr) {
         return ExitStatus::Error;

@@ -2,10 +2,14 @@
 //! `check` or `rule`, prints the result and returns the exit code. The
 //! binary and the Python console script both call [`run`].
 
+mod add_noqa;
 mod args;
 mod check;
+mod config;
+mod input;
 mod printer;
 mod rule;
+mod show;
 
 use std::ffi::OsString;
 use std::io::{self, BufWriter, Write};

@@ -3,7 +3,9 @@
 //! each node to the enabled rules. Function bodies are visited after the
 //! enclosing scope is complete, so a body sees every module-level name.
 
+use std::cell::RefCell;
 use std::collections::VecDeque;
+use std::rc::Rc;
 
 use aho_corasick::AhoCorasick;
 use ruff_python_ast::visitor::{self, Visitor};
@@ -66,8 +68,8 @@ fn check_on_current_stack(
         .map(|error| syntax_error(&locator, error))
         .collect();
 
-    let known = KnownNames::new(settings);
-    if rules::any_enabled_rule_can_fire(settings, source, &known) {
+    let (known, may_fire) = run_context(settings, source);
+    if may_fire {
         let module = parsed.syntax();
         let mut checker = Checker::new(&locator, settings, known, info, &module.body);
         checker.visit_module(&module.body);
@@ -84,40 +86,73 @@ pub fn probe_source(source: &str, package: Option<&str>) -> Vec<crate::semantic:
     let settings = LinterSettings::default();
     let locator = Locator::new(source);
     let parsed = parse_unchecked_source(source, PySourceType::Python);
-    let known = KnownNames::new(&settings);
+    let known = Rc::new(KnownNames::new(&settings));
     let info = SourceInfo { package };
     let mut checker = Checker::new(&locator, &settings, known, info, &parsed.syntax().body);
     checker.visit_module(&parsed.syntax().body);
     std::mem::take(&mut checker.probes)
 }
 
-/// Whether any of `words` occurs in `source`, in one pass over the text.
-/// The matcher for a word list is built once per thread and reused.
-pub fn mentions_any(source: &str, words: &[&str]) -> bool {
-    thread_local! {
-        static MATCHER: std::cell::RefCell<Option<(Vec<String>, AhoCorasick)>> =
-            const { std::cell::RefCell::new(None) };
-    }
-    MATCHER.with(|cell| {
-        let mut cached = cell.borrow_mut();
-        let reusable = cached.as_ref().is_some_and(|(cached_words, _)| {
-            cached_words
-                .iter()
-                .map(String::as_str)
-                .eq(words.iter().copied())
-        });
-        if !reusable {
-            let Ok(matcher) = AhoCorasick::new(words) else {
-                return true;
-            };
-            *cached = Some((
-                words.iter().map(|word| (*word).to_string()).collect(),
-                matcher,
-            ));
+/// What a run's settings imply for every file: the known names and the
+/// fast path's matcher. Built once per thread and reused while the settings
+/// stay the same (a run has one or a few settings, not one per file).
+struct RunContext {
+    rules: crate::settings::RuleSet,
+    extend_client_classes: Vec<String>,
+    extend_network_modules: Vec<String>,
+    extend_error_classes: Vec<String>,
+    known: Rc<KnownNames>,
+    /// `None` when no enabled rule visits the tree.
+    fast_path: Option<AhoCorasick>,
+}
+
+impl RunContext {
+    fn new(settings: &LinterSettings) -> Self {
+        let known = KnownNames::new(settings);
+        let words = rules::fast_path_words(settings, &known);
+        let fast_path = if words.is_empty() {
+            None
+        } else {
+            AhoCorasick::new(&words).ok()
+        };
+        Self {
+            rules: settings.rules,
+            extend_client_classes: settings.extend_client_classes.clone(),
+            extend_network_modules: settings.extend_network_modules.clone(),
+            extend_error_classes: settings.extend_error_classes.clone(),
+            known: Rc::new(known),
+            fast_path,
         }
-        cached
+    }
+
+    fn fits(&self, settings: &LinterSettings) -> bool {
+        self.rules == settings.rules
+            && self.extend_client_classes == settings.extend_client_classes
+            && self.extend_network_modules == settings.extend_network_modules
+            && self.extend_error_classes == settings.extend_error_classes
+    }
+}
+
+/// The known names for `settings`, and whether any enabled rule could fire
+/// on `source` (by the rules' marker words).
+fn run_context(settings: &LinterSettings, source: &str) -> (Rc<KnownNames>, bool) {
+    thread_local! {
+        static CONTEXT: RefCell<Option<RunContext>> = const { RefCell::new(None) };
+    }
+    CONTEXT.with(|cell| {
+        let mut cached = cell.borrow_mut();
+        if !cached
             .as_ref()
-            .is_some_and(|(_, matcher)| matcher.is_match(source))
+            .is_some_and(|context| context.fits(settings))
+        {
+            *cached = Some(RunContext::new(settings));
+        }
+        let context = cached.as_ref().expect("just filled");
+        let may_fire = context
+            .fast_path
+            .as_ref()
+            .is_some_and(|matcher| matcher.is_match(source));
+        (Rc::clone(&context.known), may_fire)
     })
 }
 
@@ -149,7 +184,7 @@ impl<'a> Checker<'a> {
     fn new(
         locator: &'a Locator<'a>,
         settings: &'a LinterSettings,
-        known: KnownNames,
+        known: Rc<KnownNames>,
         info: SourceInfo<'a>,
         module_body: &'a [Stmt],
     ) -> Self {
@@ -341,6 +376,7 @@ impl<'a> Checker<'a> {
         }
         let parent = self.semantic.current_scope_id();
         let previous = self.semantic.push_scope(ScopeKind::Class, parent);
+        self.semantic.record_class_hierarchy(class);
         self.visit_body(&class.body);
         self.semantic.restore_scope(previous);
         let binding = Binding::new(BindingKind::Class, class.name.range);
@@ -450,7 +486,9 @@ impl<'a> Checker<'a> {
                     .bind(name.as_str(), Binding::new(BindingKind::Other, name.range));
             }
             self.semantic.position.handler_depth += 1;
+            rules::enter_handler(self, handler);
             self.visit_body(&handler.body);
+            rules::leave_handler(self, handler);
             self.semantic.position.handler_depth -= 1;
         }
         self.visit_body(&stmt_try.orelse);
@@ -458,6 +496,7 @@ impl<'a> Checker<'a> {
     }
 
     fn visit_stmt_inner(&mut self, stmt: &'a Stmt) {
+        self.semantic.note_ownership_stmt(stmt);
         rules::analyze_stmt(self, stmt);
         match stmt {
             Stmt::Import(stmt_import) => self.bind_import(stmt_import),
@@ -564,6 +603,7 @@ impl<'a> Visitor<'a> for Checker<'a> {
             return;
         }
         self.nesting += 1;
+        self.semantic.note_ownership_expr(expr);
         rules::analyze_expr(self, expr);
         #[cfg(test)]
         crate::semantic::tests::record_probe(self, expr);

@@ -67,18 +67,24 @@ impl Diagnostic {
     }
 }
 
-/// Converts byte offsets of one source text to [`Location`]s.
+/// Converts byte offsets of one source text to [`Location`]s. The line
+/// index is built on first use: most files produce no diagnostic at all.
 pub struct Locator<'a> {
     source: &'a str,
-    index: LineIndex,
+    index: std::cell::OnceCell<LineIndex>,
 }
 
 impl<'a> Locator<'a> {
     pub fn new(source: &'a str) -> Self {
         Self {
             source,
-            index: LineIndex::from_source_text(source),
+            index: std::cell::OnceCell::new(),
         }
+    }
+
+    fn index(&self) -> &LineIndex {
+        self.index
+            .get_or_init(|| LineIndex::from_source_text(self.source))
     }
 
     pub fn source(&self) -> &'a str {
@@ -87,7 +93,7 @@ impl<'a> Locator<'a> {
 
     pub fn location(&self, offset: TextSize) -> Location {
         let offset = offset.min(TextSize::of(self.source));
-        let line_column = self.index.line_column(offset, self.source);
+        let line_column = self.index().line_column(offset, self.source);
         Location {
             row: line_column.line.get(),
             column: line_column.column.get(),

@@ -110,7 +110,15 @@ impl FromStr for RuleSelector {
 }
 
 /// The registered code closest to `text` by edit distance, if any is close.
+/// Only `WL…` text gets a suggestion: `E501` is another tool's code, not a
+/// typo of `WL501`.
 pub fn closest_code(text: &str) -> Option<&'static str> {
+    if !text
+        .get(..2)
+        .is_some_and(|prefix| prefix.eq_ignore_ascii_case("WL"))
+    {
+        return None;
+    }
     RULES
         .iter()
         .map(|info| (edit_distance(text, info.code), info.code))

@@ -6,6 +6,11 @@
 //! (`Diagnostic`, `Rule`, the error classes) lives in `python/wirelint`, which
 //! wraps these tuples; `python/wirelint/_core.pyi` describes them exactly.
 
+/// The same allocator as the `wirelint` binary: the engine allocates many
+/// small, short-lived objects. It serves only this extension's Rust code.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::any::Any;
 use std::ffi::OsString;
 use std::io::Write;
@@ -15,7 +20,9 @@ use std::path::PathBuf;
 use pyo3::prelude::*;
 use pyo3::types::PyString;
 use wirelint_linter::{Diagnostic, Edit, Fix, LinterSettings, RuleSelection, RuleSelector};
-use wirelint_workspace::{CheckOptions, CheckResult, RunError};
+use wirelint_workspace::{
+    CheckResult, ConfigSource, Overrides, Resolver, ResolverOptions, RunError,
+};
 
 pyo3::import_exception!(wirelint._errors, ConfigError);
 pyo3::import_exception!(wirelint._errors, CheckError);
@@ -48,13 +55,18 @@ type RuleRow = (
     &'static str,
 );
 
-/// Checks every Python file under `paths` (files or directories).
+/// Checks every Python file under `paths` (files or directories), each
+/// with the settings of the closest configuration file above it, or of
+/// `config` (a path) for every file, or of none when `isolated`. `select`,
+/// `ignore` and `preview` override the configuration as the command line's
+/// flags do.
 ///
 /// Returns `(diagnostics, errors)`: diagnostics sorted by path, line and
 /// column, and every path that could not be checked as
 /// `(kind, path, description)` with kind `missing-path`, `walk` or `panic`.
 /// An empty `paths` checks nothing. Raises `wirelint.ConfigError` for an
-/// unknown rule selector and `wirelint.CheckError` if the run itself fails.
+/// unknown rule selector or an invalid configuration file and
+/// `wirelint.CheckError` if the run itself fails.
 #[pyfunction]
 fn check<'py>(
     py: Python<'py>,
@@ -62,22 +74,50 @@ fn check<'py>(
     select: Option<Vec<String>>,
     ignore: Vec<String>,
     preview: bool,
+    config: Option<PathBuf>,
+    isolated: bool,
 ) -> PyResult<(Vec<DiagnosticRow<'py>>, Vec<RunErrorRow<'py>>)> {
-    let options = CheckOptions {
-        linter: linter_settings(select, &ignore, preview)?,
-        respect_gitignore: true,
+    let overrides = Overrides {
+        select: select.as_deref().map(parse_selectors).transpose()?,
+        ignore: parse_selectors(&ignore)?,
+        preview: preview.then_some(true),
+        ..Overrides::default()
     };
-    if paths.is_empty() {
-        return Ok((Vec::new(), Vec::new()));
-    }
+    let source = match (config, isolated) {
+        (Some(_), true) => {
+            return Err(ConfigError::new_err(
+                "config= and isolated=True exclude each other: pass one of them",
+            ));
+        }
+        (Some(path), false) => ConfigSource::File(path),
+        (None, true) => ConfigSource::Isolated,
+        (None, false) => ConfigSource::Discover,
+    };
+    let current_dir = std::env::current_dir().map_err(|error| {
+        ConfigError::new_err(format!("cannot read the current directory: {error}"))
+    })?;
+    let options = ResolverOptions {
+        source,
+        overrides,
+        current_dir,
+        output_formats: Vec::new(),
+    };
     let outcome = py.detach(|| {
         catch_unwind(AssertUnwindSafe(|| {
-            wirelint_workspace::check_paths(&paths, &options)
+            let resolver = Resolver::new(options)?;
+            if paths.is_empty() {
+                return Ok(CheckResult::default());
+            }
+            wirelint_workspace::check_paths(&paths, &resolver)
         }))
     });
-    let result: CheckResult = outcome.map_err(|payload| {
+    let checked = outcome.map_err(|payload| {
         let message = format!("wirelint failed: {}", panic_message(payload.as_ref()));
         CheckError::new_err((message, py.None()))
+    })?;
+    let result = checked.map_err(|errors| {
+        let messages: Vec<String> = errors.iter().map(ToString::to_string).collect();
+        ConfigError::new_err(messages.join("\n"))
     })?;
 
     let mut diagnostics = Vec::new();

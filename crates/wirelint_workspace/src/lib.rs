@@ -1,42 +1,33 @@
-//! wirelint_workspace: turns paths into checked files. Finds Python files
-//! (respecting .gitignore and the usual skip list), reads them, and lints them
-//! in parallel with the engine; later also configuration discovery and cache.
+//! wirelint_workspace: turns paths into checked files. Finds the
+//! configuration that governs each file (hierarchical `pyproject.toml`,
+//! `wirelint.toml`, `.wirelint.toml`), finds Python files (respecting
+//! exclusions and .gitignore), reads them, and lints them in parallel with
+//! the engine.
 //!
-//! The two steps are separate so callers can use either one alone:
+//! The steps are separate so callers can use each alone: a
+//! [`Resolver`] hands out the settings of each directory,
 //! [`discovery::discover`] turns the paths a user gave into a sorted list of
-//! files, and [`runner::check_files`] lints such a list on a thread pool.
-//! [`check_paths`] does both.
+//! files with their settings, and [`runner::check_files`] lints such a list
+//! on a thread pool. [`check_paths`] does it all.
 
+pub mod atomic_write;
+pub mod config;
 pub mod discovery;
 mod panics;
+pub mod resolver;
 pub mod runner;
+pub mod settings;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use wirelint_linter::{Diagnostic, LinterSettings};
+use wirelint_linter::Diagnostic;
 
-pub use discovery::{Discovery, SKIPPED_DIRECTORIES, discover};
+pub use config::ConfigError;
+pub use discovery::{CheckTarget, Discovery, SKIPPED_DIRECTORIES, discover};
+pub use resolver::{ConfigSource, DirectoryInfo, Resolver, ResolverOptions};
 pub use runner::check_files;
-
-/// How to run a check over paths.
-#[derive(Clone, Debug)]
-pub struct CheckOptions {
-    pub linter: LinterSettings,
-    /// Skip files matched by `.gitignore` (inside a git repository),
-    /// `.git/info/exclude`, the global git excludes file and `.ignore` files.
-    /// On by default.
-    pub respect_gitignore: bool,
-}
-
-impl Default for CheckOptions {
-    fn default() -> Self {
-        Self {
-            linter: LinterSettings::default(),
-            respect_gitignore: true,
-        }
-    }
-}
+pub use settings::{CACHE_DIR_ENV_VAR, Overrides, Settings};
 
 /// One checked file with findings. `source` is kept (when the file was valid
 /// UTF-8) so renderers can show the offending lines; files without
@@ -107,11 +98,41 @@ impl CheckResult {
     }
 }
 
-/// Discovers and checks every Python file under `paths`.
-pub fn check_paths(paths: &[PathBuf], options: &CheckOptions) -> CheckResult {
-    let Discovery { files, mut errors } = discover(paths, options.respect_gitignore);
-    let mut result = check_files(files, &options.linter);
-    errors.append(&mut result.errors);
-    result.errors = errors;
-    result
+/// Discovers and checks every Python file under `paths`, each with the
+/// settings that govern it, linting files while the walk finds more. Fails
+/// when a configuration file met on the way is invalid (files governed by
+/// valid configurations may have been linted, but nothing is reported).
+pub fn check_paths(
+    paths: &[PathBuf],
+    resolver: &Resolver,
+) -> Result<CheckResult, Vec<ConfigError>> {
+    let result = runner::check_tree(paths, resolver);
+    let config_errors = resolver.errors();
+    if !config_errors.is_empty() {
+        return Err(config_errors);
+    }
+    Ok(result)
+}
+
+/// Checks a source that is not on disk (standard input) as if it were the
+/// file at `path`: that file's settings, `per-file-ignores` and package
+/// apply, and with `force-exclude` an excluded name checks nothing. The
+/// report names `path` as given.
+pub fn check_stdin(
+    source: Vec<u8>,
+    path: &Path,
+    resolver: &Resolver,
+) -> Result<CheckResult, Vec<ConfigError>> {
+    let absolute = resolver.absolute(path);
+    let excluded =
+        resolver.root().force_exclude && discovery::is_excluded_explicitly(resolver, &absolute);
+    let target = discovery::explicit_file(resolver, path.to_path_buf(), &absolute);
+    let config_errors = resolver.errors();
+    if !config_errors.is_empty() {
+        return Err(config_errors);
+    }
+    match target {
+        Some(target) if !excluded => Ok(runner::check_source(target, source)),
+        _ => Ok(CheckResult::default()),
+    }
 }

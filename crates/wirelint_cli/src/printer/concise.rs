@@ -15,7 +15,7 @@ pub(super) fn write(
     for file in &result.files {
         let display_path = printer.display_path(&file.path);
         for diagnostic in &file.diagnostics {
-            write_header(out, &display_path, diagnostic)?;
+            write_header(out, printer, &display_path, diagnostic)?;
         }
     }
     Ok(())

@@ -17,7 +17,7 @@ use unicode_width::UnicodeWidthChar;
 use wirelint_linter::Diagnostic;
 use wirelint_workspace::CheckResult;
 
-use super::{Printer, write_header};
+use super::{Printer, split_lines, write_header};
 
 /// Spans longer than this show their first and last lines around a `...`.
 const MAX_SNIPPET_LINES: usize = 6;
@@ -35,7 +35,7 @@ pub(super) fn write(
         let display_path = printer.display_path(&file.path);
         let lines = file.source.as_deref().map(split_lines);
         for diagnostic in &file.diagnostics {
-            write_header(out, &display_path, diagnostic)?;
+            write_header(out, printer, &display_path, diagnostic)?;
             let gutter_width = diagnostic.end_location.row.max(1).to_string().len();
             let pad = " ".repeat(gutter_width);
             if let Some(lines) = &lines {
@@ -48,33 +48,6 @@ pub(super) fn write(
         }
     }
     Ok(())
-}
-
-/// Splits source text into lines at `\n`, `\r\n` and `\r`, as Python does.
-fn split_lines(source: &str) -> Vec<&str> {
-    let mut lines = Vec::new();
-    let mut start = 0;
-    let bytes = source.as_bytes();
-    let mut index = 0;
-    while index < bytes.len() {
-        match bytes[index] {
-            b'\n' => {
-                lines.push(&source[start..index]);
-                start = index + 1;
-            }
-            b'\r' => {
-                lines.push(&source[start..index]);
-                if bytes.get(index + 1) == Some(&b'\n') {
-                    index += 1;
-                }
-                start = index + 1;
-            }
-            _ => {}
-        }
-        index += 1;
-    }
-    lines.push(&source[start..]);
-    lines
 }
 
 fn write_snippet(

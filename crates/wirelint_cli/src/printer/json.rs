@@ -12,7 +12,7 @@ use wirelint_linter::{Diagnostic, Edit, Fix, Location};
 use wirelint_workspace::CheckResult;
 
 #[derive(Serialize)]
-struct JsonDiagnostic<'a> {
+pub(super) struct JsonDiagnostic<'a> {
     code: &'static str,
     message: &'a str,
     filename: String,
@@ -87,17 +87,18 @@ impl<'a> JsonDiagnostic<'a> {
     }
 }
 
+/// Every diagnostic of `result` in output order, ready to serialize.
+pub(super) fn diagnostics(result: &CheckResult) -> impl Iterator<Item = JsonDiagnostic<'_>> {
+    result.files.iter().flat_map(|file| {
+        let filename = absolute_filename(&file.path);
+        file.diagnostics
+            .iter()
+            .map(move |diagnostic| JsonDiagnostic::new(filename.clone(), diagnostic))
+    })
+}
+
 pub(super) fn write(out: &mut dyn Write, result: &CheckResult) -> io::Result<()> {
-    let diagnostics: Vec<JsonDiagnostic> = result
-        .files
-        .iter()
-        .flat_map(|file| {
-            let filename = absolute_filename(&file.path);
-            file.diagnostics
-                .iter()
-                .map(move |diagnostic| JsonDiagnostic::new(filename.clone(), diagnostic))
-        })
-        .collect();
+    let diagnostics: Vec<JsonDiagnostic> = diagnostics(result).collect();
     serde_json::to_writer_pretty(&mut *out, &diagnostics)?;
     writeln!(out)
 }

@@ -1,61 +1,147 @@
 //! Rendering a check's result: one module per output format, plus the
-//! closing summary line. Renderers write to any `io::Write`, so tests
-//! render into a buffer and the CLI into a buffered stdout.
+//! closing summary line and `--statistics`. Renderers write to any
+//! `io::Write`, so tests render into a buffer and the CLI into a buffered
+//! stdout.
 
 mod concise;
 mod full;
+mod github;
+mod gitlab;
+mod grouped;
 mod json;
+mod json_lines;
+mod junit;
+mod pylint;
+mod sarif;
+mod statistics;
+mod style;
 
 use std::io::{self, Write};
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 
+use anstyle::Style;
 use wirelint_linter::{Applicability, Diagnostic};
 use wirelint_workspace::CheckResult;
 
 use crate::args::OutputFormat;
+use style::Painted;
 
 /// Prints a [`CheckResult`] in one format.
 pub struct Printer {
     format: OutputFormat,
     /// Leave out the summary line.
     quiet: bool,
+    /// Print counts per rule instead of the diagnostics.
+    statistics: bool,
+    /// Colour the text formats with ANSI escapes.
+    colour: bool,
     /// Paths under this directory print relative to it.
     current_dir: Option<PathBuf>,
 }
 
 impl Printer {
+    /// A printer for `format`; colour is on when stdout is a terminal,
+    /// subject to `NO_COLOR` and `FORCE_COLOR`.
     pub fn new(format: OutputFormat, quiet: bool) -> Self {
         Self {
             format,
             quiet,
+            statistics: false,
+            colour: style::colour_from_environment(),
             current_dir: std::env::current_dir().ok(),
         }
     }
 
-    /// Writes every diagnostic, then (except for JSON) the summary line.
+    /// Print counts per rule (`--statistics`) instead of the diagnostics.
+    pub fn with_statistics(self, statistics: bool) -> Self {
+        Self { statistics, ..self }
+    }
+
+    /// Writes the diagnostics (or the statistics), then, for the formats
+    /// people read, the summary line.
     pub fn write(&self, out: &mut dyn Write, result: &CheckResult) -> io::Result<()> {
-        match self.format {
-            OutputFormat::Concise => concise::write(out, result, self)?,
-            OutputFormat::Full => full::write(out, result, self)?,
-            OutputFormat::Json => json::write(out, result)?,
+        if self.statistics {
+            statistics::write(out, result, self)?;
+        } else {
+            match self.format {
+                OutputFormat::Concise => concise::write(out, result, self)?,
+                OutputFormat::Full => full::write(out, result, self)?,
+                OutputFormat::Json => json::write(out, result)?,
+                OutputFormat::JsonLines => json_lines::write(out, result)?,
+                OutputFormat::Github => github::write(out, result, self)?,
+                OutputFormat::Gitlab => gitlab::write(out, result, self)?,
+                OutputFormat::Sarif => sarif::write(out, result, self)?,
+                OutputFormat::Junit => junit::write(out, result, self)?,
+                OutputFormat::Pylint => pylint::write(out, result, self)?,
+                OutputFormat::Grouped => grouped::write(out, result, self)?,
+            }
         }
-        let wants_summary = !self.quiet && self.format != OutputFormat::Json;
-        if let Some(summary) = summary(result).filter(|_| wants_summary) {
+        if let Some(summary) = summary(result).filter(|_| self.wants_summary()) {
             writeln!(out, "{summary}")?;
         }
         Ok(())
     }
 
-    /// A path as people want to read it: relative to the current directory
-    /// when it lies below it, otherwise as found.
-    fn display_path(&self, path: &Path) -> String {
-        let relative = self
-            .current_dir
+    /// Whether the output is meant for people, who get a summary line;
+    /// machine formats must stay parseable.
+    fn wants_summary(&self) -> bool {
+        let for_people = if self.statistics {
+            !matches!(self.format, OutputFormat::Json | OutputFormat::JsonLines)
+        } else {
+            matches!(
+                self.format,
+                OutputFormat::Concise | OutputFormat::Full | OutputFormat::Grouped
+            )
+        };
+        for_people && !self.quiet
+    }
+
+    /// `text` in `style` when colour is on, plain otherwise.
+    fn paint<'a>(&self, style: Style, text: &'a str) -> Painted<'a> {
+        Painted::new(if self.colour { style } else { Style::new() }, text)
+    }
+
+    /// `path` relative to the current directory when it lies below it,
+    /// otherwise as found.
+    fn relative_path<'a>(&self, path: &'a Path) -> &'a Path {
+        self.current_dir
             .as_deref()
             .filter(|_| path.is_absolute())
             .and_then(|current_dir| path.strip_prefix(current_dir).ok())
-            .filter(|relative| !relative.as_os_str().is_empty());
-        relative.unwrap_or(path).display().to_string()
+            .filter(|relative| !relative.as_os_str().is_empty())
+            .unwrap_or(path)
+    }
+
+    /// A path as people want to read it: relative to the current directory
+    /// when it lies below it, otherwise as found.
+    fn display_path(&self, path: &Path) -> String {
+        self.relative_path(path).display().to_string()
+    }
+
+    /// A path for machine formats that expect a repository-relative path:
+    /// relative to the current directory when below it, `/`-separated,
+    /// without `./` segments.
+    fn slash_path(&self, path: &Path) -> String {
+        let path = self.relative_path(path);
+        if path.is_absolute() {
+            return forward_slashes(path.display().to_string());
+        }
+        let segments: Vec<_> = path
+            .components()
+            .filter(|component| *component != Component::CurDir)
+            .map(|component| component.as_os_str().to_string_lossy())
+            .collect();
+        segments.join("/")
+    }
+}
+
+/// `path` with Windows separators turned into `/`; elsewhere a backslash
+/// is an ordinary file name character and stays.
+fn forward_slashes(path: String) -> String {
+    if std::path::MAIN_SEPARATOR == '\\' {
+        path.replace('\\', "/")
+    } else {
+        path
     }
 }
 
@@ -70,18 +156,49 @@ fn has_safe_fix(diagnostic: &Diagnostic) -> bool {
 /// `path:row:column: CODE [*] message`, the line both text formats start with.
 fn write_header(
     out: &mut dyn Write,
+    printer: &Printer,
     display_path: &str,
     diagnostic: &Diagnostic,
 ) -> io::Result<()> {
-    let marker = if has_safe_fix(diagnostic) { " [*]" } else { "" };
-    writeln!(
+    write!(
         out,
-        "{display_path}:{}:{}: {}{marker} {}",
+        "{}:{}:{}: {}",
+        printer.paint(style::PATH, display_path),
         diagnostic.location.row,
         diagnostic.location.column,
-        diagnostic.rule.code(),
-        diagnostic.message
-    )
+        printer.paint(style::CODE, diagnostic.rule.code()),
+    )?;
+    if has_safe_fix(diagnostic) {
+        write!(out, " {}", printer.paint(style::FIX_MARKER, "[*]"))?;
+    }
+    writeln!(out, " {}", diagnostic.message)
+}
+
+/// Splits source text into lines at `\n`, `\r\n` and `\r`, as Python does.
+fn split_lines(source: &str) -> Vec<&str> {
+    let mut lines = Vec::new();
+    let mut start = 0;
+    let bytes = source.as_bytes();
+    let mut index = 0;
+    while index < bytes.len() {
+        match bytes[index] {
+            b'\n' => {
+                lines.push(&source[start..index]);
+                start = index + 1;
+            }
+            b'\r' => {
+                lines.push(&source[start..index]);
+                if bytes.get(index + 1) == Some(&b'\n') {
+                    index += 1;
+                }
+                start = index + 1;
+            }
+            _ => {}
+        }
+        index += 1;
+    }
+    lines.push(&source[start..]);
+    lines
 }
 
 /// The closing line: `All checks passed!`, `Found 3 errors (1 fixable).`,
@@ -173,15 +290,25 @@ pub(crate) mod test_support {
         }
     }
 
-    pub fn render(format: OutputFormat, result: &CheckResult) -> String {
-        let printer = Printer {
+    /// A printer without colour whose paths print as given.
+    pub fn printer(format: OutputFormat) -> Printer {
+        Printer {
             format,
             quiet: false,
+            statistics: false,
+            colour: false,
             current_dir: None,
-        };
+        }
+    }
+
+    pub fn render_with(printer: &Printer, result: &CheckResult) -> String {
         let mut out = Vec::new();
         printer.write(&mut out, result).unwrap();
         String::from_utf8(out).unwrap()
+    }
+
+    pub fn render(format: OutputFormat, result: &CheckResult) -> String {
+        render_with(&printer(format), result)
     }
 }
 
@@ -219,9 +346,8 @@ mod tests {
     #[test]
     fn quiet_leaves_out_the_summary() {
         let printer = Printer {
-            format: OutputFormat::Concise,
             quiet: true,
-            current_dir: None,
+            ..printer(OutputFormat::Concise)
         };
         let mut out = Vec::new();
         printer.write(&mut out, &CheckResult::default()).unwrap();
@@ -232,9 +358,8 @@ mod tests {
     fn absolute_paths_below_the_current_directory_print_relative() {
         let root = std::env::temp_dir().join("project");
         let printer = Printer {
-            format: OutputFormat::Concise,
-            quiet: false,
             current_dir: Some(root.clone()),
+            ..printer(OutputFormat::Concise)
         };
         assert_eq!(printer.display_path(&root.join("a.py")), "a.py");
         assert_eq!(printer.display_path(Path::new("rel/b.py")), "rel/b.py");
@@ -242,6 +367,85 @@ mod tests {
         assert_eq!(
             printer.display_path(&outside),
             outside.display().to_string()
+        );
+    }
+
+    #[test]
+    fn only_the_formats_people_read_end_with_a_summary() {
+        let findings = result(vec![missing_timeout()]);
+        for format in [
+            OutputFormat::Concise,
+            OutputFormat::Full,
+            OutputFormat::Grouped,
+        ] {
+            let output = render(format, &findings);
+            assert!(output.ends_with("Found 1 error.\n"), "{format:?}: {output}");
+        }
+        for format in [
+            OutputFormat::Json,
+            OutputFormat::JsonLines,
+            OutputFormat::Github,
+            OutputFormat::Gitlab,
+            OutputFormat::Sarif,
+            OutputFormat::Junit,
+            OutputFormat::Pylint,
+        ] {
+            let output = render(format, &findings);
+            assert!(!output.contains("Found 1 error"), "{format:?}: {output}");
+        }
+    }
+
+    #[test]
+    fn colour_paints_the_header_of_the_text_formats() {
+        let printer = Printer {
+            colour: true,
+            quiet: true,
+            ..printer(OutputFormat::Concise)
+        };
+        let output = render_with(&printer, &result(vec![scalar_timeout()]));
+        assert_eq!(
+            output,
+            "\x1b[1mpkg/app.py\x1b[0m:2:20: \x1b[1m\x1b[31mWL201\x1b[0m \x1b[36m[*]\x1b[0m \
+             Scalar timeout `5`\n"
+        );
+    }
+
+    #[test]
+    fn machine_formats_never_get_colour() {
+        let findings = result(vec![missing_timeout(), scalar_timeout()]);
+        for format in [
+            OutputFormat::Json,
+            OutputFormat::JsonLines,
+            OutputFormat::Github,
+            OutputFormat::Gitlab,
+            OutputFormat::Sarif,
+            OutputFormat::Junit,
+            OutputFormat::Pylint,
+        ] {
+            let printer = Printer {
+                colour: true,
+                ..printer(format)
+            };
+            let output = render_with(&printer, &findings);
+            assert!(!output.contains('\x1b'), "{format:?}: {output}");
+        }
+    }
+
+    #[test]
+    fn slash_paths_drop_dot_segments() {
+        let root = std::env::temp_dir().join("project");
+        let printer = Printer {
+            current_dir: Some(root.clone()),
+            ..printer(OutputFormat::Sarif)
+        };
+        assert_eq!(
+            printer.slash_path(&root.join("pkg").join("a.py")),
+            "pkg/a.py"
+        );
+        assert_eq!(printer.slash_path(Path::new("./pkg/./b.py")), "pkg/b.py");
+        assert_eq!(
+            printer.slash_path(Path::new("../other/c.py")),
+            "../other/c.py"
         );
     }
 }

@@ -116,6 +116,8 @@ const STDLIB_NETWORK_MODULES: &[&str] = &["urllib", "http"];
 pub struct KnownNames {
     client_classes: FxHashMap<String, ClientClass>,
     network_modules: Vec<String>,
+    /// Qualified names from `extend-error-classes`.
+    extend_error_classes: Vec<String>,
 }
 
 impl KnownNames {
@@ -153,7 +155,13 @@ impl KnownNames {
         Self {
             client_classes,
             network_modules,
+            extend_error_classes: settings.extend_error_classes.clone(),
         }
+    }
+
+    /// The project's network error classes (`extend-error-classes`).
+    pub fn extend_error_classes(&self) -> &[String] {
+        &self.extend_error_classes
     }
 
     /// The client class a qualified name denotes, if it is one.

@@ -4,8 +4,15 @@
 //! and where the traversal stands (import time, `async def`, loop, `try`).
 //! Rules ask it questions; they never walk the tree themselves.
 
+pub mod exceptions;
+pub mod handlers;
 pub mod known;
+pub mod logging;
+pub mod models;
 pub mod network_call;
+pub mod ownership;
+pub mod retry;
+pub mod retry_loops;
 
 use ruff_python_ast::{self as ast, Expr, Operator, UnaryOp};
 use ruff_text_size::TextRange;
@@ -13,6 +20,7 @@ use rustc_hash::FxHashMap;
 
 pub use known::{ClientClass, KnownNames, Library};
 pub use network_call::CallTarget;
+pub use ownership::CallUse;
 
 /// Index of a scope in the model's arena.
 pub type ScopeId = usize;
@@ -115,19 +123,31 @@ pub struct Position {
 /// The model for one file.
 #[derive(Debug)]
 pub struct SemanticModel<'a> {
-    pub known: KnownNames,
+    pub known: std::rc::Rc<KnownNames>,
     scopes: Vec<Scope<'a>>,
     current: ScopeId,
     pub position: Position,
+    /// Pydantic models and dataclasses seen so far (see [`models`]).
+    models: models::ModelRegistry,
+    /// What happens to calls' values and to locals holding resources.
+    ownership: ownership::Ownership<'a>,
+    /// How many module-level bindings of clients were made.
+    module_client_bindings: u32,
+    /// The module's classes and how they derive (see [`exceptions`]).
+    hierarchy: exceptions::ClassHierarchy<'a>,
 }
 
 impl<'a> SemanticModel<'a> {
-    pub fn new(known: KnownNames) -> Self {
+    pub fn new(known: std::rc::Rc<KnownNames>) -> Self {
         Self {
             known,
             scopes: vec![Scope::new(ScopeKind::Module, None)],
             current: 0,
             position: Position::default(),
+            models: models::ModelRegistry::default(),
+            ownership: ownership::Ownership::default(),
+            module_client_bindings: 0,
+            hierarchy: exceptions::ClassHierarchy::default(),
         }
     }
 
@@ -237,6 +257,9 @@ impl<'a> SemanticModel<'a> {
         } else {
             self.current
         };
+        if target == 0 && binding.client.is_some() {
+            self.module_client_bindings += 1;
+        }
         let bindings = &mut self.scopes[target].bindings;
         match bindings.get_mut(name) {
             Some(existing) => {
@@ -257,6 +280,12 @@ impl<'a> SemanticModel<'a> {
                 bindings.insert(name, binding);
             }
         }
+    }
+
+    /// Whether any module-level name was ever bound to a client (a cheap
+    /// test before looking names up for WL103).
+    pub fn module_has_client_bindings(&self) -> bool {
+        self.module_client_bindings > 0
     }
 
     /// Finds the binding `name` refers to from the current scope, following
@@ -283,29 +312,31 @@ impl<'a> SemanticModel<'a> {
     /// anything not rooted in an import (a local shadow, a call, ...).
     /// `httpx2` is reported as `httpx`.
     pub fn qualified_name(&self, expr: &Expr) -> Option<String> {
-        let mut segments: Vec<&str> = Vec::new();
+        // Find the root first: most chains (`self.x.y`) are not rooted in an
+        // import, and those must cost no allocation.
         let mut cursor = expr;
-        loop {
+        let root = loop {
             match cursor {
-                Expr::Attribute(attribute) => {
-                    segments.push(attribute.attr.as_str());
-                    cursor = &attribute.value;
-                }
-                Expr::Name(name) => {
-                    let BindingKind::Import { qualified } = &self.lookup(name.id.as_str())?.kind
-                    else {
-                        return None;
-                    };
-                    let mut result = qualified.clone();
-                    for segment in segments.iter().rev() {
-                        result.push('.');
-                        result.push_str(segment);
-                    }
-                    return Some(result);
-                }
+                Expr::Attribute(attribute) => cursor = &attribute.value,
+                Expr::Name(name) => break name,
                 _ => return None,
             }
+        };
+        let BindingKind::Import { qualified } = &self.lookup(root.id.as_str())?.kind else {
+            return None;
+        };
+        let mut segments: Vec<&str> = Vec::new();
+        let mut cursor = expr;
+        while let Expr::Attribute(attribute) = cursor {
+            segments.push(attribute.attr.as_str());
+            cursor = &attribute.value;
         }
+        let mut result = qualified.clone();
+        for segment in segments.iter().rev() {
+            result.push('.');
+            result.push_str(segment);
+        }
+        Some(result)
     }
 
     /// The builtin a bare name refers to, when nothing in the file binds it.

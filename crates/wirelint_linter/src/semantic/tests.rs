@@ -18,6 +18,12 @@ pub struct Probe {
     pub in_try_body: bool,
     pub in_handler: bool,
     pub numeric_constant: bool,
+    /// The model facts of the class the argument names.
+    pub model: Option<super::models::ModelFacts>,
+    /// Whether the argument is a logging call.
+    pub logging_call: bool,
+    /// The exception facts of the argument (see [`super::exceptions`]).
+    pub exceptions: super::exceptions::tests::ExceptionProbe,
 }
 
 pub fn record_probe(checker: &mut Checker, expr: &Expr) {
@@ -46,6 +52,11 @@ pub fn record_probe(checker: &mut Checker, expr: &Expr) {
         in_try_body: semantic.position.try_body_depth > 0,
         in_handler: semantic.position.handler_depth > 0,
         numeric_constant: semantic.is_numeric_constant(argument),
+        model: semantic.model_named_by(argument),
+        logging_call: argument
+            .as_call_expr()
+            .is_some_and(|call| semantic.is_logging_call(call)),
+        exceptions: super::exceptions::tests::ExceptionProbe::of(semantic, argument),
     };
     checker.probes.push(probe);
 }

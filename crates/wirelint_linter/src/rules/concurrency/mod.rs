@@ -5,8 +5,7 @@ pub mod blocking_call_in_async;
 pub mod hook_kind_mismatch;
 pub mod unbounded_gather;
 
-use ruff_python_ast::{Expr, ExprCall};
-use ruff_text_size::Ranged;
+use ruff_python_ast::ExprCall;
 
 use crate::checker::Checker;
 use crate::registry::Rule;
@@ -15,23 +14,7 @@ use crate::semantic::CallTarget;
 /// Per-file state of the family.
 #[derive(Debug, Default)]
 pub struct State {
-    /// Start offsets of calls that are directly awaited: they return an
-    /// awaitable, so they do not block.
-    awaited_calls: rustc_hash::FxHashSet<ruff_text_size::TextSize>,
     pub unbounded_gather: unbounded_gather::State,
-}
-
-pub fn analyze_expr(checker: &mut Checker, expr: &Expr) {
-    if let Expr::Await(await_expr) = expr
-        && let Expr::Call(call) = await_expr.value.as_ref()
-        && checker.enabled(Rule::BlockingCallInAsync)
-    {
-        checker
-            .rule_state
-            .concurrency
-            .awaited_calls
-            .insert(call.start());
-    }
 }
 
 pub fn analyze_call(checker: &mut Checker, call: &ExprCall, target: Option<&CallTarget>) {
@@ -42,11 +25,7 @@ pub fn analyze_call(checker: &mut Checker, call: &ExprCall, target: Option<&Call
     }
     if checker.enabled(Rule::BlockingCallInAsync)
         && checker.semantic.in_async_function()
-        && !checker
-            .rule_state
-            .concurrency
-            .awaited_calls
-            .contains(&call.start())
+        && !checker.semantic.is_awaited(call)
     {
         blocking_call_in_async::check(checker, call, target);
     }

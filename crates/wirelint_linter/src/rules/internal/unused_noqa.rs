@@ -1,10 +1,11 @@
 //! # unused-noqa (WL003)
 //!
 //! ## What it does
-//! Reports a `# noqa` directive that silenced nothing in this run: a bare
-//! `# noqa` on a line without findings, or codes in `# noqa: WL201, WL2`
-//! that name enabled rules none of which fired on that line.
+//! Reports codes in a `# noqa: WL201, WL2` directive that name enabled
+//! rules none of which fired on that line.
 //!
+//! A bare `# noqa` is never reported: it silences every tool that reads it,
+//! so wirelint cannot know it is unused (another linter may need it).
 //! Only codes that name at least one rule this run enables are judged.
 //! Other tools' codes (`E501`, `S113`), codes of rules that are not
 //! enabled (a preview rule without `--preview`, an ignored rule) and
@@ -50,19 +51,8 @@ pub fn check(
     settings: &LinterSettings,
 ) -> Option<Diagnostic> {
     if directive.is_bare() {
-        if usage.bare_used {
-            return None;
-        }
-        let mut diagnostic = locator.diagnostic(
-            Rule::UnusedNoqa,
-            "Unused blanket `noqa` directive".to_string(),
-            directive.range,
-        );
-        diagnostic.fix = Some(safe_fix(
-            "Remove the unused `noqa` directive".to_string(),
-            remove_directive(locator, directive),
-        ));
-        return Some(diagnostic);
+        // A bare directive may be there for another tool.
+        return None;
     }
     if directive
         .codes

@@ -33,11 +33,10 @@
 use ruff_python_ast::ExprCall;
 use ruff_text_size::Ranged;
 
-use super::CallUse;
 use crate::checker::Checker;
 use crate::registry::Rule;
 use crate::rules::timeouts::callee_text;
-use crate::semantic::CallTarget;
+use crate::semantic::{CallTarget, CallUse};
 
 /// Module-level functions that build a throw-away client per call.
 const CONVENIENCE_CALLS: &[&str] = &[

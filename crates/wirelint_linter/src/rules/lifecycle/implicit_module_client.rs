@@ -43,6 +43,9 @@ use crate::registry::Rule;
 use crate::semantic::BindingKind;
 
 pub fn check(checker: &mut Checker, name: &ExprName) {
+    if !checker.semantic.module_has_client_bindings() {
+        return;
+    }
     let Some(function) = checker.semantic.current_function_scope() else {
         return;
     };

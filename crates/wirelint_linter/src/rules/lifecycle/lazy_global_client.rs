@@ -41,10 +41,10 @@
 use ruff_python_ast::{Expr, ExprCall, StmtFunctionDef};
 use ruff_text_size::Ranged;
 
-use super::CallUse;
 use crate::checker::Checker;
 use crate::registry::Rule;
 use crate::rules::timeouts::callee_text;
+use crate::semantic::CallUse;
 
 /// `global name` … `name = Client()` inside a function.
 pub fn check_global_store(checker: &mut Checker, call: &ExprCall, call_use: Option<CallUse>) {

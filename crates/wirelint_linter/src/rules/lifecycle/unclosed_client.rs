@@ -33,17 +33,17 @@
 //! ## References
 //! - `policy/library-patterns.md`, "Non-negotiables"
 
-use ruff_python_ast::{ExprCall, ExprName};
-use ruff_text_size::Ranged;
+use ruff_python_ast::ExprCall;
+use ruff_text_size::{Ranged, TextRange};
 
-use super::CallUse;
 use crate::checker::Checker;
 use crate::registry::Rule;
 use crate::rules::timeouts::callee_text;
-use crate::semantic::ScopeKind;
+use crate::semantic::{CallUse, ScopeKind};
 
 /// Called for every client constructor: a call with no owner is reported at
-/// once; one assigned to a local waits for the end of the file.
+/// once; one assigned to a local waits for the end of the file, when the
+/// model knows whether the local was closed or handed on.
 pub fn check(checker: &mut Checker, call: &ExprCall, call_use: Option<CallUse>) {
     if !matches!(
         checker.semantic.current_function(),
@@ -52,72 +52,41 @@ pub fn check(checker: &mut Checker, call: &ExprCall, call_use: Option<CallUse>) 
         // Module level, class bodies and lambdas are other rules' business.
         return;
     }
-    if call_use.is_none() {
-        report(checker, call.range(), &callee_text(checker, call));
-    }
-}
-
-/// `name = Client(...)` inside a function.
-pub fn note_candidate(checker: &mut Checker, name: &str, call: &ExprCall) {
-    let Some(function) = checker.semantic.current_function_scope() else {
-        return;
-    };
-    if checker.semantic.constructed_client(call).is_none() {
-        return;
-    }
-    let callee = callee_text(checker, call);
-    checker.rule_state.lifecycle.unclosed_candidates.push((
-        function,
-        name.to_string(),
-        call.range(),
-        callee,
-    ));
-}
-
-/// The local `name` was closed or handed on.
-pub fn release(checker: &mut Checker, name: &str) {
-    if let Some(function) = checker.semantic.current_function_scope() {
-        checker
-            .rule_state
-            .lifecycle
-            .released_names
-            .insert((function, name.to_string()));
-    }
-}
-
-/// A name loaded in a nested function that belongs to an enclosing
-/// function: the client is captured, so its owner is not known.
-pub fn note_closure_use(checker: &mut Checker, name: &ExprName) {
-    let Some(current) = checker.semantic.current_function_scope() else {
-        return;
-    };
-    if let Some((scope, _)) = checker.semantic.lookup_with_scope(name.id.as_str())
-        && scope != current
-        && scope != 0
-    {
-        checker
-            .rule_state
-            .lifecycle
-            .released_names
-            .insert((scope, name.id.to_string()));
+    match call_use {
+        None => report(checker, call.range(), &callee_text(checker, call)),
+        Some(CallUse::AssignedTo) => {
+            let (Some(function), Some(name)) = (
+                checker.semantic.current_function_scope(),
+                checker.semantic.assigned_name(call),
+            ) else {
+                return;
+            };
+            let candidate = (
+                function,
+                name.to_string(),
+                call.range(),
+                callee_text(checker, call),
+            );
+            checker
+                .rule_state
+                .lifecycle
+                .unclosed_candidates
+                .push(candidate);
+        }
+        Some(_) => {}
     }
 }
 
 pub fn finish(checker: &mut Checker) {
     let candidates = std::mem::take(&mut checker.rule_state.lifecycle.unclosed_candidates);
     for (function, name, range, callee) in candidates {
-        if !checker
-            .rule_state
-            .lifecycle
-            .released_names
-            .contains(&(function, name))
-        {
+        if !checker.semantic.is_released(function, &name) {
             report(checker, range, &callee);
         }
     }
 }
 
-fn report(checker: &mut Checker, range: ruff_text_size::TextRange, callee: &str) {
+fn report(checker: &mut Checker, range: TextRange, callee: &str) {
     let message = format!(
         "`{callee}(...)` is never closed; use `with` / `async with`, or close it in a `finally`"
     );

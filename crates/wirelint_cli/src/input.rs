@@ -1,0 +1,147 @@
+//! What `wirelint check` reads: the paths it was given, with `@FILE`
+//! arguments expanded to the paths listed in FILE, or one source from
+//! standard input (`-`) named by `--stdin-filename`.
+
+use std::fs;
+use std::io::{self, Read};
+use std::path::{Path, PathBuf};
+
+use wirelint_workspace::{CheckResult, Resolver, check_paths, check_stdin};
+
+/// The source of what a run checks.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Input {
+    /// Files and directories on disk.
+    Paths(Vec<PathBuf>),
+    /// One source on standard input, checked as the file `name`.
+    Stdin { name: PathBuf },
+}
+
+impl Input {
+    /// The input the path arguments describe. Fails on `-` mixed with other
+    /// paths, `--stdin-filename` without `-`, and unreadable `@FILE`s.
+    pub fn from_arguments(
+        paths: &[PathBuf],
+        stdin_filename: Option<&Path>,
+    ) -> Result<Input, String> {
+        let is_stdin = |path: &PathBuf| path.as_os_str() == "-";
+        if paths.iter().any(is_stdin) {
+            if paths.len() > 1 {
+                return Err(
+                    "`-` (standard input) cannot be checked together with other paths".to_string(),
+                );
+            }
+            let name = stdin_filename.unwrap_or(Path::new("-")).to_path_buf();
+            return Ok(Input::Stdin { name });
+        }
+        if stdin_filename.is_some() {
+            return Err(
+                "`--stdin-filename` names the source read from standard input: \
+                        pass `-` as the path to read it"
+                    .to_string(),
+            );
+        }
+        expand_argument_files(paths).map(Input::Paths)
+    }
+
+    /// Checks the input with the settings `resolver` hands out.
+    pub fn check(&self, resolver: &Resolver) -> Result<CheckResult, Vec<String>> {
+        let checked = match self {
+            Input::Paths(paths) => check_paths(paths, resolver),
+            Input::Stdin { name } => {
+                let mut source = Vec::new();
+                io::stdin()
+                    .lock()
+                    .read_to_end(&mut source)
+                    .map_err(|error| vec![format!("cannot read standard input: {error}")])?;
+                check_stdin(source, name, resolver)
+            }
+        };
+        checked.map_err(|errors| errors.iter().map(ToString::to_string).collect())
+    }
+}
+
+/// Replaces each `@FILE` argument by the paths FILE lists, one per line;
+/// blank lines and lines starting with `#` are skipped. Listed paths are
+/// taken as they are (relative to the current directory), not expanded
+/// again.
+pub fn expand_argument_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
+    let mut expanded = Vec::with_capacity(paths.len());
+    for path in paths {
+        let Some(list) = path.to_str().and_then(|text| text.strip_prefix('@')) else {
+            expanded.push(path.clone());
+            continue;
+        };
+        let text = fs::read_to_string(list).map_err(|error| {
+            if error.kind() == io::ErrorKind::NotFound {
+                format!("argument file `{list}` (from `@{list}`) does not exist")
+            } else {
+                format!("cannot read argument file `{list}` (from `@{list}`): {error}")
+            }
+        })?;
+        expanded.extend(
+            text.lines()
+                .map(str::trim)
+                .filter(|line| !line.is_empty() && !line.starts_with('#'))
+                .map(PathBuf::from),
+        );
+    }
+    Ok(expanded)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn paths(texts: &[&str]) -> Vec<PathBuf> {
+        texts.iter().map(PathBuf::from).collect()
+    }
+
+    #[test]
+    fn a_dash_reads_standard_input_under_its_name() {
+        assert_eq!(
+            Input::from_arguments(&paths(&["-"]), None),
+            Ok(Input::Stdin { name: "-".into() })
+        );
+        assert_eq!(
+            Input::from_arguments(&paths(&["-"]), Some(Path::new("src/app.py"))),
+            Ok(Input::Stdin {
+                name: "src/app.py".into()
+            })
+        );
+    }
+
+    #[test]
+    fn standard_input_is_not_mixed_with_paths() {
+        let error = Input::from_arguments(&paths(&["-", "src"]), None).unwrap_err();
+        assert!(error.contains("`-`"), "{error}");
+        let error = Input::from_arguments(&paths(&["src"]), Some(Path::new("a.py"))).unwrap_err();
+        assert!(error.contains("--stdin-filename"), "{error}");
+    }
+
+    #[test]
+    fn argument_files_expand_to_their_lines() {
+        let temp = tempfile::tempdir().unwrap();
+        let list = temp.path().join("files.txt");
+        fs::write(
+            &list,
+            "a.py\n\n  # staged files\nsub dir/b.py  \r\n@nested.txt\n",
+        )
+        .unwrap();
+        let argument = PathBuf::from(format!("@{}", list.display()));
+        let expanded = expand_argument_files(&[PathBuf::from("first.py"), argument]).unwrap();
+        assert_eq!(
+            expanded,
+            paths(&["first.py", "a.py", "sub dir/b.py", "@nested.txt"])
+        );
+    }
+
+    #[test]
+    fn a_missing_argument_file_is_named() {
+        let error = expand_argument_files(&paths(&["@/nonexistent/list.txt"])).unwrap_err();
+        assert_eq!(
+            error,
+            "argument file `/nonexistent/list.txt` (from `@/nonexistent/list.txt`) does not exist"
+        );
+    }
+}

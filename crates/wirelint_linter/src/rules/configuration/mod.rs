@@ -1,0 +1,205 @@
+//! WL7: configuration. The environment and settings read at import time,
+//! client configuration models that can be mutated or silently accept
+//! unknown fields, single-number timeout settings, and classes mixing two
+//! styles of per-request overrides. Helpers shared by the family live here.
+
+pub mod env_at_import_time;
+pub mod mixed_override_styles;
+pub mod mutable_config_model;
+pub mod scalar_timeout_setting;
+pub mod settings_at_import_time;
+
+use ruff_python_ast::{Expr, Stmt, StmtClassDef, StmtFunctionDef};
+
+use crate::checker::Checker;
+use crate::registry::Rule;
+use crate::semantic::models::model_fields;
+
+/// Per-file state of the family.
+#[derive(Debug, Default)]
+pub struct State {
+    pub scalar_timeout_setting: scalar_timeout_setting::State,
+}
+
+pub fn analyze_expr(checker: &mut Checker, expr: &Expr) {
+    if checker.enabled(Rule::EnvAtImportTime) {
+        env_at_import_time::check(checker, expr);
+    }
+    if let Expr::Call(call) = expr
+        && checker.enabled(Rule::SettingsAtImportTime)
+    {
+        settings_at_import_time::check(checker, call);
+    }
+}
+
+pub fn analyze_stmt(checker: &mut Checker, stmt: &Stmt) {
+    let Stmt::ClassDef(class) = stmt else {
+        return;
+    };
+    if checker.enabled(Rule::MutableConfigModel) {
+        mutable_config_model::check(checker, class);
+    }
+    if checker.enabled(Rule::ScalarTimeoutSetting) {
+        scalar_timeout_setting::check_class(checker, class);
+    }
+    if checker.enabled(Rule::MixedOverrideStyles) {
+        mixed_override_styles::check(checker, class);
+    }
+}
+
+pub fn leave_function(checker: &mut Checker, function: &StmtFunctionDef) {
+    if checker.enabled(Rule::ScalarTimeoutSetting) {
+        scalar_timeout_setting::leave_function(checker, function);
+    }
+}
+
+/// Name endings of classes that configure something.
+const CONFIG_SUFFIXES: &[&str] = &["Config", "Settings", "Options"];
+
+/// Fields that only a client's configuration has.
+const CLIENT_FIELDS: &[&str] = &["base_url", "api_key", "timeout", "max_retries"];
+
+/// Whether a model configures a client (WL703): its name ends in `Config`,
+/// `Settings` or `Options`, or it has a `base_url`, `api_key`, `timeout` or
+/// `max_retries` field.
+pub fn configures_client(class: &StmtClassDef) -> bool {
+    is_config_named(class) || has_field(class, CLIENT_FIELDS)
+}
+
+/// Whether a model is a configuration model for WL704, whose subject is the
+/// `timeout` field itself: named like a configuration, or with another
+/// client field. A request description with a timeout is not configuration.
+pub fn is_timeout_config_model(class: &StmtClassDef) -> bool {
+    is_config_named(class) || has_field(class, &["base_url", "api_key", "max_retries"])
+}
+
+fn is_config_named(class: &StmtClassDef) -> bool {
+    let name = class.name.as_str();
+    CONFIG_SUFFIXES.iter().any(|suffix| name.ends_with(suffix))
+}
+
+fn has_field(class: &StmtClassDef, names: &[&str]) -> bool {
+    model_fields(class).any(|(field, _)| names.contains(&field.id.as_str()))
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::settings::{LinterSettings, RuleSelection};
+
+    /// The shapes `policy/library-patterns.md` recommends, with its one
+    /// anti-pattern at the end.
+    const POLICY_EXAMPLES: &str = r#"
+import logging
+import os
+from typing import Annotated, Self
+
+import httpx
+from openai import OpenAI
+from pydantic import BaseModel, ConfigDict, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class ClientConfig(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    base_url: str
+    api_key: SecretStr
+    max_retries: Annotated[int, "exponential backoff, bounded"] = 3
+    timeout: httpx.Timeout = httpx.Timeout(
+        60.0,
+        connect=5.0,
+        read=30.0,
+        write=30.0,
+        pool=5.0,
+    )
+    user_agent: str = "my-service/1.0"
+
+    @classmethod
+    def from_env(cls: type[Self]) -> Self:
+        from os import environ
+        return cls.model_validate(
+            {
+                "base_url": environ["MY_SERVICE_BASE_URL"],
+                "api_key": environ["MY_SERVICE_API_KEY"],
+            },
+        )
+
+
+class ServiceClient:
+    def __init__(self, config: ClientConfig) -> None:
+        self._config = config
+        self._http = httpx.AsyncClient(
+            base_url=config.base_url,
+            headers={
+                "User-Agent": config.user_agent,
+                "Authorization": (
+                    f"Bearer {config.api_key.get_secret_value()}"
+                ),
+            },
+            timeout=config.timeout,
+        )
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self._http.aclose()
+
+
+logger = logging.getLogger("my_service.client")
+
+
+async def log_request(request: httpx.Request) -> None:
+    logger.info(
+        "request.send",
+        extra={"method": request.method, "url": str(request.url)},
+    )
+
+
+async def log_response(response: httpx.Response) -> None:
+    logger.info(
+        "request.recv",
+        extra={
+            "status": response.status_code,
+            "request_id": response.headers.get("x-request-id"),
+            "elapsed_ms": int(response.elapsed.total_seconds() * 1000),
+        },
+    )
+
+
+class OpenAISettings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="OPENAI_",
+        env_file=".env",
+        extra="forbid",
+        validate_default=True,
+    )
+
+    api_key: SecretStr
+    base_url: str = "https://api.openai.com/v1"
+    max_retries: int = 3
+
+
+client = OpenAI(api_key=os.environ["OPENAI_API_KEY"])
+"#;
+
+    #[test]
+    fn the_policy_examples_break_only_what_the_policy_rejects() {
+        let selection = RuleSelection {
+            select: Some(vec!["WL6".parse().unwrap(), "WL7".parse().unwrap()]),
+            preview: true,
+            ..Default::default()
+        };
+        let settings = LinterSettings {
+            rules: selection.resolve(),
+            ..LinterSettings::default()
+        };
+        let found: Vec<(usize, &str)> = crate::lint_source(POLICY_EXAMPLES, &settings)
+            .iter()
+            .map(|diagnostic| (diagnostic.location.row, diagnostic.rule.code()))
+            .collect();
+        // `OpenAISettings` forbids extra fields but is not frozen (WL703);
+        // the anti-pattern reads the environment at import time (WL701).
+        assert_eq!(found, vec![(80, "WL703"), (93, "WL701")]);
+    }
+}

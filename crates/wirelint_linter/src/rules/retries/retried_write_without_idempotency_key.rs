@@ -1,0 +1,144 @@
+//! # retried-write-without-idempotency-key (WL306)
+//!
+//! ## What it does
+//! Flags a non-idempotent call inside a retry loop's retried `try` body (see
+//! WL301), inside tenacity's `for attempt in Retrying(...)`, or inside a
+//! function decorated with a retry decorator (tenacity `@retry`,
+//! `@backoff.on_exception`, `@backoff.on_predicate`), sent with no
+//! idempotency key. Non-idempotent calls are `post`/`patch` on a client or a
+//! network module (`client.post`, `requests.post`, `httpx.patch`),
+//! `request("POST" | "PATCH", ...)`, and `*.create(...)` on an SDK client
+//! (`client.charges.create`, `stripe.Charge.create`).
+//!
+//! A key counts when the call passes an `idempotency_key=` keyword, or an
+//! `Idempotency-Key` entry in a `headers=`, `extra_headers=` or `options=`
+//! mapping (a dict literal, or a name bound to one). When the call passes
+//! `**kwargs` or a mapping the model cannot read, it is not flagged.
+//!
+//! No fix: the key must be made once per logical operation, which only the
+//! caller knows.
+//!
+//! ## Why is this bad?
+//! A write whose response was lost (a timeout after the server committed) is
+//! sent again by the retry: two charges, two messages, two orders. An
+//! idempotency key, made once per logical operation and sent on every
+//! attempt, lets the server recognise the repeat and answer it from the
+//! first result.
+//!
+//! ## Example
+//! ```python
+//! for attempt in range(3):
+//!     try:
+//!         return client.post("/v1/charges", json=charge)
+//!     except httpx.TransportError:
+//!         if attempt == 2:
+//!             raise
+//!         time.sleep(random.uniform(0, 2**attempt))
+//! ```
+//!
+//! ## Use instead
+//! ```python
+//! idempotency_key = str(uuid.uuid4())  # stable across the retry loop
+//! for attempt in range(3):
+//!     try:
+//!         return client.post(
+//!             "/v1/charges", json=charge, headers={"Idempotency-Key": idempotency_key}
+//!         )
+//!     except httpx.TransportError:
+//!         if attempt == 2:
+//!             raise
+//!         time.sleep(random.uniform(0, 2**attempt))
+//! ```
+//!
+//! ## References
+//! - `policy/library-patterns.md`, "Retry Policy" (retried writes need
+//!   idempotency keys)
+
+use ruff_python_ast::ExprCall;
+use ruff_text_size::{Ranged, TextRange};
+
+use crate::checker::Checker;
+use crate::registry::Rule;
+use crate::rules::retries::in_retried_function;
+use crate::rules::timeouts::callee_text;
+use crate::semantic::retry::{KeyPresence, WriteKind};
+use crate::semantic::retry_loops::RetryLoop;
+use crate::semantic::{CallTarget, Library, ScopeId};
+
+/// Writes without a key seen in loops or retried functions, judged when
+/// their body is settled.
+#[derive(Debug, Default)]
+pub struct State {
+    candidates: Vec<Candidate>,
+}
+
+#[derive(Debug)]
+struct Candidate {
+    range: TextRange,
+    scope: Option<ScopeId>,
+    callee: String,
+    kind: WriteKind,
+}
+
+pub fn note_call(checker: &mut Checker, call: &ExprCall, target: &CallTarget) {
+    if !in_retried_function(checker) && !checker.rule_state.retries.loops.any_open() {
+        return;
+    }
+    let Some(kind) = checker.semantic.write_call(call, target) else {
+        return;
+    };
+    if checker.semantic.idempotency_key(call) != KeyPresence::Missing {
+        return;
+    }
+    let candidate = Candidate {
+        range: call.range(),
+        scope: checker.semantic.current_function_scope(),
+        callee: callee_text(checker, call),
+        kind,
+    };
+    checker.rule_state.retries.writes.candidates.push(candidate);
+}
+
+/// Reports the current body's writes that a retry repeats.
+pub fn settle(checker: &mut Checker, retry_loops: &[RetryLoop], retried_function: bool) {
+    let scope = checker.semantic.current_function_scope();
+    let candidates = std::mem::take(&mut checker.rule_state.retries.writes.candidates);
+    let (mine, others): (Vec<Candidate>, Vec<Candidate>) = candidates
+        .into_iter()
+        .partition(|candidate| candidate.scope == scope);
+    checker.rule_state.retries.writes.candidates = others;
+    for candidate in mine {
+        let offset = candidate.range.start();
+        let retried = retried_function
+            || retry_loops
+                .iter()
+                .any(|retry_loop| retry_loop.retries(offset));
+        if retried {
+            report(checker, &candidate);
+        }
+    }
+}
+
+fn report(checker: &mut Checker, candidate: &Candidate) {
+    let send = match candidate.kind {
+        WriteKind::Http => "send it as the `Idempotency-Key` header",
+        WriteKind::Sdk(Library::Stripe) => {
+            "pass it as `idempotency_key=` (or `options={\"idempotency_key\": ...}`)"
+        }
+        WriteKind::Sdk(Library::OpenAI | Library::Anthropic) => {
+            "send it with `extra_headers={\"Idempotency-Key\": ...}`"
+        }
+        WriteKind::Sdk(_) => "send it as the `Idempotency-Key` header",
+    };
+    let message = format!(
+        "`{}(...)` is retried without an idempotency key: make one key per logical \
+         operation before the retry (`idempotency_key = str(uuid.uuid4())`) and {send}",
+        candidate.callee
+    );
+    let diagnostic = checker.locator.diagnostic(
+        Rule::RetriedWriteWithoutIdempotencyKey,
+        message,
+        candidate.range,
+    );
+    checker.report(diagnostic);
+}

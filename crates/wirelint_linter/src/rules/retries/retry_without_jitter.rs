@@ -1,0 +1,181 @@
+//! # retry-without-jitter (WL302)
+//!
+//! ## What it does
+//! Flags retries whose back-off has no random component:
+//! - in a retry loop (see WL301), a sleep between attempts (`time.sleep`,
+//!   `asyncio.sleep`, `anyio.sleep`, `trio.sleep`, in the handler or after a
+//!   `try` that leaves on success) whose delay is built only from numbers,
+//!   constants and attempt counters: `time.sleep(1)`, `time.sleep(2 **
+//!   attempt)`, or a local variable assigned such a value;
+//! - tenacity `wait=` built only from `wait_fixed`, `wait_exponential`,
+//!   `wait_incrementing` or `wait_none` (no `wait_random*` term);
+//! - tenacity `retry`/`Retrying`/`AsyncRetrying` with no `wait=` at all: it
+//!   retries at once;
+//! - `backoff.on_exception(..., jitter=None)` / `on_predicate(..., jitter=None)`.
+//!
+//! A delay that involves `random.*`, `secrets.*` or a jitter helper (a name
+//! containing `jitter` or `random`) passes, directly or through a local
+//! variable. A delay the model cannot see into (`self.delay`, a value read
+//! from a `Retry-After` header, a parameter without a numeric default) is
+//! not flagged.
+//!
+//! No fix: adding jitter changes the timing.
+//!
+//! ## Why is this bad?
+//! Clients that failed together retry together: a fixed or purely
+//! exponential schedule sends every retry of an outage at the same instants,
+//! a thundering herd that keeps the upstream down. Jitter spreads them out.
+//!
+//! ## Example
+//! ```python
+//! for attempt in range(max_attempts):
+//!     try:
+//!         return await client.get(url)
+//!     except httpx.TransportError:
+//!         if attempt == max_attempts - 1:
+//!             raise
+//!         await asyncio.sleep(2**attempt)
+//!
+//! @retry(stop=stop_after_attempt(3), wait=wait_exponential(multiplier=0.5))
+//! def fetch(): ...
+//! ```
+//!
+//! ## Use instead
+//! ```python
+//! for attempt in range(max_attempts):
+//!     try:
+//!         return await client.get(url)
+//!     except httpx.TransportError:
+//!         if attempt == max_attempts - 1:
+//!             raise
+//!         await asyncio.sleep(random.uniform(0.0, min(30.0, 0.5 * 2**attempt)))
+//!
+//! @retry(stop=stop_after_attempt(3), wait=wait_random_exponential(multiplier=0.5, max=30))
+//! def fetch(): ...
+//! ```
+//!
+//! ## References
+//! - `policy/library-patterns.md`, "Retry Policy" (exponential with jitter)
+//! - AWS Architecture Blog, "Exponential Backoff And Jitter"
+
+use ruff_python_ast::{Expr, ExprCall, Operator};
+use ruff_text_size::{Ranged, TextRange};
+
+use crate::checker::Checker;
+use crate::registry::Rule;
+use crate::rules::retries::snippet;
+use crate::semantic::retry::{Randomness, RetryApi};
+use crate::semantic::retry_loops::RetryLoop;
+use crate::semantic::{BindingKind, SemanticModel};
+
+pub fn check_loop(checker: &mut Checker, retry_loop: &RetryLoop) {
+    for sleep in &retry_loop.backoff_sleeps {
+        if sleep.randomness != Some(Randomness::Fixed) {
+            continue;
+        }
+        let message = format!(
+            "Retry back-off `{}` has no random component: sleep a random share of the \
+             delay instead (full jitter: `random.uniform(0, delay)`)",
+            snippet(checker, sleep.range)
+        );
+        let diagnostic = checker
+            .locator
+            .diagnostic(Rule::RetryWithoutJitter, message, sleep.range);
+        checker.report(diagnostic);
+    }
+}
+
+pub fn check_retry_call(checker: &mut Checker, call: &ExprCall, api: RetryApi) {
+    if api.is_tenacity() {
+        match call.arguments.find_keyword("wait") {
+            None => {
+                let name = format!("{}(...)", snippet(checker, call.func.range()));
+                report_missing_wait(checker, call.range(), &name);
+            }
+            Some(wait) => {
+                if tenacity_wait_randomness(&checker.semantic, &wait.value, 0) == Randomness::Fixed
+                {
+                    let message = format!(
+                        "`wait={}` has no random component: use `wait_random_exponential(...)` \
+                         or add `+ wait_random(0, 1)`",
+                        snippet(checker, wait.value.range())
+                    );
+                    let diagnostic = checker.locator.diagnostic(
+                        Rule::RetryWithoutJitter,
+                        message,
+                        wait.value.range(),
+                    );
+                    checker.report(diagnostic);
+                }
+            }
+        }
+    } else if api.is_backoff()
+        && let Some(jitter) = call.arguments.find_keyword("jitter")
+        && jitter.value.is_none_literal_expr()
+    {
+        let message = "`jitter=None` turns off backoff's jitter: remove it (the default is \
+                       full jitter)"
+            .to_string();
+        let diagnostic =
+            checker
+                .locator
+                .diagnostic(Rule::RetryWithoutJitter, message, jitter.range());
+        checker.report(diagnostic);
+    }
+}
+
+/// A tenacity retry with no `wait=`: `name` is how the message shows it.
+pub fn report_missing_wait(checker: &mut Checker, range: TextRange, name: &str) {
+    let message = format!(
+        "`{name}` has no `wait=`: tenacity retries immediately; add \
+         `wait=wait_random_exponential(multiplier=0.5, max=30)`"
+    );
+    let diagnostic = checker
+        .locator
+        .diagnostic(Rule::RetryWithoutJitter, message, range);
+    checker.report(diagnostic);
+}
+
+/// Whether a tenacity wait strategy has a random term: `Fixed` when built
+/// only from `wait_fixed`/`wait_exponential`/`wait_incrementing`/`wait_none`.
+fn tenacity_wait_randomness(semantic: &SemanticModel, expr: &Expr, depth: u32) -> Randomness {
+    if depth > 16 {
+        return Randomness::Unknown;
+    }
+    match expr {
+        Expr::Call(call) => match semantic.tenacity_helper(&call.func).as_deref() {
+            Some(
+                "wait_random"
+                | "wait_random_exponential"
+                | "wait_full_jitter"
+                | "wait_exponential_jitter",
+            ) => Randomness::Random,
+            Some("wait_fixed" | "wait_none" | "wait_exponential" | "wait_incrementing") => {
+                Randomness::Fixed
+            }
+            Some("wait_chain" | "wait_combine") if !call.arguments.args.is_empty() => call
+                .arguments
+                .args
+                .iter()
+                .fold(Randomness::Fixed, |found, wait| {
+                    found.join(tenacity_wait_randomness(semantic, wait, depth + 1))
+                }),
+            _ => Randomness::Unknown,
+        },
+        Expr::BinOp(binop) if binop.op == Operator::Add => {
+            tenacity_wait_randomness(semantic, &binop.left, depth + 1)
+                .join(tenacity_wait_randomness(semantic, &binop.right, depth + 1))
+        }
+        Expr::Name(name) => match semantic.lookup(name.id.as_str()) {
+            Some(binding)
+                if binding.kind == BindingKind::Assignment && binding.times_bound == 1 =>
+            {
+                binding.value.map_or(Randomness::Unknown, |value| {
+                    tenacity_wait_randomness(semantic, value, depth + 1)
+                })
+            }
+            _ => Randomness::Unknown,
+        },
+        _ => Randomness::Unknown,
+    }
+}

@@ -1,0 +1,75 @@
+//! # unbounded-retry-loop (WL301)
+//!
+//! ## What it does
+//! Flags a retry loop with no bound: `while True:` (or `for attempt in
+//! itertools.count()`, or a `while` whose condition no attempt counter or
+//! deadline bounds, such as `while not done:`) whose handler lets the loop
+//! go on.
+//!
+//! A *retry loop* is a `for`/`while` loop whose body has a `try` with an
+//! `except` handler that can let the loop go on, where the `try` body makes
+//! a client or network-library call, or the module imports a network module
+//! and the handler sleeps. It leaves the loop on success (a `return` or
+//! `break` after the call). A worker loop that handles one message per round
+//! and only logs failures is not a retry loop, and neither is a loop over
+//! items or pages that skips a failed item.
+//!
+//! Not flagged: `for attempt in range(n)`; `while attempt < max_attempts:`
+//! with `attempt += 1` in the body; `while time.monotonic() < deadline:`;
+//! `while True:` whose handler raises once a counter or a deadline is
+//! exhausted (`if attempt >= max_attempts: raise`); a handler that always
+//! raises, returns or breaks.
+//!
+//! No fix: choosing a bound changes behaviour.
+//!
+//! ## Why is this bad?
+//! A failure that does not go away (a revoked key, a deleted resource, an
+//! outage) keeps the loop retrying forever: the caller hangs, the upstream
+//! gets a request storm, and nothing surfaces the error.
+//!
+//! ## Example
+//! ```python
+//! def fetch(client: httpx.Client, url: str) -> httpx.Response:
+//!     while True:
+//!         try:
+//!             return client.get(url)
+//!         except httpx.TransportError:
+//!             time.sleep(random.uniform(0, 1))
+//! ```
+//!
+//! ## Use instead
+//! ```python
+//! def fetch(client: httpx.Client, url: str, max_attempts: int = 3) -> httpx.Response:
+//!     for attempt in range(max_attempts):
+//!         try:
+//!             return client.get(url)
+//!         except httpx.TransportError:
+//!             if attempt == max_attempts - 1:
+//!                 raise
+//!             time.sleep(random.uniform(0, 0.5 * 2**attempt))
+//!     raise AssertionError("unreachable")
+//! ```
+//!
+//! ## References
+//! - `policy/library-patterns.md`, "Retry Policy" (cap attempts)
+
+use crate::checker::Checker;
+use crate::registry::Rule;
+use crate::rules::retries::snippet;
+use crate::semantic::retry_loops::RetryLoop;
+
+pub fn check_loop(checker: &mut Checker, retry_loop: &RetryLoop) {
+    if !retry_loop.unbounded {
+        return;
+    }
+    let header = snippet(checker, retry_loop.header);
+    let message = format!(
+        "Retry loop `{header}` has no bound: retry at most N times \
+         (`for attempt in range(max_attempts)`) and re-raise after the last attempt"
+    );
+    let diagnostic =
+        checker
+            .locator
+            .diagnostic(Rule::UnboundedRetryLoop, message, retry_loop.header);
+    checker.report(diagnostic);
+}

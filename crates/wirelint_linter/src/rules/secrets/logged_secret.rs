@@ -1,0 +1,244 @@
+//! # logged-secret (WL603)
+//!
+//! ## What it does
+//! Flags a logging call (`logger.*`, `logging.*`) or `print` whose output
+//! includes a secret's value: a `.get_secret_value()` call, the value of a
+//! secret header (`headers["Authorization"]`, `headers.get("X-Api-Key")`),
+//! an environment variable named like a secret (`os.environ["OPENAI_API_KEY"]`),
+//! or a name or attribute named like a secret (`api_key`, `token`,
+//! `client_secret`, `password`, ... as in WL601).
+//!
+//! Only what the log line shows counts: `len(api_key)`, `api_key is None`,
+//! `api_key[:4]` and `redact(api_key)` are not the secret. A field declared
+//! `SecretStr` in a model of the same module prints masked and is not
+//! flagged. `token` alone is also the word streaming and tokenizer code
+//! uses for a piece of text, so it counts only where it reads as a
+//! credential: assigned from an expression that speaks of one
+//! (`token = auth.get_token()`), or as `self.token`, `settings.token`,
+//! `credentials.token`; not as a loop variable or a parameter.
+//!
+//! ## Why is this bad?
+//! A log line is copied to files, shippers, dashboards and support tickets,
+//! and is kept far longer than a credential's rotation period. A secret
+//! written there is a secret leaked to everyone who can read logs.
+//!
+//! ## Example
+//! ```python
+//! logger.debug("calling %s with key %s", base_url, api_key)
+//! print(f"token: {settings.token.get_secret_value()}")
+//! ```
+//!
+//! ## Use instead
+//! ```python
+//! logger.debug("calling %s with key set: %s", base_url, api_key is not None)
+//! print(f"token: {settings.token}")  # SecretStr prints **********
+//! ```
+//!
+//! ## References
+//! - `policy/library-patterns.md`, "Observability" (secrets are redacted)
+
+use ruff_python_ast::{Expr, ExprCall};
+use ruff_text_size::Ranged;
+
+use super::{
+    find_logged, is_secret_header, is_secret_name, logging_call_text, single_header_read, snippet,
+};
+use crate::checker::Checker;
+use crate::registry::Rule;
+use crate::semantic::logging::LoggingCall;
+use crate::semantic::{BindingKind, SemanticModel};
+
+/// Words in a receiver's name that make `x.token` a credential.
+const CREDENTIAL_HOLDERS: &[&str] = &[
+    "config",
+    "settings",
+    "options",
+    "auth",
+    "credential",
+    "client",
+    "session",
+    "secret",
+];
+
+pub fn check(checker: &mut Checker, call: &ExprCall, kind: LoggingCall) {
+    let semantic = &checker.semantic;
+    let Some(found) = find_logged(semantic, call, &mut |expr, _| {
+        is_secret_value(semantic, expr)
+    }) else {
+        return;
+    };
+    let message = format!(
+        "`{}` logs the secret `{}`; log whether it is set, never its value",
+        logging_call_text(checker, call, kind),
+        snippet(checker, found.range())
+    );
+    let diagnostic = checker
+        .locator
+        .diagnostic(Rule::LoggedSecret, message, call.range());
+    checker.report(diagnostic);
+}
+
+fn is_secret_value(semantic: &SemanticModel, expr: &Expr) -> bool {
+    if let Some(header) = single_header_read(expr) {
+        return is_secret_header(header);
+    }
+    match expr {
+        Expr::Call(call) => {
+            if call
+                .func
+                .as_attribute_expr()
+                .is_some_and(|attribute| attribute.attr.as_str() == "get_secret_value")
+            {
+                return true;
+            }
+            matches!(
+                semantic.qualified_name(&call.func).as_deref(),
+                Some("os.getenv" | "os.environ.get")
+            ) && first_string_argument(call).is_some_and(is_secret_name)
+        }
+        Expr::Subscript(subscript) => {
+            semantic.qualified_name(&subscript.value).as_deref() == Some("os.environ")
+                && subscript
+                    .slice
+                    .as_string_literal_expr()
+                    .is_some_and(|key| is_secret_name(key.value.to_str()))
+        }
+        Expr::Name(name) => {
+            let id = name.id.as_str();
+            if !is_secret_name(id) {
+                return false;
+            }
+            let bare_token = is_bare_token(id);
+            let Some(binding) = semantic.lookup(id) else {
+                return !bare_token;
+            };
+            match binding.kind {
+                // Imports, functions and classes are not a credential's value.
+                BindingKind::Import { .. } | BindingKind::Function { .. } | BindingKind::Class => {
+                    false
+                }
+                // A loop variable or parameter named `token` is as often a
+                // piece of text.
+                BindingKind::Other | BindingKind::Parameter => !bare_token,
+                BindingKind::Assignment => match binding.value {
+                    Some(value) => {
+                        !holds_masked_secret(semantic, value)
+                            && (!bare_token || reads_as_credential(value))
+                    }
+                    None => !bare_token,
+                },
+            }
+        }
+        Expr::Attribute(attribute) => {
+            let attr = attribute.attr.as_str();
+            if !is_secret_name(attr) || semantic.is_secret_typed_field(attr) {
+                return false;
+            }
+            !is_bare_token(attr) || holds_credentials(&attribute.value)
+        }
+        _ => false,
+    }
+}
+
+/// `api_key = settings.api_key` where that field is a `SecretStr`, or
+/// `SecretStr(...)` itself: the value prints masked.
+fn holds_masked_secret(semantic: &SemanticModel, value: &Expr) -> bool {
+    match value {
+        Expr::Attribute(attribute) => semantic.is_secret_typed_field(attribute.attr.as_str()),
+        Expr::Call(call) => {
+            let callee = match call.func.as_ref() {
+                Expr::Name(name) => name.id.as_str(),
+                Expr::Attribute(attribute) => attribute.attr.as_str(),
+                _ => return false,
+            };
+            callee == "SecretStr"
+        }
+        _ => false,
+    }
+}
+
+/// `token` alone (not `access_token`): a word streaming and tokenizer code
+/// uses for pieces of text as often as for credentials.
+fn is_bare_token(name: &str) -> bool {
+    name.trim_matches('_').eq_ignore_ascii_case("token")
+}
+
+/// Words that, in the expression a bare `token` is assigned from, make it
+/// a credential: `token = auth.get_token()`, `token = body["access_token"]`.
+const CREDENTIAL_WORDS: &[&str] = &[
+    "token",
+    "auth",
+    "secret",
+    "credential",
+    "login",
+    "password",
+    "passwd",
+    "key",
+    "jwt",
+    "bearer",
+    "environ",
+    "getenv",
+];
+
+/// Whether the names along `value`'s chain of attributes, calls and
+/// subscripts (and their string arguments) speak of credentials.
+fn reads_as_credential(value: &Expr) -> bool {
+    let mentions = |text: &str| {
+        let text = text.to_ascii_lowercase();
+        CREDENTIAL_WORDS.iter().any(|word| text.contains(word))
+    };
+    let mut cursor = value;
+    for _ in 0..32 {
+        match cursor {
+            Expr::Name(name) => return mentions(name.id.as_str()),
+            Expr::Attribute(attribute) => {
+                if mentions(attribute.attr.as_str()) {
+                    return true;
+                }
+                cursor = &attribute.value;
+            }
+            Expr::Call(call) => {
+                if first_string_argument(call).is_some_and(mentions) {
+                    return true;
+                }
+                cursor = &call.func;
+            }
+            Expr::Subscript(subscript) => {
+                if subscript
+                    .slice
+                    .as_string_literal_expr()
+                    .is_some_and(|key| mentions(key.value.to_str()))
+                {
+                    return true;
+                }
+                cursor = &subscript.value;
+            }
+            Expr::Await(await_expr) => cursor = &await_expr.value,
+            _ => return false,
+        }
+    }
+    false
+}
+
+/// `self`, `cls`, or a receiver whose name reads as configuration,
+/// credentials or a client: `self.token`, `settings.token`, `auth.token`.
+fn holds_credentials(receiver: &Expr) -> bool {
+    let name = match receiver {
+        Expr::Name(name) => name.id.as_str(),
+        Expr::Attribute(attribute) => attribute.attr.as_str(),
+        _ => return false,
+    };
+    let name = name.to_ascii_lowercase();
+    name == "self" || name == "cls" || CREDENTIAL_HOLDERS.iter().any(|word| name.contains(word))
+}
+
+fn first_string_argument(call: &ExprCall) -> Option<&str> {
+    Some(
+        call.arguments
+            .args
+            .first()?
+            .as_string_literal_expr()?
+            .value
+            .to_str(),
+    )
+}

@@ -1,0 +1,106 @@
+//! WL5: streaming. A streamed response holds its connection until it is
+//! closed, so it must live inside `with` / `async with` and not outlive it.
+//! Helpers shared by the family: which calls open a stream.
+
+pub mod stream_escapes_context;
+pub mod stream_method_outside_context;
+pub mod stream_outside_context;
+
+use ruff_python_ast::{Expr, ExprCall, Stmt};
+
+use crate::checker::Checker;
+use crate::registry::Rule;
+use crate::semantic::{CallTarget, Library};
+
+/// How a call opens a stream.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum StreamCall {
+    /// A request made with `stream=True` (WL501).
+    StreamKeyword,
+    /// A streaming method: `httpx.stream`, `client.stream`,
+    /// `client.messages.stream`, an awaited aiohttp request (WL502).
+    StreamMethod,
+}
+
+/// aiohttp session methods that return a response to be released.
+const AIOHTTP_REQUESTS: &[&str] = &[
+    "get",
+    "options",
+    "head",
+    "post",
+    "put",
+    "patch",
+    "delete",
+    "request",
+    "ws_connect",
+];
+
+/// Whether `call` opens a stream, and how.
+pub fn stream_call(checker: &Checker, call: &ExprCall, target: &CallTarget) -> Option<StreamCall> {
+    match target {
+        CallTarget::ClientMethod { client, method } => {
+            if *method == "stream"
+                && matches!(
+                    client.library,
+                    Library::Httpx | Library::OpenAI | Library::Anthropic
+                )
+            {
+                return Some(StreamCall::StreamMethod);
+            }
+            if client.library == Library::Aiohttp
+                && AIOHTTP_REQUESTS.contains(method)
+                && checker.semantic.is_awaited(call)
+            {
+                return Some(StreamCall::StreamMethod);
+            }
+        }
+        CallTarget::LibraryFunction { qualified, .. } if qualified == "httpx.stream" => {
+            return Some(StreamCall::StreamMethod);
+        }
+        CallTarget::LibraryFunction { .. } => {}
+        _ => return None,
+    }
+    let stream = call.arguments.find_keyword("stream")?;
+    matches!(stream.value, Expr::BooleanLiteral(ref literal) if literal.value)
+        .then_some(StreamCall::StreamKeyword)
+}
+
+/// The rule that judges a stream call of this kind.
+pub fn rule_for(kind: StreamCall) -> Rule {
+    match kind {
+        StreamCall::StreamKeyword => Rule::StreamOutsideContext,
+        StreamCall::StreamMethod => Rule::StreamMethodOutsideContext,
+    }
+}
+
+/// Per-file state of the family.
+#[derive(Debug, Default)]
+pub struct State {
+    pub outside: stream_outside_context::State,
+    pub escapes: stream_escapes_context::State,
+}
+
+pub fn analyze_call(checker: &mut Checker, call: &ExprCall, target: Option<&CallTarget>) {
+    let enabled = checker.enabled(Rule::StreamOutsideContext)
+        || checker.enabled(Rule::StreamMethodOutsideContext);
+    if enabled
+        && let Some(target) = target
+        && let Some(kind) = stream_call(checker, call, target)
+        && checker.enabled(rule_for(kind))
+    {
+        stream_outside_context::check(checker, call, kind);
+    }
+    if checker.enabled(Rule::StreamEscapesContext) {
+        stream_escapes_context::check_call(checker, call);
+    }
+}
+
+pub fn analyze_stmt(checker: &mut Checker, stmt: &Stmt) {
+    if checker.enabled(Rule::StreamEscapesContext) {
+        stream_escapes_context::check_stmt(checker, stmt);
+    }
+}
+
+pub fn finish(checker: &mut Checker) {
+    stream_outside_context::finish(checker);
+}

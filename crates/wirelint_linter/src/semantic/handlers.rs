@@ -1,0 +1,581 @@
+//! Path facts about `except` handlers and statement blocks: does every path
+//! through a block leave (raise, return or break), does some path raise, is a
+//! raise reached only through a test of the caught error, and what a handler
+//! catches.
+//!
+//! A path fact is a property of a whole block, known the moment its `try`
+//! arrives, and the checker offers no hook after a block. So these functions
+//! read the block's statements once, when the `try` (or `if`) is visited:
+//! statements and branch tests only, never other expressions, each block
+//! read once, with a depth guard. Every answer is conservative: when a path
+//! cannot be followed (a loop inside the handler, a `with` that may swallow
+//! the error), it is assumed to go on.
+
+use ruff_python_ast::{self as ast, ExceptHandlerExceptHandler, Expr, Stmt};
+use ruff_text_size::{Ranged, TextRange};
+
+use super::SemanticModel;
+
+/// Past this nesting the answers fall back to "may go on" / "does not raise".
+const MAX_DEPTH: u32 = 64;
+
+/// Attributes that carry an HTTP status: reading one in a test checks the
+/// status of the failed response.
+pub const STATUS_ATTRIBUTES: &[&str] = &[
+    "status_code",
+    "status",
+    "http_status",
+    "is_client_error",
+    "is_server_error",
+];
+
+/// How control can leave a block.
+#[derive(Copy, Clone, Debug, Default, PartialEq, Eq)]
+struct Flow {
+    /// Some path reaches the statement after the block.
+    falls_through: bool,
+    /// Some path ends in `continue`.
+    continues: bool,
+}
+
+impl Flow {
+    const LEAVES: Flow = Flow {
+        falls_through: false,
+        continues: false,
+    };
+    const FALLS_THROUGH: Flow = Flow {
+        falls_through: true,
+        continues: false,
+    };
+
+    /// `self` followed by `next` (reached only where `self` falls through).
+    fn then(self, next: Flow) -> Flow {
+        if self.falls_through {
+            Flow {
+                falls_through: next.falls_through,
+                continues: self.continues || next.continues,
+            }
+        } else {
+            self
+        }
+    }
+
+    fn join(self, other: Flow) -> Flow {
+        Flow {
+            falls_through: self.falls_through || other.falls_through,
+            continues: self.continues || other.continues,
+        }
+    }
+}
+
+/// Whether every path through `body` ends in `raise`, `return` or `break`
+/// (or `sys.exit()`): the block never lets an enclosing loop go on.
+/// `continue` and falling off the end go on; a loop inside the block may run
+/// zero times, so it is assumed to fall through.
+pub fn always_leaves(body: &[Stmt]) -> bool {
+    let flow = block_flow(body, 0);
+    !flow.falls_through && !flow.continues
+}
+
+/// How the paths through a sequence of blocks end.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum PathEnd {
+    /// Every path raises, returns or breaks.
+    Leaves,
+    /// Some path reaches the statement after the blocks; none continues.
+    FallsThrough,
+    /// Some path ends in `continue`.
+    MayContinue,
+}
+
+/// How the paths through `blocks`, run one after the other, end: a `try`
+/// body followed by its `else`, say.
+pub fn path_end(blocks: &[&[Stmt]]) -> PathEnd {
+    let flow = blocks.iter().fold(Flow::FALLS_THROUGH, |flow, block| {
+        flow.then(block_flow(block, 0))
+    });
+    if flow.continues {
+        PathEnd::MayContinue
+    } else if flow.falls_through {
+        PathEnd::FallsThrough
+    } else {
+        PathEnd::Leaves
+    }
+}
+
+/// For each statement of `body`, whether every path through the statements
+/// after it leaves: `result[i]` is `always_leaves(&body[i + 1..])`.
+pub fn tails_always_leave(body: &[Stmt]) -> Vec<bool> {
+    let mut tails = vec![false; body.len()];
+    let mut tail = Flow::FALLS_THROUGH;
+    for (index, stmt) in body.iter().enumerate().rev() {
+        tails[index] = !tail.falls_through && !tail.continues;
+        tail = stmt_flow(stmt, 0).then(tail);
+    }
+    tails
+}
+
+/// Whether some path through `body` can end in `raise`, `return` or
+/// `break` (a `break` inside a nested loop leaves only that loop and does
+/// not count).
+pub fn may_leave(body: &[Stmt]) -> bool {
+    body.iter().any(|stmt| stmt_may_leave(stmt, 0, false))
+}
+
+/// Whether `body` contains a `raise` statement outside nested definitions.
+pub fn contains_raise(body: &[Stmt]) -> bool {
+    body.iter().any(|stmt| stmt_raises(stmt, 0))
+}
+
+fn block_flow(body: &[Stmt], depth: u32) -> Flow {
+    let mut continues = false;
+    for stmt in body {
+        let flow = stmt_flow(stmt, depth);
+        continues |= flow.continues;
+        if !flow.falls_through {
+            return Flow {
+                falls_through: false,
+                continues,
+            };
+        }
+    }
+    Flow {
+        falls_through: true,
+        continues,
+    }
+}
+
+fn stmt_flow(stmt: &Stmt, depth: u32) -> Flow {
+    if depth > MAX_DEPTH {
+        return Flow::FALLS_THROUGH;
+    }
+    let depth = depth + 1;
+    match stmt {
+        Stmt::Raise(_) | Stmt::Return(_) | Stmt::Break(_) => Flow::LEAVES,
+        Stmt::Continue(_) => Flow {
+            falls_through: false,
+            continues: true,
+        },
+        Stmt::Expr(expr_stmt) if is_exit_call(&expr_stmt.value) => Flow::LEAVES,
+        Stmt::If(stmt_if) => {
+            let mut flow = block_flow(&stmt_if.body, depth);
+            let mut has_else = false;
+            for clause in &stmt_if.elif_else_clauses {
+                has_else |= clause.test.is_none();
+                flow = flow.join(block_flow(&clause.body, depth));
+            }
+            if has_else {
+                flow
+            } else {
+                flow.join(Flow::FALLS_THROUGH)
+            }
+        }
+        Stmt::Try(stmt_try) => {
+            let mut flow =
+                block_flow(&stmt_try.body, depth).then(block_flow(&stmt_try.orelse, depth));
+            for handler in &stmt_try.handlers {
+                let ast::ExceptHandler::ExceptHandler(handler) = handler;
+                flow = flow.join(block_flow(&handler.body, depth));
+            }
+            let finally = block_flow(&stmt_try.finalbody, depth);
+            if finally.falls_through {
+                Flow {
+                    continues: flow.continues || finally.continues,
+                    ..flow
+                }
+            } else {
+                finally
+            }
+        }
+        Stmt::With(stmt_with) => block_flow(&stmt_with.body, depth),
+        Stmt::Match(stmt_match) => {
+            let mut flow = Flow::LEAVES;
+            let mut exhaustive = false;
+            for case in &stmt_match.cases {
+                exhaustive |= case.guard.is_none() && case.pattern.is_irrefutable();
+                flow = flow.join(block_flow(&case.body, depth));
+            }
+            if exhaustive {
+                flow
+            } else {
+                flow.join(Flow::FALLS_THROUGH)
+            }
+        }
+        _ => Flow::FALLS_THROUGH,
+    }
+}
+
+/// `sys.exit(...)`, `exit()`, `quit()`, `os._exit(...)`: they never return.
+fn is_exit_call(expr: &Expr) -> bool {
+    let Expr::Call(call) = expr else {
+        return false;
+    };
+    match call.func.as_ref() {
+        Expr::Name(name) => matches!(name.id.as_str(), "exit" | "quit"),
+        Expr::Attribute(attribute) => {
+            let receiver = attribute.value.as_name_expr().map(|name| name.id.as_str());
+            matches!(
+                (receiver, attribute.attr.as_str()),
+                (Some("sys"), "exit") | (Some("os"), "_exit")
+            )
+        }
+        _ => false,
+    }
+}
+
+fn stmt_may_leave(stmt: &Stmt, depth: u32, in_nested_loop: bool) -> bool {
+    if depth > MAX_DEPTH {
+        return false;
+    }
+    let depth = depth + 1;
+    let any = |body: &[Stmt], nested: bool| {
+        body.iter()
+            .any(|stmt| stmt_may_leave(stmt, depth, in_nested_loop || nested))
+    };
+    match stmt {
+        Stmt::Raise(_) | Stmt::Return(_) => true,
+        Stmt::Break(_) => !in_nested_loop,
+        Stmt::Expr(expr_stmt) => is_exit_call(&expr_stmt.value),
+        Stmt::If(stmt_if) => {
+            any(&stmt_if.body, false)
+                || stmt_if
+                    .elif_else_clauses
+                    .iter()
+                    .any(|clause| any(&clause.body, false))
+        }
+        Stmt::Try(stmt_try) => {
+            any(&stmt_try.body, false)
+                || any(&stmt_try.orelse, false)
+                || any(&stmt_try.finalbody, false)
+                || stmt_try.handlers.iter().any(|handler| {
+                    let ast::ExceptHandler::ExceptHandler(handler) = handler;
+                    any(&handler.body, false)
+                })
+        }
+        Stmt::With(stmt_with) => any(&stmt_with.body, false),
+        Stmt::For(stmt_for) => any(&stmt_for.body, true) || any(&stmt_for.orelse, false),
+        Stmt::While(stmt_while) => any(&stmt_while.body, true) || any(&stmt_while.orelse, false),
+        Stmt::Match(stmt_match) => stmt_match.cases.iter().any(|case| any(&case.body, false)),
+        _ => false,
+    }
+}
+
+fn stmt_raises(stmt: &Stmt, depth: u32) -> bool {
+    if depth > MAX_DEPTH {
+        return false;
+    }
+    let depth = depth + 1;
+    let any = |body: &[Stmt]| body.iter().any(|stmt| stmt_raises(stmt, depth));
+    match stmt {
+        Stmt::Raise(_) => true,
+        Stmt::If(stmt_if) => {
+            any(&stmt_if.body)
+                || stmt_if
+                    .elif_else_clauses
+                    .iter()
+                    .any(|clause| any(&clause.body))
+        }
+        Stmt::Try(stmt_try) => {
+            any(&stmt_try.body)
+                || any(&stmt_try.orelse)
+                || any(&stmt_try.finalbody)
+                || stmt_try.handlers.iter().any(|handler| {
+                    let ast::ExceptHandler::ExceptHandler(handler) = handler;
+                    any(&handler.body)
+                })
+        }
+        Stmt::With(stmt_with) => any(&stmt_with.body),
+        Stmt::For(stmt_for) => any(&stmt_for.body) || any(&stmt_for.orelse),
+        Stmt::While(stmt_while) => any(&stmt_while.body) || any(&stmt_while.orelse),
+        Stmt::Match(stmt_match) => stmt_match.cases.iter().any(|case| any(&case.body)),
+        _ => false,
+    }
+}
+
+/// What the paths through one `except` handler do.
+#[derive(Copy, Clone, Debug, Default, PartialEq, Eq)]
+pub struct HandlerFacts {
+    /// Every path raises, returns or breaks: the handler never lets an
+    /// enclosing loop go on.
+    pub always_leaves: bool,
+    /// Some path raises (`raise`, `raise ... from error`, `raise Other()`).
+    pub raises: bool,
+    /// Some `raise` is reached only through a test that inspects the caught
+    /// error: `if not is_retryable(error): raise`, `if isinstance(error, X):
+    /// raise`, `if error.response.status_code in ...: raise`, or a `raise`
+    /// after such an `if`.
+    pub raise_checks_error: bool,
+    /// Some branch test inspects the caught error (its name, or a status
+    /// attribute such as `status_code`).
+    pub inspects_error: bool,
+}
+
+impl HandlerFacts {
+    /// The facts of `handler`, read from its statements.
+    pub fn of(handler: &ExceptHandlerExceptHandler) -> Self {
+        let error_name = handler.name.as_ref().map(|name| name.id.as_str());
+        let mut facts = HandlerFacts {
+            always_leaves: always_leaves(&handler.body),
+            raises: contains_raise(&handler.body),
+            ..HandlerFacts::default()
+        };
+        scan_tests(&handler.body, error_name, false, 0, &mut facts);
+        facts
+    }
+}
+
+/// Walks a handler's blocks, noting tests that inspect the caught error and
+/// whether a `raise` is reached through one. `guarded`: an enclosing or an
+/// earlier test of this block inspected the error.
+fn scan_tests(
+    body: &[Stmt],
+    error_name: Option<&str>,
+    mut guarded: bool,
+    depth: u32,
+    facts: &mut HandlerFacts,
+) {
+    if depth > MAX_DEPTH {
+        return;
+    }
+    let depth = depth + 1;
+    for stmt in body {
+        match stmt {
+            Stmt::Raise(_) if guarded => facts.raise_checks_error = true,
+            Stmt::If(stmt_if) => {
+                let mut inspects = test_inspects_error(&stmt_if.test, error_name, 0);
+                scan_tests(&stmt_if.body, error_name, guarded || inspects, depth, facts);
+                for clause in &stmt_if.elif_else_clauses {
+                    if let Some(test) = &clause.test {
+                        inspects |= test_inspects_error(test, error_name, 0);
+                    }
+                    scan_tests(&clause.body, error_name, guarded || inspects, depth, facts);
+                }
+                facts.inspects_error |= inspects;
+                guarded |= inspects;
+            }
+            Stmt::While(stmt_while) => {
+                let inspects = test_inspects_error(&stmt_while.test, error_name, 0);
+                facts.inspects_error |= inspects;
+                scan_tests(
+                    &stmt_while.body,
+                    error_name,
+                    guarded || inspects,
+                    depth,
+                    facts,
+                );
+            }
+            Stmt::For(stmt_for) => scan_tests(&stmt_for.body, error_name, guarded, depth, facts),
+            Stmt::With(stmt_with) => scan_tests(&stmt_with.body, error_name, guarded, depth, facts),
+            Stmt::Try(stmt_try) => {
+                scan_tests(&stmt_try.body, error_name, guarded, depth, facts);
+                for handler in &stmt_try.handlers {
+                    let ast::ExceptHandler::ExceptHandler(handler) = handler;
+                    scan_tests(&handler.body, error_name, guarded, depth, facts);
+                }
+                scan_tests(&stmt_try.orelse, error_name, guarded, depth, facts);
+                scan_tests(&stmt_try.finalbody, error_name, guarded, depth, facts);
+            }
+            Stmt::Match(stmt_match) => {
+                let inspects = test_inspects_error(&stmt_match.subject, error_name, 0);
+                facts.inspects_error |= inspects;
+                for case in &stmt_match.cases {
+                    scan_tests(&case.body, error_name, guarded || inspects, depth, facts);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Whether a branch test looks at the caught error: reads its name, or a
+/// status attribute of anything (`response.status_code`).
+pub fn test_inspects_error(test: &Expr, error_name: Option<&str>, depth: u32) -> bool {
+    if depth > MAX_DEPTH {
+        return false;
+    }
+    let depth = depth + 1;
+    let inspects = |expr: &Expr| test_inspects_error(expr, error_name, depth);
+    match test {
+        Expr::Name(name) => error_name == Some(name.id.as_str()),
+        Expr::Attribute(attribute) => {
+            STATUS_ATTRIBUTES.contains(&attribute.attr.as_str()) || inspects(&attribute.value)
+        }
+        Expr::BoolOp(bool_op) => bool_op.values.iter().any(inspects),
+        Expr::UnaryOp(unary) => inspects(&unary.operand),
+        Expr::BinOp(binop) => inspects(&binop.left) || inspects(&binop.right),
+        Expr::Compare(compare) => {
+            inspects(&compare.left) || compare.comparators.iter().any(inspects)
+        }
+        Expr::Call(call) => {
+            inspects(&call.func)
+                || call.arguments.args.iter().any(inspects)
+                || call
+                    .arguments
+                    .keywords
+                    .iter()
+                    .any(|keyword| inspects(&keyword.value))
+        }
+        Expr::Subscript(subscript) => inspects(&subscript.value) || inspects(&subscript.slice),
+        Expr::Tuple(tuple) => tuple.elts.iter().any(inspects),
+        Expr::Named(named) => inspects(&named.value),
+        Expr::Await(await_expr) => inspects(&await_expr.value),
+        _ => false,
+    }
+}
+
+/// What a handler catches, as far as the model can resolve it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Caught {
+    /// A bare `except:`, or `Exception` / `BaseException` among the types.
+    pub everything: bool,
+    /// Qualified names of the caught classes the model could resolve
+    /// (builtins by their bare name).
+    pub classes: Vec<String>,
+    /// Where a diagnostic about the handler points: the caught type, or the
+    /// `except` keyword of a bare handler.
+    pub clause: TextRange,
+}
+
+impl Caught {
+    /// Whether any of the caught classes is one of `qualified`.
+    pub fn catches_any(&self, qualified: &[&str]) -> bool {
+        self.classes
+            .iter()
+            .any(|class| qualified.contains(&class.as_str()))
+    }
+}
+
+impl SemanticModel<'_> {
+    /// What `handler` catches, resolved through imports.
+    pub fn caught(&self, handler: &ExceptHandlerExceptHandler) -> Caught {
+        let Some(type_) = &handler.type_ else {
+            let start = handler.range().start();
+            return Caught {
+                everything: true,
+                classes: Vec::new(),
+                clause: TextRange::at(start, ruff_text_size::TextSize::new(6)),
+            };
+        };
+        let elements: Vec<&Expr> = match type_.as_ref() {
+            Expr::Tuple(tuple) => tuple.elts.iter().collect(),
+            other => vec![other],
+        };
+        let mut caught = Caught {
+            clause: type_.range(),
+            ..Caught::default()
+        };
+        for element in elements {
+            let name = self
+                .qualified_name(element)
+                .or_else(|| self.builtin_name(element).map(str::to_string));
+            if let Some(name) = name {
+                caught.everything |= matches!(name.as_str(), "Exception" | "BaseException");
+                caught.classes.push(name);
+            }
+        }
+        caught
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use ruff_python_ast::{ExceptHandler, Stmt};
+    use ruff_python_parser::parse_module;
+
+    use super::*;
+
+    /// The facts of the first handler of the first statement (a `try`).
+    fn facts(source: &str) -> HandlerFacts {
+        let parsed = parse_module(source).expect("valid test source");
+        let Some(Stmt::Try(stmt_try)) = parsed.syntax().body.first() else {
+            panic!("test source must start with a try");
+        };
+        let ExceptHandler::ExceptHandler(handler) = &stmt_try.handlers[0];
+        HandlerFacts::of(handler)
+    }
+
+    #[test]
+    fn raise_return_and_break_leave_continue_and_pass_go_on() {
+        assert!(facts("try: f()\nexcept E: raise\n").always_leaves);
+        assert!(facts("try: f()\nexcept E: return None\n").always_leaves);
+        assert!(facts("try: f()\nexcept E:\n    log()\n    break\n").always_leaves);
+        assert!(!facts("try: f()\nexcept E: continue\n").always_leaves);
+        assert!(!facts("try: f()\nexcept E: pass\n").always_leaves);
+        assert!(facts("try: f()\nexcept E: sys.exit(1)\n").always_leaves);
+    }
+
+    #[test]
+    fn branches_must_all_leave() {
+        let both = "try: f()\nexcept E:\n    if x:\n        raise\n    else:\n        return\n";
+        assert!(facts(both).always_leaves);
+        let one = "try: f()\nexcept E:\n    if x:\n        raise\n    sleep(1)\n";
+        assert!(!facts(one).always_leaves);
+        let continues =
+            "try: f()\nexcept E:\n    if x:\n        continue\n    else:\n        raise\n";
+        assert!(!facts(continues).always_leaves);
+        let elif_without_else =
+            "try: f()\nexcept E:\n    if a:\n        raise\n    elif b:\n        raise\n";
+        assert!(!facts(elif_without_else).always_leaves);
+    }
+
+    #[test]
+    fn finally_and_nested_try_are_followed() {
+        let finally = "try: f()\nexcept E:\n    try:\n        g()\n    finally:\n        raise X\n";
+        assert!(facts(finally).always_leaves);
+        let nested =
+            "try: f()\nexcept E:\n    try:\n        return g()\n    except F:\n        pass\n";
+        assert!(!facts(nested).always_leaves);
+        let nested_all =
+            "try: f()\nexcept E:\n    try:\n        return g()\n    except F:\n        raise\n";
+        assert!(facts(nested_all).always_leaves);
+    }
+
+    #[test]
+    fn loops_inside_a_handler_may_fall_through() {
+        let inner = "try: f()\nexcept E:\n    for x in xs:\n        raise\n";
+        let found = facts(inner);
+        assert!(!found.always_leaves);
+        assert!(found.raises);
+        let inner_break = "try: f()\nexcept E:\n    while True:\n        break\n";
+        assert!(!facts(inner_break).always_leaves);
+    }
+
+    #[test]
+    fn raises_conditioned_on_the_caught_error_are_recognised() {
+        let policy = "\
+try: f()
+except Exception as error:
+    if attempt == max_attempts - 1 or not is_retryable(error):
+        raise
+    sleep(1)
+";
+        let found = facts(policy);
+        assert!(found.raises && found.raise_checks_error && found.inspects_error);
+        assert!(!found.always_leaves);
+        let isinstance =
+            "try: f()\nexcept Exception as e:\n    if isinstance(e, ValueError):\n        raise\n";
+        assert!(facts(isinstance).raise_checks_error);
+        let status = "try: f()\nexcept HTTPError as e:\n    if e.response.status_code in FATAL:\n        raise\n";
+        assert!(facts(status).raise_checks_error);
+        let after = "try: f()\nexcept Exception as e:\n    if should_retry(e):\n        continue\n    raise\n";
+        assert!(facts(after).raise_checks_error);
+    }
+
+    #[test]
+    fn counters_and_unconditional_raises_do_not_check_the_error() {
+        let counter = "try: f()\nexcept Exception as e:\n    if attempt > 3:\n        raise\n";
+        let found = facts(counter);
+        assert!(found.raises && !found.raise_checks_error && !found.inspects_error);
+        let never = "try: f()\nexcept Exception:\n    log()\n";
+        let found = facts(never);
+        assert!(!found.raises && !found.raise_checks_error);
+    }
+
+    #[test]
+    fn may_leave_ignores_breaks_of_inner_loops() {
+        let parsed = parse_module("for x in xs:\n    break\n").unwrap();
+        assert!(!may_leave(&parsed.syntax().body));
+        let parsed = parse_module("if x:\n    raise E\n").unwrap();
+        assert!(may_leave(&parsed.syntax().body));
+    }
+}
