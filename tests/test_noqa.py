@@ -169,7 +169,7 @@ def test_unused_noqa_is_reported_with_preview_only(run: Run, tmp_path: Path) -> 
     assert check(run, "a.py") == (0, [])
     result = run("check", "--preview", "a.py")
     assert result.returncode == 1, result.stderr
-    # The bare `# noqa` on line 3 may be another tool's: never reported.
+    # The bare directive on line 3 may be another tool's: never reported.
     assert findings(result.stdout) == [(2, "WL003")]
     assert "Unused `noqa` directive (unused: `WL203`)" in result.stdout
     # Its fix is safe, so the concise format marks it.
