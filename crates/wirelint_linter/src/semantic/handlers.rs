@@ -29,42 +29,67 @@ pub const STATUS_ATTRIBUTES: &[&str] = &[
     "is_server_error",
 ];
 
-/// How control can leave a block.
+/// How the paths through a block end.
 #[derive(Copy, Clone, Debug, Default, PartialEq, Eq)]
-struct Flow {
+pub struct Paths {
     /// Some path reaches the statement after the block.
-    falls_through: bool,
+    pub falls_through: bool,
     /// Some path ends in `continue`.
-    continues: bool,
+    pub continues: bool,
+    /// Some path ends in `raise`, `return` or `break` (or `sys.exit()`).
+    pub leaves: bool,
 }
 
-impl Flow {
-    const LEAVES: Flow = Flow {
+impl Paths {
+    pub const LEAVES: Paths = Paths {
         falls_through: false,
         continues: false,
+        leaves: true,
     };
-    const FALLS_THROUGH: Flow = Flow {
+    pub const FALLS_THROUGH: Paths = Paths {
         falls_through: true,
         continues: false,
+        leaves: false,
+    };
+    pub const CONTINUES: Paths = Paths {
+        falls_through: false,
+        continues: true,
+        leaves: false,
     };
 
+    /// The paths through `blocks` run one after the other: a `try` body
+    /// followed by its `else`, say.
+    pub fn of(blocks: &[&[Stmt]]) -> Paths {
+        blocks.iter().fold(Paths::FALLS_THROUGH, |paths, block| {
+            paths.then(block_flow(block, 0))
+        })
+    }
+
     /// `self` followed by `next` (reached only where `self` falls through).
-    fn then(self, next: Flow) -> Flow {
+    pub fn then(self, next: Paths) -> Paths {
         if self.falls_through {
-            Flow {
+            Paths {
                 falls_through: next.falls_through,
                 continues: self.continues || next.continues,
+                leaves: self.leaves || next.leaves,
             }
         } else {
             self
         }
     }
 
-    fn join(self, other: Flow) -> Flow {
-        Flow {
+    /// Either `self` or `other`.
+    pub fn join(self, other: Paths) -> Paths {
+        Paths {
             falls_through: self.falls_through || other.falls_through,
             continues: self.continues || other.continues,
+            leaves: self.leaves || other.leaves,
         }
+    }
+
+    /// Every path raises, returns or breaks.
+    pub fn always_leave(self) -> bool {
+        !self.falls_through && !self.continues
     }
 }
 
@@ -73,43 +98,16 @@ impl Flow {
 /// `continue` and falling off the end go on; a loop inside the block may run
 /// zero times, so it is assumed to fall through.
 pub fn always_leaves(body: &[Stmt]) -> bool {
-    let flow = block_flow(body, 0);
-    !flow.falls_through && !flow.continues
+    block_flow(body, 0).always_leave()
 }
 
-/// How the paths through a sequence of blocks end.
-#[derive(Copy, Clone, Debug, PartialEq, Eq)]
-pub enum PathEnd {
-    /// Every path raises, returns or breaks.
-    Leaves,
-    /// Some path reaches the statement after the blocks; none continues.
-    FallsThrough,
-    /// Some path ends in `continue`.
-    MayContinue,
-}
-
-/// How the paths through `blocks`, run one after the other, end: a `try`
-/// body followed by its `else`, say.
-pub fn path_end(blocks: &[&[Stmt]]) -> PathEnd {
-    let flow = blocks.iter().fold(Flow::FALLS_THROUGH, |flow, block| {
-        flow.then(block_flow(block, 0))
-    });
-    if flow.continues {
-        PathEnd::MayContinue
-    } else if flow.falls_through {
-        PathEnd::FallsThrough
-    } else {
-        PathEnd::Leaves
-    }
-}
-
-/// For each statement of `body`, whether every path through the statements
-/// after it leaves: `result[i]` is `always_leaves(&body[i + 1..])`.
-pub fn tails_always_leave(body: &[Stmt]) -> Vec<bool> {
-    let mut tails = vec![false; body.len()];
-    let mut tail = Flow::FALLS_THROUGH;
+/// For each statement of `body`, the paths through the statements after
+/// it: `result[i]` is `Paths::of(&[&body[i + 1..]])`.
+pub fn tail_paths(body: &[Stmt]) -> Vec<Paths> {
+    let mut tails = vec![Paths::FALLS_THROUGH; body.len()];
+    let mut tail = Paths::FALLS_THROUGH;
     for (index, stmt) in body.iter().enumerate().rev() {
-        tails[index] = !tail.falls_through && !tail.continues;
+        tails[index] = tail;
         tail = stmt_flow(stmt, 0).then(tail);
     }
     tails
@@ -127,61 +125,52 @@ pub fn contains_raise(body: &[Stmt]) -> bool {
     body.iter().any(|stmt| stmt_raises(stmt, 0))
 }
 
-fn block_flow(body: &[Stmt], depth: u32) -> Flow {
-    let mut continues = false;
+fn block_flow(body: &[Stmt], depth: u32) -> Paths {
+    let mut paths = Paths::FALLS_THROUGH;
     for stmt in body {
-        let flow = stmt_flow(stmt, depth);
-        continues |= flow.continues;
-        if !flow.falls_through {
-            return Flow {
-                falls_through: false,
-                continues,
-            };
+        paths = paths.then(stmt_flow(stmt, depth));
+        if !paths.falls_through {
+            break;
         }
     }
-    Flow {
-        falls_through: true,
-        continues,
-    }
+    paths
 }
 
-fn stmt_flow(stmt: &Stmt, depth: u32) -> Flow {
+fn stmt_flow(stmt: &Stmt, depth: u32) -> Paths {
     if depth > MAX_DEPTH {
-        return Flow::FALLS_THROUGH;
+        return Paths::FALLS_THROUGH;
     }
     let depth = depth + 1;
     match stmt {
-        Stmt::Raise(_) | Stmt::Return(_) | Stmt::Break(_) => Flow::LEAVES,
-        Stmt::Continue(_) => Flow {
-            falls_through: false,
-            continues: true,
-        },
-        Stmt::Expr(expr_stmt) if is_exit_call(&expr_stmt.value) => Flow::LEAVES,
+        Stmt::Raise(_) | Stmt::Return(_) | Stmt::Break(_) => Paths::LEAVES,
+        Stmt::Continue(_) => Paths::CONTINUES,
+        Stmt::Expr(expr_stmt) if is_exit_call(&expr_stmt.value) => Paths::LEAVES,
         Stmt::If(stmt_if) => {
-            let mut flow = block_flow(&stmt_if.body, depth);
+            let mut paths = block_flow(&stmt_if.body, depth);
             let mut has_else = false;
             for clause in &stmt_if.elif_else_clauses {
                 has_else |= clause.test.is_none();
-                flow = flow.join(block_flow(&clause.body, depth));
+                paths = paths.join(block_flow(&clause.body, depth));
             }
             if has_else {
-                flow
+                paths
             } else {
-                flow.join(Flow::FALLS_THROUGH)
+                paths.join(Paths::FALLS_THROUGH)
             }
         }
         Stmt::Try(stmt_try) => {
-            let mut flow =
+            let mut paths =
                 block_flow(&stmt_try.body, depth).then(block_flow(&stmt_try.orelse, depth));
             for handler in &stmt_try.handlers {
                 let ast::ExceptHandler::ExceptHandler(handler) = handler;
-                flow = flow.join(block_flow(&handler.body, depth));
+                paths = paths.join(block_flow(&handler.body, depth));
             }
             let finally = block_flow(&stmt_try.finalbody, depth);
             if finally.falls_through {
-                Flow {
-                    continues: flow.continues || finally.continues,
-                    ..flow
+                Paths {
+                    falls_through: paths.falls_through,
+                    continues: paths.continues || finally.continues,
+                    leaves: paths.leaves || finally.leaves,
                 }
             } else {
                 finally
@@ -189,19 +178,19 @@ fn stmt_flow(stmt: &Stmt, depth: u32) -> Flow {
         }
         Stmt::With(stmt_with) => block_flow(&stmt_with.body, depth),
         Stmt::Match(stmt_match) => {
-            let mut flow = Flow::LEAVES;
+            let mut paths = Paths::default();
             let mut exhaustive = false;
             for case in &stmt_match.cases {
                 exhaustive |= case.guard.is_none() && case.pattern.is_irrefutable();
-                flow = flow.join(block_flow(&case.body, depth));
+                paths = paths.join(block_flow(&case.body, depth));
             }
             if exhaustive {
-                flow
+                paths
             } else {
-                flow.join(Flow::FALLS_THROUGH)
+                paths.join(Paths::FALLS_THROUGH)
             }
         }
-        _ => Flow::FALLS_THROUGH,
+        _ => Paths::FALLS_THROUGH,
     }
 }
 
@@ -577,5 +566,30 @@ except Exception as error:
         assert!(!may_leave(&parsed.syntax().body));
         let parsed = parse_module("if x:\n    raise E\n").unwrap();
         assert!(may_leave(&parsed.syntax().body));
+    }
+
+    /// The body of the first statement, a loop.
+    fn loop_body(source: &str) -> Vec<Stmt> {
+        let parsed = parse_module(source).expect("valid test source");
+        match parsed.into_syntax().body.into_iter().next() {
+            Some(Stmt::While(stmt_while)) => stmt_while.body.into_iter().collect(),
+            _ => panic!("test source must start with a while loop"),
+        }
+    }
+
+    #[test]
+    fn paths_compose_and_tails_see_what_follows() {
+        let body =
+            loop_body("while True:\n    x = f()\n    if bad(x):\n        continue\n    return x\n");
+        let tails = tail_paths(&body);
+        assert_eq!(tails.len(), 3);
+        // After `x = f()`: a `continue` or a `return`, never off the end.
+        assert!(!tails[0].falls_through && tails[0].continues && tails[0].leaves);
+        assert_eq!(tails[1], Paths::LEAVES);
+        assert_eq!(tails[2], Paths::FALLS_THROUGH);
+        let whole = Paths::of(&[&body]);
+        assert!(!whole.always_leave() && whole.leaves);
+        let worker = loop_body("while True:\n    handle(f())\n    if done:\n        return\n");
+        assert!(Paths::of(&[&worker]).falls_through);
     }
 }

@@ -534,7 +534,8 @@ impl SemanticModel<'_> {
     }
 
     /// Whether a headers/options mapping carries an idempotency key: a dict
-    /// literal (or `dict(...)`) is read; a name is followed to its value.
+    /// literal (or `dict(...)`) is read; a name is followed to its value,
+    /// and is unknown unless that value carries the key.
     fn mapping_key_presence(&self, expr: &Expr, depth: u32) -> KeyPresence {
         if depth > 4 {
             return KeyPresence::Unknown;
@@ -572,12 +573,17 @@ impl SemanticModel<'_> {
                     KeyPresence::Missing
                 }
             }
+            // A named mapping may gain the key later (`headers[KEY] = key`,
+            // `headers.update(...)`): only a key seen in its value counts.
             Expr::Name(name) => match self.lookup(name.id.as_str()) {
-                Some(binding) if binding.times_bound == 1 => {
-                    binding.value.map_or(KeyPresence::Unknown, |value| {
-                        self.mapping_key_presence(value, depth + 1)
-                    })
-                }
+                Some(binding) if binding.times_bound == 1 => match binding.value {
+                    Some(value)
+                        if self.mapping_key_presence(value, depth + 1) == KeyPresence::Sent =>
+                    {
+                        KeyPresence::Sent
+                    }
+                    _ => KeyPresence::Unknown,
+                },
                 _ => KeyPresence::Unknown,
             },
             Expr::NoneLiteral(_) => KeyPresence::Missing,

@@ -11,20 +11,26 @@
 //! every name's final binding is known. Ranges locate a node in the loops
 //! still open, so no subtree is walked again.
 //!
-//! Two refinements keep the definition precise:
-//! - A retry loop leaves on success: a `return` or `break` in the `try` body,
-//!   its `else`, or after it (or, for `while`, an assignment to a name its
-//!   test reads). A worker loop that handles one message per round and logs
-//!   failures never leaves on success: it is not a retry loop.
+//! Three refinements keep the definition precise:
+//! - A retry loop leaves on success. A counting loop needs a `return` or
+//!   `break` in the `try` body, its `else`, or after the `try`. A `while`
+//!   loop's successful attempt must never run off the end of the loop body:
+//!   it returns or breaks, or retries a bad answer with `continue` (or it
+//!   sets a name the `while` test reads, `done = True`). A worker, listener
+//!   or polling loop that handles one message per round and logs failures
+//!   goes on to its next round on success: it is not a retry loop.
 //! - A `for` loop retries only when it counts attempts (`range(n)`,
 //!   `itertools.count()`, tenacity's `Retrying`). A loop over items or pages
 //!   whose handler logs and goes on to the next item does not retry that
 //!   item: it is not a retry loop.
+//! - A network call is a call that sends a request: a client method, or a
+//!   lowercase function of a network library (`requests.get`,
+//!   `stripe.Charge.create`), not a class such as `httpx.Timeout(...)`.
 
 use ruff_python_ast::{self as ast, Expr, ExprCall, Parameters, Stmt};
 use ruff_text_size::{Ranged, TextRange, TextSize};
 
-use super::handlers::{self, Caught, HandlerFacts, PathEnd};
+use super::handlers::{self, Caught, HandlerFacts, Paths};
 use super::retry::{DelayRebindings, DelaySummary, Randomness, RetryApi, contains_ignoring_case};
 use super::{BindingKind, SemanticModel};
 
@@ -203,7 +209,7 @@ struct TryRecord {
     orelse: Option<TextRange>,
     body_always_leaves: bool,
     /// How a successful attempt (the body, then `else`) ends.
-    success: PathEnd,
+    success: Paths,
     finally_always_leaves: bool,
     network_call: bool,
     handlers: Vec<HandlerRecord>,
@@ -229,9 +235,9 @@ struct LoopRecord {
     exits: Vec<TextSize>,
     /// Offsets of assignments to names the `while` test reads.
     flag_assignments: Vec<TextSize>,
-    /// Each top-level statement of the body, and whether every path
-    /// through the statements after it leaves the loop.
-    tails: Vec<(TextRange, bool)>,
+    /// Each top-level statement of the body, and the paths through the
+    /// statements after it.
+    tails: Vec<(TextRange, Paths)>,
     tries: Vec<TryRecord>,
     sleeps: Vec<SleepRecord>,
 }
@@ -241,7 +247,8 @@ struct LoopRecord {
 pub struct RetryHandler {
     pub caught: Caught,
     pub facts: HandlerFacts,
-    /// Something in the handler reads a status attribute (`status_code`).
+    /// The handler, or the `try` body before it, reads a status attribute
+    /// (`status_code`).
     pub mentions_status: bool,
 }
 
@@ -472,10 +479,10 @@ impl RetryLoops {
         let tails = if kind == LoopKind::Counted || kind == LoopKind::Tenacity {
             Vec::new()
         } else {
-            let leave = handlers::tails_always_leave(body);
+            let tails = handlers::tail_paths(body);
             body.iter()
-                .zip(leave)
-                .map(|(stmt, leaves)| (stmt.range(), leaves))
+                .zip(tails)
+                .map(|(stmt, paths)| (stmt.range(), paths))
                 .collect()
         };
         let body = match (body.first(), body.last()) {
@@ -552,12 +559,15 @@ impl RetryLoops {
         }
     }
 
-    /// Notes a read of a status attribute (`error.response.status_code`).
+    /// Notes a read of a status attribute (`error.response.status_code`): in
+    /// a handler, or in a `try` body (which then picks the statuses that
+    /// reach its handlers).
     pub fn note_status_read(&mut self, offset: TextSize) {
         for index in self.loops_holding(offset) {
             for record in &mut self.records()[index].tries {
+                let in_body = record.body.contains(offset);
                 for handler in &mut record.handlers {
-                    handler.mentions_status |= handler.body.contains(offset);
+                    handler.mentions_status |= in_body || handler.body.contains(offset);
                 }
             }
         }
@@ -626,7 +636,7 @@ fn try_record(semantic: &SemanticModel, stmt_try: &ast::StmtTry) -> TryRecord {
         body: span(&stmt_try.body).unwrap_or_else(|| TextRange::empty(stmt_try.start())),
         orelse: span(&stmt_try.orelse),
         body_always_leaves: handlers::always_leaves(&stmt_try.body),
-        success: handlers::path_end(&[&stmt_try.body, &stmt_try.orelse]),
+        success: Paths::of(&[&stmt_try.body, &stmt_try.orelse]),
         finally_always_leaves: !stmt_try.finalbody.is_empty()
             && handlers::always_leaves(&stmt_try.finalbody),
         network_call: false,
@@ -758,9 +768,11 @@ fn judge(context: &Context, record: &LoopRecord) -> Option<RetryLoop> {
 ///
 /// A counting loop (`for attempt in range(n)`) needs one `return`/`break`
 /// on the success path: the body, its `else`, or after the `try`. A `while`
-/// (or endless `for`) loop must leave on every successful path: the body and
-/// its `else` always leave, or fall through into statements that always
-/// leave; or the attempt sets a name the `while` test reads (`done = True`).
+/// (or endless `for`) loop needs a success path that never runs off the end
+/// of the loop body: the body, its `else` and the statements after the
+/// `try` end in `return`, `break` or `raise` (or `continue`, a retry on a
+/// bad answer), one of them at least leaving; or the attempt sets a name the
+/// `while` test reads (`done = True`).
 fn leaves_on_success(record: &LoopRecord, record_try: &TryRecord) -> bool {
     let on_success_path = |offset: &TextSize| {
         record_try.body.contains(*offset)
@@ -775,15 +787,13 @@ fn leaves_on_success(record: &LoopRecord, record_try: &TryRecord) -> bool {
     if record.kind == LoopKind::Counted {
         return record.exits.iter().any(on_success_path);
     }
-    match record_try.success {
-        PathEnd::Leaves => true,
-        PathEnd::MayContinue => false,
-        PathEnd::FallsThrough => record
-            .tails
-            .iter()
-            .find(|(range, _)| range.contains(record_try.range.start()))
-            .is_some_and(|(_, tail_leaves)| *tail_leaves),
-    }
+    let tail = record
+        .tails
+        .iter()
+        .find(|(range, _)| range.contains(record_try.range.start()))
+        .map_or(Paths::FALLS_THROUGH, |(_, paths)| *paths);
+    let success = record_try.success.then(tail);
+    !success.falls_through && success.leaves
 }
 
 fn for_kind(semantic: &SemanticModel, iter: &Expr) -> LoopKind {

@@ -6,7 +6,8 @@
 //! - `max_retries=` passed to a client constructor, a client call
 //!   (`client.with_options(max_retries=...)`) or a network-library call
 //!   (`requests.adapters.HTTPAdapter(max_retries=...)`);
-//! - tenacity `stop_after_attempt(N)`;
+//! - tenacity `stop_after_attempt(N)`, which counts the first try too: it
+//!   allows N − 1 retries;
 //! - urllib3 `Retry(total=N)` (or `Retry(N)`).
 //!
 //! Counts are compared to the cap as written: a literal, or a module
@@ -60,7 +61,13 @@ pub fn check_call(
         && let Some(keyword) = call.arguments.find_keyword("max_retries")
     {
         let label = snippet(checker, keyword.range());
-        check_count(checker, &keyword.value, keyword.range(), &label);
+        check_count(
+            checker,
+            &keyword.value,
+            keyword.range(),
+            &label,
+            Counts::Retries,
+        );
     }
     if api == Some(RetryApi::Urllib3Retry)
         && let Some(total) = call.arguments.find_argument("total", 0)
@@ -69,28 +76,51 @@ pub fn check_call(
             ArgOrKeyword::Keyword(keyword) => snippet(checker, keyword.range()),
             ArgOrKeyword::Arg(argument) => format!("total={}", snippet(checker, argument.range())),
         };
-        check_count(checker, total.value(), total.range(), &label);
+        check_count(
+            checker,
+            total.value(),
+            total.range(),
+            &label,
+            Counts::Retries,
+        );
     } else if helper == Some("stop_after_attempt")
         && let Some(attempts) = call.arguments.find_argument_value("max_attempt_number", 0)
     {
         let label = snippet(checker, call.range());
-        check_count(checker, attempts, call.range(), &label);
+        check_count(checker, attempts, call.range(), &label, Counts::Attempts);
     }
 }
 
-/// Reports `value` when it is above the cap; `label` is how the message
-/// quotes it.
-fn check_count(checker: &mut Checker, value: &Expr, range: TextRange, label: &str) {
+/// What a count counts: `stop_after_attempt(N)` includes the first try.
+#[derive(Copy, Clone, PartialEq, Eq)]
+enum Counts {
+    Retries,
+    Attempts,
+}
+
+/// Reports `value` when the retries it allows are above the cap; `label`
+/// is how the message quotes it.
+fn check_count(checker: &mut Checker, value: &Expr, range: TextRange, label: &str, counts: Counts) {
     let cap = u64::from(checker.settings.max_retries);
     let problem = match checker.semantic.retry_count(value) {
         Some(RetryCount::Infinite) => "retries without end".to_string(),
-        Some(RetryCount::Finite(count)) if count > cap => {
-            format!("exceeds the cap of {cap} retries")
+        Some(RetryCount::Finite(count)) => {
+            let retries = match counts {
+                Counts::Retries => count,
+                Counts::Attempts => count.saturating_sub(1),
+            };
+            if retries <= cap {
+                return;
+            }
+            format!("allows {retries} retries, above the cap of {cap}")
         }
-        _ => return,
+        None => return,
     };
-    let message =
-        format!("`{label}` {problem}: retry at most {cap} times (the `max-retries` setting)");
+    let advice = match counts {
+        Counts::Retries => format!("retry at most {cap} times"),
+        Counts::Attempts => format!("stop after at most {} attempts", cap + 1),
+    };
+    let message = format!("`{label}` {problem}: {advice} (the `max-retries` setting)");
     let diagnostic = checker
         .locator
         .diagnostic(Rule::ExcessiveRetries, message, range);

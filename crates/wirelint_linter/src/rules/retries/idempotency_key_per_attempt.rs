@@ -11,7 +11,9 @@
 //! `idempotency_key=`, put under an `Idempotency-Key` (or `idempotency_key`)
 //! entry of a mapping, or assigned to a name that is then used so, or to a
 //! name that mentions idempotency. A fresh id per attempt used for anything
-//! else (a trace or request id) is not flagged.
+//! else (a trace or request id) is not flagged, and neither is a key made
+//! only when there is none yet (`key = key or str(uuid.uuid4())`, or under
+//! `if key is None:`), which later attempts keep.
 //!
 //! No fix: moving the key changes which attempts share it.
 //!
@@ -71,12 +73,22 @@ pub struct State {
     keys: Vec<Generated>,
 }
 
+impl State {
+    /// Whether a fresh value assigned to a name waits to be seen used as a
+    /// key (a cheap test before looking at each name).
+    pub fn has_pending(&self) -> bool {
+        !self.pending.is_empty()
+    }
+}
+
 #[derive(Debug)]
 enum Context {
     /// The value is (part of) an idempotency key.
     Key,
     /// The value is assigned to this name.
     AssignedTo(String),
+    /// The body of an `if` whose test reads these names.
+    Guarded(Vec<String>),
 }
 
 #[derive(Clone, Debug)]
@@ -119,10 +131,26 @@ pub fn note_stmt(checker: &mut Checker, stmt: &Stmt) {
             Some(value) => (vec![ann_assign.target.as_ref()], value),
             None => return,
         },
+        Stmt::If(stmt_if) => {
+            // `if key is None: key = uuid4()` makes the key once.
+            if let (Some(first), Some(last)) = (stmt_if.body.first(), stmt_if.body.last()) {
+                drop_closed_contexts(checker, stmt.start());
+                let mut names = Vec::new();
+                read_names(&stmt_if.test, &mut names, 0);
+                let body = TextRange::new(first.start(), last.end());
+                push_context(checker, body, Context::Guarded(names));
+            }
+            return;
+        }
         _ => return,
     };
     drop_closed_contexts(checker, stmt.start());
     for target in targets {
+        if let Expr::Name(name) = target
+            && makes_once(checker, stmt.start(), name.id.as_str(), value)
+        {
+            continue;
+        }
         match target {
             Expr::Name(name) if mentions_idempotency(name.id.as_str()) => {
                 push_context(checker, value.range(), Context::Key);
@@ -136,6 +164,59 @@ pub fn note_stmt(checker: &mut Checker, stmt: &Stmt) {
             }
             _ => {}
         }
+    }
+}
+
+/// Whether `name = value` keeps an existing key and makes one only when
+/// there is none: `key = key or uuid4()`, or under `if key is None:`.
+fn makes_once(checker: &Checker, offset: TextSize, name: &str, value: &Expr) -> bool {
+    let mut read = Vec::new();
+    read_names(value, &mut read, 0);
+    read.iter().any(|read| read == name)
+        || checker
+            .rule_state
+            .retries
+            .keys
+            .contexts
+            .iter()
+            .any(|(range, context)| {
+                range.contains(offset)
+                    && matches!(context, Context::Guarded(names) if names.iter().any(|guarded| guarded == name))
+            })
+}
+
+/// The names an expression reads, through operators, comparisons and call
+/// arguments.
+fn read_names(expr: &Expr, names: &mut Vec<String>, depth: u32) {
+    if depth > 16 {
+        return;
+    }
+    let depth = depth + 1;
+    match expr {
+        Expr::Name(name) => names.push(name.id.to_string()),
+        Expr::BoolOp(bool_op) => {
+            for value in &bool_op.values {
+                read_names(value, names, depth);
+            }
+        }
+        Expr::UnaryOp(unary) => read_names(&unary.operand, names, depth),
+        Expr::Compare(compare) => {
+            read_names(&compare.left, names, depth);
+            for comparator in &compare.comparators {
+                read_names(comparator, names, depth);
+            }
+        }
+        Expr::If(if_expr) => {
+            read_names(&if_expr.test, names, depth);
+            read_names(&if_expr.body, names, depth);
+            read_names(&if_expr.orelse, names, depth);
+        }
+        Expr::Call(call) => {
+            for argument in &call.arguments.args {
+                read_names(argument, names, depth);
+            }
+        }
+        _ => {}
     }
 }
 
@@ -212,6 +293,7 @@ pub fn note_call(checker: &mut Checker, call: &ExprCall) {
                 return;
             }
             Context::AssignedTo(name) => assigned_to = Some(name.clone()),
+            Context::Guarded(_) => {}
         }
     }
     if let Some(name) = assigned_to {

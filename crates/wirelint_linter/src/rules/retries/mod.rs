@@ -56,8 +56,8 @@ pub struct State {
     loops: RetryLoops,
     /// The function being visited is wrapped by a retry decorator.
     retried_function: bool,
-    /// Whether the file mentions a retry API at all (computed on first use).
-    mentions_retry_apis: Option<bool>,
+    /// The file imports tenacity or backoff (so far in the traversal).
+    imports_retry_library: bool,
     /// Start offsets of the functions a retry decorator wraps.
     retried_functions: FxHashSet<ruff_text_size::TextSize>,
     /// Offsets already reported by WL304 (a status list reached twice:
@@ -71,20 +71,27 @@ fn any_enabled(checker: &Checker, rules: &[Rule]) -> bool {
     rules.iter().any(|rule| checker.enabled(*rule))
 }
 
-/// Whether the source could call a retry API: every one of them is spelled
-/// with `tenacity`, `backoff` or `Retry` somewhere in a file that uses it
-/// (aliases are imported under the real name).
-fn mentions_retry_apis(checker: &mut Checker) -> bool {
-    let source = checker.locator.source();
-    *checker
-        .rule_state
-        .retries
-        .mentions_retry_apis
-        .get_or_insert_with(|| {
-            ["tenacity", "backoff", "Retry"]
-                .iter()
-                .any(|word| source.contains(word))
-        })
+/// Notes an import of tenacity or backoff: until one is seen, no call can
+/// name their APIs, and calls are not resolved for them.
+fn note_retry_library_import(checker: &mut Checker, stmt: &Stmt) {
+    let is_retry_library = |module: &str| {
+        matches!(
+            module.split('.').next().unwrap_or_default(),
+            "tenacity" | "backoff"
+        )
+    };
+    let imports = match stmt {
+        Stmt::Import(import) => import
+            .names
+            .iter()
+            .any(|alias| is_retry_library(alias.name.as_str())),
+        Stmt::ImportFrom(import_from) => import_from
+            .module
+            .as_ref()
+            .is_some_and(|module| import_from.level == 0 && is_retry_library(module.as_str())),
+        _ => false,
+    };
+    checker.rule_state.retries.imports_retry_library |= imports;
 }
 
 /// Lambdas run when called, not where they stand: their calls are not part
@@ -94,7 +101,24 @@ fn in_lambda(checker: &Checker) -> bool {
 }
 
 pub fn analyze_stmt(checker: &mut Checker, stmt: &Stmt) {
-    if !any_enabled(checker, &RULES) || in_lambda(checker) {
+    if let Stmt::Import(_) | Stmt::ImportFrom(_) = stmt {
+        note_retry_library_import(checker, stmt);
+        return;
+    }
+    let interesting = matches!(
+        stmt,
+        Stmt::FunctionDef(_)
+            | Stmt::For(_)
+            | Stmt::While(_)
+            | Stmt::Try(_)
+            | Stmt::If(_)
+            | Stmt::Assign(_)
+            | Stmt::AnnAssign(_)
+            | Stmt::AugAssign(_)
+            | Stmt::Return(_)
+            | Stmt::Break(_)
+    );
+    if !interesting || !any_enabled(checker, &RULES) {
         return;
     }
     if let Stmt::FunctionDef(function) = stmt {
@@ -113,19 +137,23 @@ pub fn analyze_stmt(checker: &mut Checker, stmt: &Stmt) {
 }
 
 pub fn analyze_expr(checker: &mut Checker, expr: &Expr) {
-    if !any_enabled(checker, &RULES) || in_lambda(checker) {
-        return;
-    }
     match expr {
         Expr::Attribute(attribute)
             if STATUS_ATTRIBUTES.contains(&attribute.attr.as_str())
                 && checker.enabled(Rule::RetryOnClientError)
-                && checker.rule_state.retries.loops.any_open() =>
+                && checker.rule_state.retries.loops.any_open()
+                && !in_lambda(checker) =>
         {
             let offset = attribute.start();
             checker.rule_state.retries.loops.note_status_read(offset);
         }
-        Expr::Name(_) | Expr::Dict(_) if checker.enabled(Rule::IdempotencyKeyPerAttempt) => {
+        Expr::Name(_)
+            if checker.rule_state.retries.keys.has_pending()
+                && checker.enabled(Rule::IdempotencyKeyPerAttempt) =>
+        {
+            idempotency_key_per_attempt::note_expr(checker, expr);
+        }
+        Expr::Dict(_) if checker.enabled(Rule::IdempotencyKeyPerAttempt) => {
             idempotency_key_per_attempt::note_expr(checker, expr);
         }
         _ => {}
@@ -133,31 +161,25 @@ pub fn analyze_expr(checker: &mut Checker, expr: &Expr) {
 }
 
 pub fn analyze_call(checker: &mut Checker, call: &ExprCall, target: Option<&CallTarget>) {
-    if !any_enabled(checker, &RULES) || in_lambda(checker) {
+    if !any_enabled(checker, &RULES) {
         return;
     }
-    if any_enabled(checker, &LOOP_RULES) && checker.rule_state.retries.loops.any_open() {
-        let State { loops, .. } = &mut checker.rule_state.retries;
-        let sends_request = target.is_some_and(sends_request);
-        loops.note_call(&checker.semantic, call, sends_request);
-    }
-    if checker.enabled(Rule::RetriedWriteWithoutIdempotencyKey)
-        && let Some(target) = target
-    {
-        retried_write_without_idempotency_key::note_call(checker, call, target);
-    }
-    if checker.enabled(Rule::IdempotencyKeyPerAttempt) {
-        idempotency_key_per_attempt::note_call(checker, call);
+    // What a lambda calls is not part of the enclosing attempt.
+    if !in_lambda(checker) {
+        note_attempt_call(checker, call, target);
     }
     if checker.enabled(Rule::RetryOnClientError) {
         retry_on_client_error::check_call(checker, call);
     }
-    // One name lookup per call serves every rule below; files that mention
-    // no retry API skip it.
-    let qualified = if mentions_retry_apis(checker) {
-        checker.semantic.qualified_name(&call.func)
-    } else {
-        None
+    // urllib3's `Retry` is a network-library name the call was already
+    // resolved to; tenacity and backoff names are resolved only in files
+    // that import them.
+    let qualified = match target {
+        Some(CallTarget::LibraryFunction { qualified, .. }) => Some(qualified.clone()),
+        _ if checker.rule_state.retries.imports_retry_library => {
+            checker.semantic.qualified_name(&call.func)
+        }
+        _ => None,
     };
     let api = qualified.as_deref().and_then(RetryApi::of_qualified);
     let helper = qualified.as_deref().and_then(tenacity_helper_name);
@@ -187,6 +209,23 @@ pub fn analyze_call(checker: &mut Checker, call: &ExprCall, target: Option<&Call
     }
     if checker.enabled(Rule::RetryEverything) {
         retry_everything::check_retry_call(checker, call, api);
+    }
+}
+
+/// Notes a call for the loop and write/key analyses.
+fn note_attempt_call(checker: &mut Checker, call: &ExprCall, target: Option<&CallTarget>) {
+    if any_enabled(checker, &LOOP_RULES) && checker.rule_state.retries.loops.any_open() {
+        let State { loops, .. } = &mut checker.rule_state.retries;
+        let sends_request = target.is_some_and(sends_request);
+        loops.note_call(&checker.semantic, call, sends_request);
+    }
+    if checker.enabled(Rule::RetriedWriteWithoutIdempotencyKey)
+        && let Some(target) = target
+    {
+        retried_write_without_idempotency_key::note_call(checker, call, target);
+    }
+    if checker.enabled(Rule::IdempotencyKeyPerAttempt) {
+        idempotency_key_per_attempt::note_call(checker, call);
     }
 }
 

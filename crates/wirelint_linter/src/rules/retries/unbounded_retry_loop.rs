@@ -9,10 +9,11 @@
 //! A *retry loop* is a `for`/`while` loop whose body has a `try` with an
 //! `except` handler that can let the loop go on, where the `try` body makes
 //! a client or network-library call, or the module imports a network module
-//! and the handler sleeps. It leaves the loop on success (a `return` or
-//! `break` after the call). A worker loop that handles one message per round
-//! and only logs failures is not a retry loop, and neither is a loop over
-//! items or pages that skips a failed item.
+//! and the handler sleeps; and a successful attempt leaves the loop (it
+//! returns or breaks rather than going on to another round). A worker,
+//! listener or polling loop that handles one message per round and only
+//! logs failures is not a retry loop, and neither is a loop over items or
+//! pages that skips a failed item.
 //!
 //! Not flagged: `for attempt in range(n)`; `while attempt < max_attempts:`
 //! with `attempt += 1` in the body; `while time.monotonic() < deadline:`;
