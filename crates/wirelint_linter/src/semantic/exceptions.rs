@@ -469,19 +469,6 @@ impl<'a> SemanticModel<'a> {
                 .is_some_and(|name| names.contains(&name))
         })
     }
-
-    /// Whether the module imports a network module (RULES.md's list plus
-    /// `extend-network-modules`) anywhere: at module level or in a function.
-    /// Meaningful once the traversal is complete, as in `finish`.
-    pub fn is_network_module(&self) -> bool {
-        self.scopes
-            .iter()
-            .flat_map(|scope| scope.bindings.values())
-            .any(|binding| {
-                matches!(&binding.kind, BindingKind::Import { qualified }
-                    if self.known.is_network_module(qualified))
-            })
-    }
 }
 
 /// The classes an `except` clause names: the type, or each tuple element.

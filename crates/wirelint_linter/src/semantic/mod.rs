@@ -133,6 +133,8 @@ pub struct SemanticModel<'a> {
     ownership: ownership::Ownership<'a>,
     /// How many module-level bindings of clients were made.
     module_client_bindings: u32,
+    /// Whether an import of a network module was bound anywhere so far.
+    imports_network_module: bool,
     /// The module's classes and how they derive (see [`exceptions`]).
     hierarchy: exceptions::ClassHierarchy<'a>,
 }
@@ -147,6 +149,7 @@ impl<'a> SemanticModel<'a> {
             models: models::ModelRegistry::default(),
             ownership: ownership::Ownership::default(),
             module_client_bindings: 0,
+            imports_network_module: false,
             hierarchy: exceptions::ClassHierarchy::default(),
         }
     }
@@ -260,6 +263,11 @@ impl<'a> SemanticModel<'a> {
         if target == 0 && binding.client.is_some() {
             self.module_client_bindings += 1;
         }
+        if let BindingKind::Import { qualified } = &binding.kind
+            && self.known.is_network_module(qualified)
+        {
+            self.imports_network_module = true;
+        }
         let bindings = &mut self.scopes[target].bindings;
         match bindings.get_mut(name) {
             Some(existing) => {
@@ -280,6 +288,14 @@ impl<'a> SemanticModel<'a> {
                 bindings.insert(name, binding);
             }
         }
+    }
+
+    /// Whether the module imports a network module (RULES.md's list plus
+    /// `extend-network-modules`), at module level or in a function: a
+    /// *network module*. Module-level imports are all known before any
+    /// function body is visited; in `finish` the answer is final.
+    pub fn is_network_module(&self) -> bool {
+        self.imports_network_module
     }
 
     /// Whether any module-level name was ever bound to a client (a cheap

@@ -310,15 +310,6 @@ impl SemanticModel<'_> {
         self.models.secret_fields.contains(name)
     }
 
-    /// Whether the module imports a network module (RULES.md's list plus
-    /// `extend-network-modules`) at module scope.
-    pub fn imports_network_module(&self) -> bool {
-        self.module_scope().bindings.values().any(|binding| {
-            matches!(&binding.kind, BindingKind::Import { qualified }
-                if self.known.is_network_module(qualified))
-        })
-    }
-
     /// Whether an annotation names only the given builtins, possibly with
     /// `None`: `str`, `str | None`, `Optional[str]`, `Union[str, None]`,
     /// `Annotated[str, ...]`, `"str"`.

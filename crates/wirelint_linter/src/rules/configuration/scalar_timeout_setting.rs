@@ -69,7 +69,7 @@ fn check_model_fields(checker: &mut Checker, class: &StmtClassDef) {
     let Some(model) = checker.semantic.class_model(class) else {
         return;
     };
-    if model.is_dataclass() && !checker.semantic.imports_network_module() {
+    if model.is_dataclass() && !checker.semantic.is_network_module() {
         return;
     }
     if !is_timeout_config_model(class) {
@@ -162,7 +162,7 @@ fn is_client_class(checker: &Checker, class: &StmtClassDef) -> bool {
     });
     derives_client
         || declares_client
-        || (class.name.as_str().ends_with("Client") && semantic.imports_network_module())
+        || (class.name.as_str().ends_with("Client") && semantic.is_network_module())
 }
 
 fn scalar_diagnostic(checker: &Checker, annotation: &Expr, what: &str) -> Diagnostic {

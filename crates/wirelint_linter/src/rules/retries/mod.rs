@@ -291,7 +291,7 @@ pub fn finish(checker: &mut Checker) {
 /// Judges the loops of the body just visited and reports what depends on
 /// them.
 fn settle(checker: &mut Checker, parameters: Option<&Parameters>) {
-    let network_module = checker.semantic.imports_network_module();
+    let network_module = checker.semantic.is_network_module();
     let State { loops, .. } = &mut checker.rule_state.retries;
     let retry_loops: Vec<RetryLoop> = loops.decide(&checker.semantic, parameters, network_module);
     let retried_function = checker.rule_state.retries.retried_function;

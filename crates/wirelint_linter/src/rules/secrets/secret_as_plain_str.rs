@@ -53,7 +53,7 @@ pub fn check(checker: &mut Checker, class: &StmtClassDef) {
     let Some(model) = checker.semantic.class_model(class) else {
         return;
     };
-    if model.is_dataclass() && !checker.semantic.imports_network_module() {
+    if model.is_dataclass() && !checker.semantic.is_network_module() {
         return;
     }
     let kind = if model.is_dataclass() {
