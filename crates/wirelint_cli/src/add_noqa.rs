@@ -136,6 +136,7 @@ mod tests {
             files_checked: files.len(),
             files,
             errors: Vec::new(),
+            fixed: Vec::new(),
         }
     }
 

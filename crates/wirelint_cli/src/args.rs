@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use wirelint_linter::RuleSelector;
-use wirelint_workspace::Overrides;
+use wirelint_workspace::{FixOptions, Overrides};
 
 /// A linter for network-client code: timeouts, retries, client lifecycle.
 #[derive(Debug, Parser)]
@@ -68,8 +68,35 @@ pub struct CheckArgs {
     /// Silence every current finding: append `# noqa: CODE` to the line it
     /// starts on (merging into a `# noqa:` already there), then print how
     /// many lines changed instead of the diagnostics.
-    #[arg(long)]
+    #[arg(long, conflicts_with_all = ["fix", "fix_only", "diff"])]
     pub add_noqa: bool,
+
+    /// Apply safe fixes (and unsafe ones with `--unsafe-fixes`), then
+    /// report what remains. A file is rewritten atomically, and only if it
+    /// did not change while it was being fixed. With `-`, the fixed source
+    /// goes to stdout and the report to stderr.
+    #[arg(long)]
+    pub fix: bool,
+
+    /// Consider unsafe fixes too: `--fix` applies them and the output marks
+    /// them as fixable.
+    #[arg(long)]
+    pub unsafe_fixes: bool,
+
+    /// Print a unified diff of the changes `--fix` would make, without
+    /// writing anything; exit 1 when there are some.
+    #[arg(long, conflicts_with = "fix_only")]
+    pub diff: bool,
+
+    /// Apply fixes like `--fix` but report nothing besides how many were
+    /// applied; exit 0 unless something failed.
+    #[arg(long)]
+    pub fix_only: bool,
+
+    /// Neither read nor write the cache of results (`cache-dir`, by default
+    /// `.wirelint_cache` in the project root).
+    #[arg(long)]
+    pub no_cache: bool,
 
     /// Print diagnostics only: no closing summary line.
     #[arg(long, short)]
@@ -123,6 +150,15 @@ impl CheckArgs {
             cache_dir: None,
         }
     }
+
+    /// The fixes the run applies: none without `--fix`, `--fix-only` or
+    /// `--diff`; `--diff` never writes.
+    pub fn fix_options(&self) -> Option<FixOptions> {
+        (self.fix || self.fix_only || self.diff).then_some(FixOptions {
+            unsafe_fixes: self.unsafe_fixes,
+            write: !self.diff,
+        })
+    }
 }
 
 /// The output formats of `wirelint check`.
@@ -148,6 +184,14 @@ pub enum OutputFormat {
     Pylint,
     /// Diagnostics grouped under each file's name.
     Grouped,
+}
+
+impl OutputFormat {
+    /// Whether the format prints or hashes source lines, so the run must
+    /// keep the source of files with findings.
+    pub fn shows_source(self) -> bool {
+        matches!(self, OutputFormat::Full | OutputFormat::Gitlab)
+    }
 }
 
 #[derive(Debug, Args)]
@@ -257,6 +301,47 @@ mod tests {
             ),
             (None, None, None)
         );
+    }
+
+    #[test]
+    fn fix_flags_choose_the_fixes_and_whether_to_write() {
+        assert_eq!(check_args(&["check"]).fix_options(), None);
+        assert_eq!(check_args(&["check", "--unsafe-fixes"]).fix_options(), None);
+        let fix = check_args(&["check", "--fix"]).fix_options();
+        assert_eq!(
+            fix,
+            Some(FixOptions {
+                unsafe_fixes: false,
+                write: true
+            })
+        );
+        let fix_only = check_args(&["check", "--fix-only", "--unsafe-fixes"]).fix_options();
+        assert_eq!(
+            fix_only,
+            Some(FixOptions {
+                unsafe_fixes: true,
+                write: true
+            })
+        );
+        for diff in [&["check", "--diff"][..], &["check", "--fix", "--diff"]] {
+            assert_eq!(
+                check_args(diff).fix_options(),
+                Some(FixOptions {
+                    unsafe_fixes: false,
+                    write: false
+                })
+            );
+        }
+        assert!(!check_args(&["check"]).no_cache);
+        assert!(check_args(&["check", "--no-cache"]).no_cache);
+    }
+
+    #[test]
+    fn add_noqa_does_not_mix_with_fixes() {
+        for flag in ["--fix", "--fix-only", "--diff"] {
+            assert!(parse(&["check", "--add-noqa", flag]).is_err(), "{flag}");
+        }
+        assert!(parse(&["check", "--diff", "--fix-only"]).is_err());
     }
 
     #[test]

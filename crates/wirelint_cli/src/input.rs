@@ -6,7 +6,15 @@ use std::fs;
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 
-use wirelint_workspace::{CheckResult, Resolver, check_paths, check_stdin};
+use wirelint_workspace::{CheckResult, Resolver, RunOptions, check_paths_with, check_stdin};
+
+/// What checking an input produced.
+#[derive(Debug)]
+pub struct Checked {
+    pub result: CheckResult,
+    /// The bytes read from standard input, when that was the input.
+    pub stdin_source: Option<Vec<u8>>,
+}
 
 /// The source of what a run checks.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -44,20 +52,28 @@ impl Input {
         expand_argument_files(paths).map(Input::Paths)
     }
 
-    /// Checks the input with the settings `resolver` hands out.
-    pub fn check(&self, resolver: &Resolver) -> Result<CheckResult, Vec<String>> {
-        let checked = match self {
-            Input::Paths(paths) => check_paths(paths, resolver),
+    /// Checks the input with the settings `resolver` hands out, using the
+    /// cache and applying fixes as `options` say (standard input is never
+    /// cached and its fixes never written).
+    pub fn check(&self, resolver: &Resolver, options: RunOptions) -> Result<Checked, Vec<String>> {
+        let (checked, stdin_source) = match self {
+            Input::Paths(paths) => (check_paths_with(paths, resolver, options), None),
             Input::Stdin { name } => {
                 let mut source = Vec::new();
                 io::stdin()
                     .lock()
                     .read_to_end(&mut source)
                     .map_err(|error| vec![format!("cannot read standard input: {error}")])?;
-                check_stdin(source, name, resolver)
+                let checked = check_stdin(source.clone(), name, resolver, options.fix);
+                (checked, Some(source))
             }
         };
-        checked.map_err(|errors| errors.iter().map(ToString::to_string).collect())
+        let result =
+            checked.map_err(|errors| errors.iter().map(ToString::to_string).collect::<Vec<_>>())?;
+        Ok(Checked {
+            result,
+            stdin_source,
+        })
     }
 }
 

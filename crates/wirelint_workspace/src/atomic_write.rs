@@ -1,7 +1,8 @@
 //! Rewriting source files safely: the new content goes to a temporary file
 //! beside the original and is renamed over it, so a reader (or a crash)
 //! sees either the old file or the new one, never half of each; and a file
-//! that changed since it was read is left alone.
+//! that changed since it was read is left alone. Cache entries use the same
+//! replacement without waiting for the disk.
 
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Write};
@@ -45,15 +46,42 @@ pub fn write_atomic(path: &Path, contents: &[u8]) -> io::Result<()> {
         Err(error) if error.kind() == io::ErrorKind::NotFound => None,
         Err(error) => return Err(error),
     };
-    let (temp_path, mut temp_file) = create_temp_beside(&target)?;
+    replace_through_temp(&target, contents, Durability::Synced, permissions)
+}
+
+/// Writes `contents` to `path` atomically like [`write_atomic`], but
+/// without flushing to disk, following links or keeping permissions: for
+/// files the process owns and can rebuild, such as cache entries, where a
+/// crash may lose the new content (the reader must detect that) but a
+/// reader never sees half of it.
+pub fn write_atomic_unsynced(path: &Path, contents: &[u8]) -> io::Result<()> {
+    replace_through_temp(path, contents, Durability::Unsynced, None)
+}
+
+/// Whether a replacement waits for the data to reach the disk.
+#[derive(Copy, Clone, PartialEq, Eq)]
+enum Durability {
+    Synced,
+    Unsynced,
+}
+
+fn replace_through_temp(
+    target: &Path,
+    contents: &[u8],
+    durability: Durability,
+    permissions: Option<fs::Permissions>,
+) -> io::Result<()> {
+    let (temp_path, mut temp_file) = create_temp_beside(target)?;
     let written = (|| {
         temp_file.write_all(contents)?;
-        temp_file.sync_all()?;
+        if durability == Durability::Synced {
+            temp_file.sync_all()?;
+        }
         if let Some(permissions) = permissions {
             fs::set_permissions(&temp_path, permissions)?;
         }
         drop(temp_file);
-        fs::rename(&temp_path, &target)
+        fs::rename(&temp_path, target)
     })();
     if written.is_err() {
         // The temporary file is ours; failing to remove it changes nothing

@@ -8,11 +8,14 @@
 //! [`Resolver`] hands out the settings of each directory,
 //! [`discovery::discover`] turns the paths a user gave into a sorted list of
 //! files with their settings, and [`runner::check_files`] lints such a list
-//! on a thread pool. [`check_paths`] does it all.
+//! on a thread pool. [`check_paths`] does it all; [`check_paths_with`]
+//! also uses a [`Cache`] of results and applies fixes ([`FixOptions`]).
 
 pub mod atomic_write;
+pub mod cache;
 pub mod config;
 pub mod discovery;
+pub mod fix;
 mod panics;
 pub mod resolver;
 pub mod runner;
@@ -23,10 +26,12 @@ use std::sync::Arc;
 
 use wirelint_linter::Diagnostic;
 
+pub use cache::Cache;
 pub use config::ConfigError;
 pub use discovery::{CheckTarget, Discovery, SKIPPED_DIRECTORIES, discover};
+pub use fix::FixOptions;
 pub use resolver::{ConfigSource, DirectoryInfo, Resolver, ResolverOptions};
-pub use runner::check_files;
+pub use runner::{RunOptions, check_files};
 pub use settings::{CACHE_DIR_ENV_VAR, Overrides, Settings};
 
 /// One checked file with findings. `source` is kept (when the file was valid
@@ -37,6 +42,31 @@ pub struct FileReport {
     pub path: PathBuf,
     pub diagnostics: Vec<Diagnostic>,
     pub source: Option<Arc<str>>,
+}
+
+/// A file whose fixes were applied (`--fix`, `--fix-only`, `--diff`, or
+/// standard input with one of them). Its remaining diagnostics, if any, are
+/// in its [`FileReport`].
+#[derive(Clone, Debug)]
+pub struct FixedFile {
+    pub path: PathBuf,
+    /// How many fixes were applied, over every pass.
+    pub applied: usize,
+    pub status: FixStatus,
+}
+
+/// What became of a fixed source.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FixStatus {
+    /// The fixed source replaced the file's content.
+    Written,
+    /// The fixed source was not written (`--diff`, standard input): here
+    /// it is, with the source it was made from.
+    Unwritten { original: Arc<str>, fixed: Arc<str> },
+    /// The file was left as it was, for the reason given (it changed while
+    /// it was being fixed, or could not be written). Its report holds the
+    /// diagnostics of the unfixed file.
+    Failed(String),
 }
 
 /// Something that stopped a path or a file from being checked at all.
@@ -82,19 +112,31 @@ impl std::error::Error for RunError {}
 
 /// Everything a run produced: the files with diagnostics, sorted by path
 /// (diagnostics within a file by line and column), the errors (discovery
-/// errors in argument order, then per-file errors in path order), and how
-/// many files were checked in all.
+/// errors in argument order, then per-file errors in path order), how
+/// many files were checked in all, and the files fixes were applied to,
+/// sorted by path.
 #[derive(Clone, Debug, Default)]
 pub struct CheckResult {
     pub files: Vec<FileReport>,
     pub errors: Vec<RunError>,
     pub files_checked: usize,
+    pub fixed: Vec<FixedFile>,
 }
 
 impl CheckResult {
     /// The number of diagnostics over all files.
     pub fn diagnostic_count(&self) -> usize {
         self.files.iter().map(|file| file.diagnostics.len()).sum()
+    }
+
+    /// The number of fixes applied (written, or kept for a diff), over
+    /// all files.
+    pub fn fixes_applied(&self) -> usize {
+        self.fixed
+            .iter()
+            .filter(|file| !matches!(file.status, FixStatus::Failed(_)))
+            .map(|file| file.applied)
+            .sum()
     }
 }
 
@@ -106,7 +148,33 @@ pub fn check_paths(
     paths: &[PathBuf],
     resolver: &Resolver,
 ) -> Result<CheckResult, Vec<ConfigError>> {
-    let result = runner::check_tree(paths, resolver);
+    check_paths_with(paths, resolver, RunOptions::default())
+}
+
+/// [`check_paths`] with a cache and fixes as `options` say. When fixes are
+/// written, every file is found before any is checked, so that no file is
+/// rewritten when a configuration in the tree is invalid; a file that
+/// changed while it was being fixed is left alone (see
+/// [`FixStatus::Failed`]).
+pub fn check_paths_with(
+    paths: &[PathBuf],
+    resolver: &Resolver,
+    options: RunOptions,
+) -> Result<CheckResult, Vec<ConfigError>> {
+    let writes_files = options.fix.is_some_and(|fix| fix.write);
+    let result = if writes_files {
+        let Discovery { files, mut errors } = discover(paths, resolver);
+        let config_errors = resolver.errors();
+        if !config_errors.is_empty() {
+            return Err(config_errors);
+        }
+        let mut result = check_files(files, options);
+        errors.append(&mut result.errors);
+        result.errors = errors;
+        result
+    } else {
+        runner::check_tree(paths, resolver, options)
+    };
     let config_errors = resolver.errors();
     if !config_errors.is_empty() {
         return Err(config_errors);
@@ -117,11 +185,13 @@ pub fn check_paths(
 /// Checks a source that is not on disk (standard input) as if it were the
 /// file at `path`: that file's settings, `per-file-ignores` and package
 /// apply, and with `force-exclude` an excluded name checks nothing. The
-/// report names `path` as given.
+/// report names `path` as given. With `fixes`, the fixed source is kept in
+/// the result, never written; standard input is never cached.
 pub fn check_stdin(
     source: Vec<u8>,
     path: &Path,
     resolver: &Resolver,
+    fixes: Option<FixOptions>,
 ) -> Result<CheckResult, Vec<ConfigError>> {
     let absolute = resolver.absolute(path);
     let excluded =
@@ -132,7 +202,72 @@ pub fn check_stdin(
         return Err(config_errors);
     }
     match target {
-        Some(target) if !excluded => Ok(runner::check_source(target, source)),
+        Some(target) if !excluded => {
+            let fix = fixes.map(|fixes| FixOptions {
+                write: false,
+                ..fixes
+            });
+            // One file: its source is kept for every output format.
+            let options = RunOptions {
+                cache: None,
+                fix,
+                keep_sources: true,
+            };
+            Ok(runner::check_source(target, source, options))
+        }
         _ => Ok(CheckResult::default()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::fs;
+
+    use super::*;
+
+    const SCALAR: &str = "import httpx\nhttpx.get(url, timeout=5)\n";
+
+    #[test]
+    fn no_file_is_fixed_when_a_configuration_is_invalid() {
+        let temp = tempfile::tempdir().unwrap();
+        let root = temp.path();
+        // `a.py` sorts (and is likely found) before the broken directory.
+        fs::write(root.join("a.py"), SCALAR).unwrap();
+        fs::create_dir(root.join("z")).unwrap();
+        fs::write(root.join("z/wirelint.toml"), "selct = []\n").unwrap();
+        fs::write(root.join("z/b.py"), SCALAR).unwrap();
+        let resolver = Resolver::new(ResolverOptions {
+            current_dir: root.to_path_buf(),
+            ..ResolverOptions::default()
+        })
+        .unwrap();
+        let options = RunOptions {
+            cache: None,
+            fix: Some(FixOptions {
+                unsafe_fixes: false,
+                write: true,
+            }),
+            keep_sources: true,
+        };
+        let errors = check_paths_with(&[root.to_path_buf()], &resolver, options).unwrap_err();
+        assert!(errors[0].message.contains("selct"), "{errors:?}");
+        assert_eq!(fs::read_to_string(root.join("a.py")).unwrap(), SCALAR);
+        assert_eq!(fs::read_to_string(root.join("z/b.py")).unwrap(), SCALAR);
+
+        fs::remove_file(root.join("z/wirelint.toml")).unwrap();
+        let resolver = Resolver::new(ResolverOptions {
+            current_dir: root.to_path_buf(),
+            ..ResolverOptions::default()
+        })
+        .unwrap();
+        let result = check_paths_with(&[root.to_path_buf()], &resolver, options).unwrap();
+        assert_eq!(result.fixes_applied(), 2);
+        let paths: Vec<_> = result.fixed.iter().map(|file| &file.path).collect();
+        assert_eq!(paths, [&root.join("a.py"), &root.join("z/b.py")]);
+        assert!(
+            fs::read_to_string(root.join("a.py"))
+                .unwrap()
+                .contains("httpx.Timeout(")
+        );
     }
 }

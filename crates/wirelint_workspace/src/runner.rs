@@ -1,11 +1,12 @@
 //! Parallel linting of discovered files: each file is read, linted with
-//! the settings that govern it and dropped on a rayon pool; only files with
-//! diagnostics are kept, with their source for renderers. [`check_tree`]
-//! lints files while the walk is still finding more, through a short
-//! queue, so memory does not grow with the size of the tree. The pool's
-//! threads have large stacks (virtual memory, touched only as used) so
-//! deeply nested code cannot overflow them, and a panic on one file is
-//! caught and reported while the rest complete.
+//! the settings that govern it (or its result replayed from the cache),
+//! fixed when the run fixes, and dropped on a rayon pool; only files with
+//! diagnostics or fixes are kept, with their source for renderers.
+//! [`check_tree`] lints files while the walk is still finding more, through
+//! a short queue, so memory does not grow with the size of the tree. The
+//! pool's threads have large stacks (virtual memory, touched only as used)
+//! so deeply nested code cannot overflow them, and a panic on one file is
+//! caught and reported while the rest complete; a panic is never cached.
 
 use std::borrow::Cow;
 use std::fs;
@@ -19,10 +20,13 @@ use rayon::prelude::*;
 use rayon::{ThreadPool, ThreadPoolBuilder};
 use wirelint_linter::{Diagnostic, LinterSettings, lint_source_in_package, unreadable_file};
 
+use crate::atomic_write::{Rewrite, rewrite_if_unchanged};
+use crate::cache::{Cache, ContentHash, EntryKey};
 use crate::discovery::{CheckTarget, Discovery, discover, discover_each};
+use crate::fix::{FixOptions, fix_until_stable};
 use crate::panics::catch_panic;
 use crate::resolver::Resolver;
-use crate::{CheckResult, FileReport, RunError};
+use crate::{CheckResult, FileReport, FixStatus, FixedFile, RunError};
 
 /// Stack size of each linting thread. It is reserved address space, not
 /// memory: pages are only committed when a deep file actually uses them.
@@ -32,19 +36,33 @@ const LINT_THREAD_STACK_SIZE: usize = 256 * 1024 * 1024;
 /// linting falls behind, the walk waits.
 const QUEUE_LENGTH: usize = 8;
 
+/// What a run does besides linting: replay and store results in a cache,
+/// apply fixes. The default does neither.
+#[derive(Copy, Clone, Debug, Default)]
+pub struct RunOptions<'a> {
+    pub cache: Option<&'a Cache>,
+    pub fix: Option<FixOptions>,
+    /// Keep the source of every file with findings in its report, for
+    /// renderers that show or hash source lines (`full`, `gitlab`) and for
+    /// `--add-noqa`. Off, only the diagnostics are kept: memory then stays
+    /// flat however many files have findings.
+    pub keep_sources: bool,
+}
+
 /// Lints `files` in parallel. Reports come back in the order of `files`.
-pub fn check_files(files: Vec<CheckTarget>) -> CheckResult {
-    check_files_with(files, lint_target)
+pub fn check_files(files: Vec<CheckTarget>, options: RunOptions) -> CheckResult {
+    check_files_with(files, options, lint_target)
 }
 
 /// Finds the files under `paths` and lints each as soon as it is found.
-/// Reports come back sorted by path; errors are the discovery errors (see
-/// [`discover_each`]) followed by the files the engine crashed on, by path.
-pub fn check_tree(paths: &[PathBuf], resolver: &Resolver) -> CheckResult {
+/// Reports and fixed files come back sorted by path; errors are the
+/// discovery errors (see [`discover_each`]) followed by the files the
+/// engine crashed on, by path.
+pub fn check_tree(paths: &[PathBuf], resolver: &Resolver, options: RunOptions) -> CheckResult {
     let Some(pool) = lint_pool() else {
         // No thread could be started: find everything, then check here.
         let Discovery { files, mut errors } = discover(paths, resolver);
-        let mut result = check_files(files);
+        let mut result = check_files(files, options);
         errors.append(&mut result.errors);
         result.errors = errors;
         return result;
@@ -67,7 +85,8 @@ pub fn check_tree(paths: &[PathBuf], resolver: &Resolver) -> CheckResult {
                     files_checked.fetch_add(batch.len(), Ordering::Relaxed);
                     batch
                         .into_par_iter()
-                        .filter_map(|target| check_file(target, &lint_target))
+                        .map(|target| check_file(target, &lint_target, options))
+                        .filter(Outcome::has_news)
                 })
                 .collect()
         });
@@ -78,6 +97,7 @@ pub fn check_tree(paths: &[PathBuf], resolver: &Resolver) -> CheckResult {
     });
     let mut result = collect(outcomes, files_checked.into_inner());
     result.files.sort_by(|a, b| a.path.cmp(&b.path));
+    result.fixed.sort_by(|a, b| a.path.cmp(&b.path));
     result.errors.sort_by(|a, b| a.path().cmp(b.path()));
     result.errors.splice(0..0, discovery_errors);
     result
@@ -85,24 +105,20 @@ pub fn check_tree(paths: &[PathBuf], resolver: &Resolver) -> CheckResult {
 
 /// Lints one source that is not read from disk (standard input), as the
 /// file `target` names.
-pub fn check_source(target: CheckTarget, source: Vec<u8>) -> CheckResult {
-    check_source_with(target, source, lint_target)
+pub fn check_source(target: CheckTarget, source: Vec<u8>, options: RunOptions) -> CheckResult {
+    check_source_with(target, source, options, lint_target)
 }
 
-fn check_source_with<L>(target: CheckTarget, source: Vec<u8>, lint: L) -> CheckResult
+fn check_source_with<L>(
+    target: CheckTarget,
+    source: Vec<u8>,
+    options: RunOptions,
+    lint: L,
+) -> CheckResult
 where
     L: Fn(&CheckTarget, &[u8]) -> Vec<Diagnostic>,
 {
-    let mut result = CheckResult {
-        files_checked: 1,
-        ..CheckResult::default()
-    };
-    match lint_bytes_of(target, source, &lint) {
-        Some(Outcome::Findings(report)) => result.files.push(report),
-        Some(Outcome::Crashed(error)) => result.errors.push(error),
-        None => {}
-    }
-    result
+    collect(vec![check_bytes(target, source, &lint, options)], 1)
 }
 
 /// The engine settings for one file: its directory's, minus the rules
@@ -142,24 +158,65 @@ fn lint_target(target: &CheckTarget, bytes: &[u8]) -> Vec<Diagnostic> {
     }
 }
 
-/// What checking one file produced, when it produced anything.
-enum Outcome {
-    Findings(FileReport),
-    Crashed(RunError),
+/// What checking one file produced: a report when diagnostics remain, the
+/// fixes when some were applied, an error when the engine crashed.
+#[derive(Default)]
+struct Outcome {
+    report: Option<FileReport>,
+    fixed: Option<FixedFile>,
+    crash: Option<RunError>,
+}
+
+impl Outcome {
+    /// A report of `diagnostics` (none: nothing to report); the source is
+    /// kept for renderers when it is UTF-8.
+    fn findings(path: PathBuf, diagnostics: Vec<Diagnostic>, source: Option<Arc<str>>) -> Self {
+        let report = (!diagnostics.is_empty()).then_some(FileReport {
+            path,
+            diagnostics,
+            source,
+        });
+        Outcome {
+            report,
+            ..Outcome::default()
+        }
+    }
+
+    fn crashed(path: PathBuf, message: String) -> Self {
+        Outcome {
+            crash: Some(RunError::Panic { path, message }),
+            ..Outcome::default()
+        }
+    }
+
+    /// Whether there is anything to keep.
+    fn has_news(&self) -> bool {
+        self.report.is_some() || self.fixed.is_some() || self.crash.is_some()
+    }
 }
 
 /// [`check_files`] with the lint function as a parameter, so tests can
 /// substitute one that misbehaves.
-fn check_files_with<L>(files: Vec<CheckTarget>, lint: L) -> CheckResult
+fn check_files_with<L>(files: Vec<CheckTarget>, options: RunOptions, lint: L) -> CheckResult
 where
     L: Fn(&CheckTarget, &[u8]) -> Vec<Diagnostic> + Sync,
 {
     let files_checked = files.len();
-    let check = |target| check_file(target, &lint);
+    let check = |target| check_file(target, &lint, options);
     let outcomes: Vec<Outcome> = match lint_pool() {
-        Some(pool) => pool.install(|| files.into_par_iter().filter_map(check).collect()),
+        Some(pool) => pool.install(|| {
+            files
+                .into_par_iter()
+                .map(check)
+                .filter(Outcome::has_news)
+                .collect()
+        }),
         // No thread could be started: check on this thread instead.
-        None => files.into_iter().filter_map(check).collect(),
+        None => files
+            .into_iter()
+            .map(check)
+            .filter(Outcome::has_news)
+            .collect(),
     };
 
     collect(outcomes, files_checked)
@@ -171,46 +228,157 @@ fn collect(outcomes: Vec<Outcome>, files_checked: usize) -> CheckResult {
         ..CheckResult::default()
     };
     for outcome in outcomes {
-        match outcome {
-            Outcome::Findings(report) => result.files.push(report),
-            Outcome::Crashed(error) => result.errors.push(error),
-        }
+        result.files.extend(outcome.report);
+        result.fixed.extend(outcome.fixed);
+        result.errors.extend(outcome.crash);
     }
     result
 }
 
-fn check_file<L>(target: CheckTarget, lint: &L) -> Option<Outcome>
+fn check_file<L>(target: CheckTarget, lint: &L, options: RunOptions) -> Outcome
 where
     L: Fn(&CheckTarget, &[u8]) -> Vec<Diagnostic>,
 {
     match read_file(&target.path) {
-        Ok(bytes) => lint_bytes_of(target, bytes, lint),
-        Err(message) => Some(Outcome::Findings(FileReport {
-            path: target.path,
-            diagnostics: vec![unreadable_file(message)],
-            source: None,
-        })),
+        Ok(bytes) => check_bytes(target, bytes, lint, options),
+        // Not cached: the next run must look at the file again.
+        Err(message) => Outcome::findings(target.path, vec![unreadable_file(message)], None),
     }
 }
 
-fn lint_bytes_of<L>(target: CheckTarget, bytes: Vec<u8>, lint: &L) -> Option<Outcome>
+/// A file's place in the cache: its entry and what its content was.
+struct CacheSlot<'a> {
+    cache: &'a Cache,
+    key: EntryKey,
+    content: ContentHash,
+}
+
+impl CacheSlot<'_> {
+    fn get(&self) -> Option<Vec<Diagnostic>> {
+        self.cache.get(self.key, self.content)
+    }
+
+    fn put(&self, diagnostics: &[Diagnostic]) {
+        self.cache.put(self.key, self.content, diagnostics);
+    }
+}
+
+/// Lints a file's content (or replays its result), then fixes it when the
+/// run fixes and it has fixes to apply.
+fn check_bytes<L>(target: CheckTarget, bytes: Vec<u8>, lint: &L, options: RunOptions) -> Outcome
 where
     L: Fn(&CheckTarget, &[u8]) -> Vec<Diagnostic>,
 {
-    match catch_panic(|| lint(&target, &bytes)) {
-        Ok(diagnostics) if diagnostics.is_empty() => None,
-        Ok(diagnostics) => {
-            let source = String::from_utf8(bytes).ok().map(Arc::from);
-            Some(Outcome::Findings(FileReport {
-                path: target.path,
-                diagnostics,
-                source,
-            }))
+    let slot = options.cache.map(|cache| CacheSlot {
+        cache,
+        key: cache.key(
+            &target.path,
+            &linter_settings(&target),
+            target.directory.package.as_deref(),
+        ),
+        content: ContentHash::of(&bytes),
+    });
+    let cached = slot.as_ref().and_then(CacheSlot::get);
+    let diagnostics = match cached {
+        Some(diagnostics) => diagnostics,
+        None => match catch_panic(|| lint(&target, &bytes)) {
+            Ok(diagnostics) => {
+                if let Some(slot) = &slot {
+                    slot.put(&diagnostics);
+                }
+                diagnostics
+            }
+            Err(message) => return Outcome::crashed(target.path, message),
+        },
+    };
+    if diagnostics.is_empty() {
+        return Outcome::default();
+    }
+    let Ok(source) = String::from_utf8(bytes) else {
+        return Outcome::findings(target.path, diagnostics, None);
+    };
+    match options.fix {
+        Some(fix) if diagnostics.iter().any(|d| fix.applies_to(d)) => {
+            fix_file(target, source, diagnostics, lint, fix, slot)
         }
-        Err(message) => Some(Outcome::Crashed(RunError::Panic {
-            path: target.path,
-            message,
-        })),
+        _ => {
+            let source = options.keep_sources.then(|| Arc::from(source));
+            Outcome::findings(target.path, diagnostics, source)
+        }
+    }
+}
+
+/// Applies the fixes of one file and, when the run writes, replaces its
+/// content, but only if the file still holds `source`. The cache entry of
+/// a written file is updated to the fixed content.
+fn fix_file<L>(
+    target: CheckTarget,
+    source: String,
+    diagnostics: Vec<Diagnostic>,
+    lint: &L,
+    options: FixOptions,
+    slot: Option<CacheSlot>,
+) -> Outcome
+where
+    L: Fn(&CheckTarget, &[u8]) -> Vec<Diagnostic>,
+{
+    let fixing = catch_panic(|| {
+        fix_until_stable(&source, diagnostics.clone(), options, |fixed| {
+            lint(&target, fixed.as_bytes())
+        })
+    });
+    let fixed = match fixing {
+        Ok(fixed) => fixed,
+        Err(message) => return Outcome::crashed(target.path, message),
+    };
+    if fixed.applied == 0 {
+        return Outcome::findings(target.path, diagnostics, Some(Arc::from(source)));
+    }
+    let fixed_source: Arc<str> = Arc::from(fixed.source);
+    let status = if options.write {
+        write_fixes(&target.path, &source, &fixed_source)
+    } else {
+        FixStatus::Unwritten {
+            original: Arc::from(source.as_str()),
+            fixed: Arc::clone(&fixed_source),
+        }
+    };
+    let mut outcome = if let FixStatus::Failed(_) = status {
+        Outcome::findings(target.path.clone(), diagnostics, Some(Arc::from(source)))
+    } else {
+        if let (FixStatus::Written, Some(slot)) = (&status, slot) {
+            let written = CacheSlot {
+                content: ContentHash::of(fixed_source.as_bytes()),
+                ..slot
+            };
+            written.put(&fixed.diagnostics);
+        }
+        Outcome::findings(
+            target.path.clone(),
+            fixed.diagnostics,
+            Some(Arc::clone(&fixed_source)),
+        )
+    };
+    outcome.fixed = Some(FixedFile {
+        path: target.path,
+        applied: fixed.applied,
+        status,
+    });
+    outcome
+}
+
+/// Writes `fixed` over the file at `path` if it still holds `original`.
+fn write_fixes(path: &Path, original: &str, fixed: &str) -> FixStatus {
+    match rewrite_if_unchanged(path, original.as_bytes(), fixed.as_bytes()) {
+        Ok(Rewrite::Written) => FixStatus::Written,
+        Ok(Rewrite::ChangedOnDisk) => FixStatus::Failed(format!(
+            "`{}` changed while it was being fixed; left it alone (run again to fix it)",
+            path.display()
+        )),
+        Err(error) => FixStatus::Failed(format!(
+            "cannot write the fixes to `{}`: {error}",
+            path.display()
+        )),
     }
 }
 
@@ -286,7 +454,7 @@ mod tests {
             write(temp.path(), "a.py", b"x = 1\n"),
             write(temp.path(), "b.py", b""),
         ];
-        let result = check_files(targets(&files));
+        let result = check_files(targets(&files), RunOptions::default());
         assert_eq!(result.files_checked, 2);
         assert!(result.files.is_empty());
         assert!(result.errors.is_empty());
@@ -297,7 +465,11 @@ mod tests {
         let temp = tempfile::tempdir().unwrap();
         let broken = write(temp.path(), "broken.py", b"def f(:\n");
         let clean = write(temp.path(), "clean.py", b"x = 1\n");
-        let result = check_files(targets(&[broken.clone(), clean]));
+        let keeping = RunOptions {
+            keep_sources: true,
+            ..RunOptions::default()
+        };
+        let result = check_files(targets(&[broken.clone(), clean.clone()]), keeping);
         assert_eq!(result.files.len(), 1);
         let report = &result.files[0];
         assert_eq!(report.path, broken);
@@ -309,13 +481,18 @@ mod tests {
         );
         assert!(!report.diagnostics.is_empty());
         assert_eq!(report.source.as_deref(), Some("def f(:\n"));
+        let dropped = check_files(targets(&[broken, clean]), RunOptions::default());
+        assert!(
+            dropped.files[0].source.is_none(),
+            "sources are kept only when asked for"
+        );
     }
 
     #[test]
     fn invalid_utf8_is_wl002_without_source() {
         let temp = tempfile::tempdir().unwrap();
         let path = write(temp.path(), "latin1.py", b"# caf\xe9\nx = 1\n");
-        let result = check_files(targets(&[path]));
+        let result = check_files(targets(&[path]), RunOptions::default());
         let report = &result.files[0];
         assert_eq!(report.diagnostics.len(), 1);
         assert_eq!(report.diagnostics[0].rule, Rule::UnreadableFile);
@@ -328,7 +505,7 @@ mod tests {
         let temp = tempfile::tempdir().unwrap();
         fs::create_dir(temp.path().join("package.py")).unwrap();
         let files = [temp.path().join("gone.py"), temp.path().join("package.py")];
-        let result = check_files(targets(&files));
+        let result = check_files(targets(&files), RunOptions::default());
         assert_eq!(result.files.len(), 2);
         for report in &result.files {
             assert_eq!(report.diagnostics[0].rule, Rule::UnreadableFile);
@@ -341,7 +518,7 @@ mod tests {
         let temp = tempfile::tempdir().unwrap();
         let path = write(temp.path(), "t.py", b"import requests\nrequests.get(u)\n");
         let mut files = targets(&[path]);
-        let checked = check_files(files.clone());
+        let checked = check_files(files.clone(), RunOptions::default());
         assert_eq!(checked.files[0].diagnostics[0].rule, Rule::MissingTimeout);
         files[0].ignored_rules.insert(Rule::MissingTimeout);
         assert!(
@@ -349,7 +526,7 @@ mod tests {
                 .rules
                 .contains(Rule::MissingTimeout)
         );
-        assert!(check_files(files).files.is_empty());
+        assert!(check_files(files, RunOptions::default()).files.is_empty());
     }
 
     #[test]
@@ -361,10 +538,15 @@ mod tests {
         };
         files[0].directory = Arc::new(directory);
         let seen = std::sync::Mutex::new(None);
-        let result = check_source_with(files.remove(0), b"x = 1\n".to_vec(), |target, _| {
-            *seen.lock().unwrap() = target.directory.package.clone();
-            Vec::new()
-        });
+        let result = check_source_with(
+            files.remove(0),
+            b"x = 1\n".to_vec(),
+            RunOptions::default(),
+            |target, _| {
+                *seen.lock().unwrap() = target.directory.package.clone();
+                Vec::new()
+            },
+        );
         assert_eq!(result.files_checked, 1);
         assert_eq!(seen.lock().unwrap().as_deref(), Some("acme"));
     }
@@ -372,7 +554,11 @@ mod tests {
     #[test]
     fn a_source_from_standard_input_is_reported_under_its_name() {
         let target = targets(&[PathBuf::from("-")]).remove(0);
-        let result = check_source(target, b"def f(:\n".to_vec());
+        let keeping = RunOptions {
+            keep_sources: true,
+            ..RunOptions::default()
+        };
+        let result = check_source(target, b"def f(:\n".to_vec(), keeping);
         assert_eq!(result.files_checked, 1);
         assert_eq!(result.files[0].path, Path::new("-"));
         assert_eq!(result.files[0].diagnostics[0].rule, Rule::SyntaxError);
@@ -386,7 +572,7 @@ mod tests {
             .iter()
             .map(|name| write(temp.path(), name, name.as_bytes()))
             .collect();
-        let result = check_files_with(targets(&files), |_, bytes| {
+        let result = check_files_with(targets(&files), RunOptions::default(), |_, bytes| {
             assert!(bytes != b"boom.py", "engine bug");
             vec![unreadable_file("stand-in finding".to_string())]
         });
@@ -426,7 +612,11 @@ mod tests {
         })
         .unwrap();
         let missing = root.join("missing");
-        let result = check_tree(&[missing.clone(), root.to_path_buf()], &resolver);
+        let result = check_tree(
+            &[missing.clone(), root.to_path_buf()],
+            &resolver,
+            RunOptions::default(),
+        );
         assert_eq!(result.files_checked, count);
         assert_eq!(result.files.len(), count.div_ceil(5));
         let paths: Vec<_> = result.files.iter().map(|report| &report.path).collect();
@@ -448,8 +638,268 @@ mod tests {
             write(temp.path(), "lists.py", lists.as_bytes()),
             write(temp.path(), "chain.py", chain.as_bytes()),
         ];
-        let result = check_files(targets(&files));
+        let result = check_files(targets(&files), RunOptions::default());
         assert_eq!(result.files_checked, 3);
         assert!(result.errors.is_empty(), "{:?}", result.errors);
+    }
+
+    /// A lint function that counts its calls and lints for real.
+    fn counting(calls: &AtomicUsize) -> impl Fn(&CheckTarget, &[u8]) -> Vec<Diagnostic> + Sync {
+        move |target, bytes| {
+            calls.fetch_add(1, Ordering::Relaxed);
+            lint_target(target, bytes)
+        }
+    }
+
+    fn codes(result: &CheckResult) -> Vec<(String, &'static str)> {
+        result
+            .files
+            .iter()
+            .flat_map(|report| {
+                let name = report.path.file_name().unwrap().to_string_lossy();
+                report
+                    .diagnostics
+                    .iter()
+                    .map(move |d| (name.to_string(), d.rule.code()))
+            })
+            .collect()
+    }
+
+    const SCALAR: &[u8] = b"import httpx\nhttpx.get(url, timeout=5)\n";
+    const MISSING: &[u8] = b"import requests\nrequests.get(url)\n";
+
+    #[test]
+    fn a_warm_cache_replays_results_and_relints_only_what_changed() {
+        let temp = tempfile::tempdir().unwrap();
+        let cache = Cache::open(&temp.path().join("cache"), temp.path()).unwrap();
+        let options = RunOptions {
+            keep_sources: true,
+            cache: Some(&cache),
+            fix: None,
+        };
+        let files = [
+            write(temp.path(), "a.py", MISSING),
+            write(temp.path(), "b.py", b"x = 1\n"),
+            write(temp.path(), "broken.py", b"def f(:\n"),
+            write(temp.path(), "latin1.py", b"# caf\xe9\n"),
+        ];
+        let calls = AtomicUsize::new(0);
+        let cold = check_files_with(targets(&files), options, counting(&calls));
+        assert_eq!(calls.swap(0, Ordering::Relaxed), 4);
+        let warm = check_files_with(targets(&files), options, counting(&calls));
+        assert_eq!(calls.swap(0, Ordering::Relaxed), 0, "every file replayed");
+        assert_eq!(codes(&warm), codes(&cold));
+        let mut found = codes(&warm);
+        found.dedup();
+        assert_eq!(
+            found,
+            [
+                ("a.py".to_string(), "WL203"),
+                ("broken.py".to_string(), "WL001"),
+                ("latin1.py".to_string(), "WL002")
+            ]
+        );
+        assert_eq!(
+            warm.files[0].source.as_deref(),
+            cold.files[0].source.as_deref()
+        );
+        assert!(warm.files[0].source.is_some(), "the source is still read");
+        assert_eq!(warm.files[0].diagnostics, cold.files[0].diagnostics);
+
+        fs::write(&files[1], MISSING).unwrap();
+        let edited = check_files_with(targets(&files), options, counting(&calls));
+        assert_eq!(calls.load(Ordering::Relaxed), 1, "only the edited file");
+        assert_eq!(edited.files.len(), 4);
+        assert_eq!(edited.files[1].diagnostics[0].rule, Rule::MissingTimeout);
+    }
+
+    #[test]
+    fn per_file_ignores_are_part_of_the_key() {
+        let temp = tempfile::tempdir().unwrap();
+        let cache = Cache::open(&temp.path().join("cache"), temp.path()).unwrap();
+        let options = RunOptions {
+            keep_sources: true,
+            cache: Some(&cache),
+            fix: None,
+        };
+        let path = write(temp.path(), "a.py", MISSING);
+        assert_eq!(
+            check_files(targets(std::slice::from_ref(&path)), options)
+                .files
+                .len(),
+            1
+        );
+        let mut ignoring = targets(&[path]);
+        ignoring[0].ignored_rules.insert(Rule::MissingTimeout);
+        assert!(check_files(ignoring, options).files.is_empty());
+    }
+
+    #[test]
+    fn a_panic_is_not_cached_and_an_unreadable_file_is_looked_at_again() {
+        let temp = tempfile::tempdir().unwrap();
+        let cache = Cache::open(&temp.path().join("cache"), temp.path()).unwrap();
+        let options = RunOptions {
+            keep_sources: true,
+            cache: Some(&cache),
+            fix: None,
+        };
+        let path = write(temp.path(), "boom.py", b"x = 1\n");
+        let crashed = check_files_with(
+            targets(std::slice::from_ref(&path)),
+            options,
+            |_, _| -> Vec<Diagnostic> { panic!("engine bug") },
+        );
+        assert_eq!(crashed.errors.len(), 1);
+        let calls = AtomicUsize::new(0);
+        let again = check_files_with(targets(&[path]), options, counting(&calls));
+        assert_eq!(calls.load(Ordering::Relaxed), 1);
+        assert!(again.errors.is_empty() && again.files.is_empty());
+
+        let missing = temp.path().join("missing.py");
+        let result = check_files(targets(std::slice::from_ref(&missing)), options);
+        assert_eq!(result.files[0].diagnostics[0].rule, Rule::UnreadableFile);
+        fs::write(&missing, b"x = 1\n").unwrap();
+        assert!(check_files(targets(&[missing]), options).files.is_empty());
+    }
+
+    const FIX: FixOptions = FixOptions {
+        unsafe_fixes: false,
+        write: true,
+    };
+
+    #[test]
+    fn fixes_are_written_and_the_cache_entry_follows_the_file() {
+        let temp = tempfile::tempdir().unwrap();
+        let cache = Cache::open(&temp.path().join("cache"), temp.path()).unwrap();
+        let source =
+            b"import httpx\nimport requests\nhttpx.get(url, timeout=5)\nrequests.get(url)\n";
+        let path = write(temp.path(), "app.py", source);
+        let clean = write(temp.path(), "clean.py", b"x = 1\n");
+        let files = [path.clone(), clean];
+        let fixing = RunOptions {
+            keep_sources: true,
+            cache: Some(&cache),
+            fix: Some(FIX),
+        };
+        // Warm the cache first: fixes apply to replayed diagnostics too.
+        check_files(
+            targets(&files),
+            RunOptions {
+                keep_sources: true,
+                cache: Some(&cache),
+                fix: None,
+            },
+        );
+        let result = check_files(targets(&files), fixing);
+        let fixed = fs::read_to_string(&path).unwrap();
+        assert_eq!(
+            fixed,
+            "import httpx\nimport requests\n\
+             httpx.get(url, timeout=httpx.Timeout(5, connect=5, read=5, write=5, pool=5))\n\
+             requests.get(url)\n"
+        );
+        assert_eq!(result.fixed.len(), 1);
+        assert_eq!(result.fixed[0].path, path);
+        assert_eq!(result.fixed[0].status, FixStatus::Written);
+        assert_eq!(result.fixes_applied(), 1);
+        assert_eq!(codes(&result), [("app.py".to_string(), "WL203")]);
+        assert_eq!(result.files[0].source.as_deref(), Some(fixed.as_str()));
+
+        let calls = AtomicUsize::new(0);
+        let after = check_files_with(
+            targets(&files),
+            RunOptions {
+                keep_sources: true,
+                cache: Some(&cache),
+                fix: None,
+            },
+            counting(&calls),
+        );
+        assert_eq!(
+            calls.load(Ordering::Relaxed),
+            0,
+            "the fixed file's entry was stored"
+        );
+        assert_eq!(codes(&after), [("app.py".to_string(), "WL203")]);
+    }
+
+    #[test]
+    fn a_diff_keeps_both_sources_and_writes_nothing() {
+        let temp = tempfile::tempdir().unwrap();
+        let path = write(temp.path(), "app.py", SCALAR);
+        let options = RunOptions {
+            keep_sources: true,
+            cache: None,
+            fix: Some(FixOptions {
+                write: false,
+                ..FIX
+            }),
+        };
+        let result = check_files(targets(std::slice::from_ref(&path)), options);
+        assert_eq!(fs::read(&path).unwrap(), SCALAR);
+        let FixStatus::Unwritten { original, fixed } = &result.fixed[0].status else {
+            panic!("{:?}", result.fixed);
+        };
+        assert_eq!(original.as_bytes(), SCALAR);
+        assert!(fixed.contains("httpx.Timeout(5, connect=5"), "{fixed}");
+        assert!(result.files.is_empty(), "nothing remains");
+    }
+
+    #[test]
+    fn a_file_changed_while_being_fixed_is_left_alone() {
+        let temp = tempfile::tempdir().unwrap();
+        let path = write(temp.path(), "app.py", SCALAR);
+        let edited_meanwhile = b"import httpx\nhttpx.get(url, timeout=7)\n";
+        // The second lint (of the fixed source) stands for the moment
+        // between reading the file and writing it back: someone saves it.
+        let calls = AtomicUsize::new(0);
+        let result = check_files_with(
+            targets(std::slice::from_ref(&path)),
+            RunOptions {
+                keep_sources: true,
+                cache: None,
+                fix: Some(FIX),
+            },
+            |target, bytes| {
+                if calls.fetch_add(1, Ordering::Relaxed) == 1 {
+                    fs::write(&target.path, edited_meanwhile).unwrap();
+                }
+                lint_target(target, bytes)
+            },
+        );
+        assert_eq!(fs::read(&path).unwrap(), edited_meanwhile);
+        let FixStatus::Failed(message) = &result.fixed[0].status else {
+            panic!("{:?}", result.fixed);
+        };
+        assert!(
+            message.contains("app.py` changed while it was being fixed"),
+            "{message}"
+        );
+        assert_eq!(result.fixes_applied(), 0);
+        // What is reported is the file as it was read, unfixed.
+        assert_eq!(codes(&result), [("app.py".to_string(), "WL201")]);
+        assert_eq!(
+            result.files[0].source.as_deref().map(str::as_bytes),
+            Some(SCALAR)
+        );
+    }
+
+    #[test]
+    fn standard_input_is_fixed_in_memory() {
+        let target = targets(&[PathBuf::from("-")]).remove(0);
+        let options = RunOptions {
+            keep_sources: true,
+            cache: None,
+            fix: Some(FixOptions {
+                write: false,
+                ..FIX
+            }),
+        };
+        let result = check_source(target, SCALAR.to_vec(), options);
+        assert_eq!(result.fixes_applied(), 1);
+        assert!(matches!(
+            &result.fixed[0].status,
+            FixStatus::Unwritten { fixed, .. } if fixed.contains("httpx.Timeout(")
+        ));
     }
 }

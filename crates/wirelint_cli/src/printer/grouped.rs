@@ -13,7 +13,7 @@ use std::io::{self, Write};
 
 use wirelint_workspace::CheckResult;
 
-use super::{Printer, has_safe_fix, style};
+use super::{Printer, style};
 
 pub(super) fn write(
     out: &mut dyn Write,
@@ -38,7 +38,7 @@ pub(super) fn write(
                 "  {position:<width$} {}",
                 printer.paint(style::CODE, diagnostic.rule.code())
             )?;
-            if has_safe_fix(diagnostic) {
+            if printer.is_fixable(diagnostic) {
                 write!(out, " {}", printer.paint(style::FIX_MARKER, "[*]"))?;
             }
             writeln!(out, " {}", diagnostic.message)?;

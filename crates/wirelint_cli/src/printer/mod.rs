@@ -1,9 +1,10 @@
 //! Rendering a check's result: one module per output format, plus the
-//! closing summary line and `--statistics`. Renderers write to any
-//! `io::Write`, so tests render into a buffer and the CLI into a buffered
-//! stdout.
+//! closing summary line, `--statistics` and `--diff`. Renderers write to
+//! any `io::Write`, so tests render into a buffer and the CLI into a
+//! buffered stdout.
 
 mod concise;
+mod diff;
 mod full;
 mod github;
 mod gitlab;
@@ -33,6 +34,8 @@ pub struct Printer {
     quiet: bool,
     /// Print counts per rule instead of the diagnostics.
     statistics: bool,
+    /// Count unsafe fixes as fixable (`--unsafe-fixes`).
+    unsafe_fixes: bool,
     /// Colour the text formats with ANSI escapes.
     colour: bool,
     /// Paths under this directory print relative to it.
@@ -47,6 +50,7 @@ impl Printer {
             format,
             quiet,
             statistics: false,
+            unsafe_fixes: false,
             colour: style::colour_from_environment(),
             current_dir: std::env::current_dir().ok(),
         }
@@ -55,6 +59,14 @@ impl Printer {
     /// Print counts per rule (`--statistics`) instead of the diagnostics.
     pub fn with_statistics(self, statistics: bool) -> Self {
         Self { statistics, ..self }
+    }
+
+    /// Mark unsafe fixes as fixable too (`--unsafe-fixes`).
+    pub fn with_unsafe_fixes(self, unsafe_fixes: bool) -> Self {
+        Self {
+            unsafe_fixes,
+            ..self
+        }
     }
 
     /// Writes the diagnostics (or the statistics), then, for the formats
@@ -76,7 +88,7 @@ impl Printer {
                 OutputFormat::Grouped => grouped::write(out, result, self)?,
             }
         }
-        if let Some(summary) = summary(result).filter(|_| self.wants_summary()) {
+        if let Some(summary) = self.summary(result).filter(|_| self.wants_summary()) {
             writeln!(out, "{summary}")?;
         }
         Ok(())
@@ -94,6 +106,55 @@ impl Printer {
             )
         };
         for_people && !self.quiet
+    }
+
+    /// The closing line: `All checks passed!`, `Found 3 errors (1 fixable,
+    /// marked [*]).`, `Found 5 errors (3 fixed, 2 remaining).`, or nothing
+    /// when nothing was found or fixed but errors were reported. Fixes the
+    /// run leaves out for being unsafe are counted as hidden.
+    fn summary(&self, result: &CheckResult) -> Option<String> {
+        let remaining = result.diagnostic_count();
+        let fixed = result.fixes_applied();
+        if remaining == 0 && fixed == 0 {
+            return result
+                .errors
+                .is_empty()
+                .then(|| "All checks passed!".to_string());
+        }
+        let diagnostics = || result.files.iter().flat_map(|file| &file.diagnostics);
+        let fixable = diagnostics().filter(|d| self.is_fixable(d)).count();
+        let hidden = diagnostics()
+            .filter(|d| !self.is_fixable(d) && d.fix.is_some())
+            .count();
+        let mut notes = Vec::new();
+        if fixed > 0 {
+            notes.push(format!("{fixed} fixed, {remaining} remaining"));
+        }
+        if fixable > 0 {
+            notes.push(format!("{fixable} fixable, marked [*]"));
+        }
+        if hidden > 0 {
+            let fixes = if hidden == 1 { "fix" } else { "fixes" };
+            notes.push(format!(
+                "{hidden} hidden {fixes} can be enabled with --unsafe-fixes"
+            ));
+        }
+        let found = fixed + remaining;
+        let plural = if found == 1 { "" } else { "s" };
+        Some(if notes.is_empty() {
+            format!("Found {found} error{plural}.")
+        } else {
+            format!("Found {found} error{plural} ({}).", notes.join("; "))
+        })
+    }
+
+    /// Whether the run would apply the fix of `diagnostic`: a safe fix, or
+    /// an unsafe one with `--unsafe-fixes`.
+    fn is_fixable(&self, diagnostic: &Diagnostic) -> bool {
+        diagnostic
+            .fix
+            .as_ref()
+            .is_some_and(|fix| fix.applicability == Applicability::Safe || self.unsafe_fixes)
     }
 
     /// `text` in `style` when colour is on, plain otherwise.
@@ -145,14 +206,6 @@ fn forward_slashes(path: String) -> String {
     }
 }
 
-/// Whether a diagnostic carries a fix that is safe to apply automatically.
-fn has_safe_fix(diagnostic: &Diagnostic) -> bool {
-    diagnostic
-        .fix
-        .as_ref()
-        .is_some_and(|fix| fix.applicability == Applicability::Safe)
-}
-
 /// `path:row:column: CODE [*] message`, the line both text formats start with.
 fn write_header(
     out: &mut dyn Write,
@@ -168,7 +221,7 @@ fn write_header(
         diagnostic.location.column,
         printer.paint(style::CODE, diagnostic.rule.code()),
     )?;
-    if has_safe_fix(diagnostic) {
+    if printer.is_fixable(diagnostic) {
         write!(out, " {}", printer.paint(style::FIX_MARKER, "[*]"))?;
     }
     writeln!(out, " {}", diagnostic.message)
@@ -199,30 +252,6 @@ fn split_lines(source: &str) -> Vec<&str> {
     }
     lines.push(&source[start..]);
     lines
-}
-
-/// The closing line: `All checks passed!`, `Found 3 errors (1 fixable).`,
-/// or nothing when no diagnostic was found but errors were reported.
-fn summary(result: &CheckResult) -> Option<String> {
-    let found = result.diagnostic_count();
-    if found == 0 {
-        return result
-            .errors
-            .is_empty()
-            .then(|| "All checks passed!".to_string());
-    }
-    let fixable = result
-        .files
-        .iter()
-        .flat_map(|file| &file.diagnostics)
-        .filter(|diagnostic| has_safe_fix(diagnostic))
-        .count();
-    let plural = if found == 1 { "" } else { "s" };
-    Some(if fixable == 0 {
-        format!("Found {found} error{plural}.")
-    } else {
-        format!("Found {found} error{plural} ({fixable} fixable, marked [*]).")
-    })
 }
 
 #[cfg(test)]
@@ -287,6 +316,7 @@ pub(crate) mod test_support {
             }],
             errors: Vec::new(),
             files_checked: 1,
+            fixed: Vec::new(),
         }
     }
 
@@ -296,6 +326,7 @@ pub(crate) mod test_support {
             format,
             quiet: false,
             statistics: false,
+            unsafe_fixes: false,
             colour: false,
             current_dir: None,
         }
@@ -316,7 +347,25 @@ pub(crate) mod test_support {
 mod tests {
     use super::test_support::*;
     use super::*;
-    use wirelint_workspace::RunError;
+    use wirelint_workspace::{FixStatus, FixedFile, RunError};
+
+    fn summary(result: &CheckResult) -> Option<String> {
+        printer(OutputFormat::Concise).summary(result)
+    }
+
+    fn unsafe_scalar_timeout() -> Diagnostic {
+        let mut diagnostic = scalar_timeout();
+        diagnostic.fix.as_mut().unwrap().applicability = Applicability::Unsafe;
+        diagnostic
+    }
+
+    fn fixed(applied: usize, status: FixStatus) -> FixedFile {
+        FixedFile {
+            path: PathBuf::from("pkg/app.py"),
+            applied,
+            status,
+        }
+    }
 
     #[test]
     fn summary_counts_errors_and_safe_fixes() {
@@ -331,6 +380,74 @@ mod tests {
         assert_eq!(
             summary(&CheckResult::default()).as_deref(),
             Some("All checks passed!")
+        );
+    }
+
+    #[test]
+    fn unsafe_fixes_are_hidden_unless_enabled() {
+        let findings = result(vec![
+            unsafe_scalar_timeout(),
+            unsafe_scalar_timeout(),
+            scalar_timeout(),
+        ]);
+        assert_eq!(
+            summary(&findings).as_deref(),
+            Some(
+                "Found 3 errors (1 fixable, marked [*]; \
+                 2 hidden fixes can be enabled with --unsafe-fixes)."
+            )
+        );
+        let only_unsafe = result(vec![unsafe_scalar_timeout(), missing_timeout()]);
+        assert_eq!(
+            summary(&only_unsafe).as_deref(),
+            Some("Found 2 errors (1 hidden fix can be enabled with --unsafe-fixes).")
+        );
+        let enabled = printer(OutputFormat::Concise).with_unsafe_fixes(true);
+        assert_eq!(
+            enabled.summary(&findings).as_deref(),
+            Some("Found 3 errors (3 fixable, marked [*]).")
+        );
+        let quiet = || Printer {
+            quiet: true,
+            ..printer(OutputFormat::Concise)
+        };
+        let hidden = render_with(&quiet(), &only_unsafe);
+        assert!(hidden.contains("WL201 Scalar"), "{hidden}");
+        let shown = render_with(&quiet().with_unsafe_fixes(true), &only_unsafe);
+        assert!(shown.contains("WL201 [*] Scalar"), "{shown}");
+    }
+
+    #[test]
+    fn after_fixing_the_summary_counts_fixed_and_remaining() {
+        let mut partly = result(vec![missing_timeout(), missing_timeout()]);
+        partly.fixed = vec![fixed(3, FixStatus::Written)];
+        assert_eq!(
+            summary(&partly).as_deref(),
+            Some("Found 5 errors (3 fixed, 2 remaining).")
+        );
+        let all = CheckResult {
+            fixed: vec![fixed(1, FixStatus::Written), fixed(2, FixStatus::Written)],
+            ..CheckResult::default()
+        };
+        assert_eq!(
+            summary(&all).as_deref(),
+            Some("Found 3 errors (3 fixed, 0 remaining).")
+        );
+        let mut with_hidden = result(vec![unsafe_scalar_timeout()]);
+        with_hidden.fixed = vec![fixed(1, FixStatus::Written)];
+        assert_eq!(
+            summary(&with_hidden).as_deref(),
+            Some(
+                "Found 2 errors (1 fixed, 1 remaining; \
+                 1 hidden fix can be enabled with --unsafe-fixes)."
+            )
+        );
+        // A file left alone counts with what it still has.
+        let mut failed = result(vec![scalar_timeout()]);
+        failed.fixed = vec![fixed(1, FixStatus::Failed("changed".to_string()))];
+        assert_eq!(
+            summary(&failed).as_deref(),
+            Some("Found 1 error (1 fixable, marked [*]).")
         );
     }
 

@@ -14,11 +14,11 @@ use serde::Serialize;
 use wirelint_linter::Rule;
 use wirelint_workspace::CheckResult;
 
-use super::{Printer, has_safe_fix, style};
+use super::{Printer, style};
 use crate::args::OutputFormat;
 
 /// One rule's count. `fixable` says whether any of its diagnostics has a
-/// safe fix.
+/// fix the run would apply (a safe one, or any with `--unsafe-fixes`).
 #[derive(Debug, PartialEq, Eq, Serialize)]
 struct Statistic {
     code: &'static str,
@@ -27,12 +27,12 @@ struct Statistic {
     fixable: bool,
 }
 
-fn statistics(result: &CheckResult) -> Vec<Statistic> {
+fn statistics(result: &CheckResult, printer: &Printer) -> Vec<Statistic> {
     let mut by_rule: BTreeMap<Rule, (usize, bool)> = BTreeMap::new();
     for diagnostic in result.files.iter().flat_map(|file| &file.diagnostics) {
         let (count, fixable) = by_rule.entry(diagnostic.rule).or_default();
         *count += 1;
-        *fixable |= has_safe_fix(diagnostic);
+        *fixable |= printer.is_fixable(diagnostic);
     }
     let mut statistics: Vec<Statistic> = by_rule
         .into_iter()
@@ -52,7 +52,7 @@ pub(super) fn write(
     result: &CheckResult,
     printer: &Printer,
 ) -> io::Result<()> {
-    let statistics = statistics(result);
+    let statistics = statistics(result, printer);
     match printer.format {
         OutputFormat::Json => {
             serde_json::to_writer_pretty(&mut *out, &statistics)?;
@@ -126,7 +126,7 @@ mod tests {
 
     #[test]
     fn counts_sort_by_count_then_code() {
-        let codes: Vec<_> = statistics(&many())
+        let codes: Vec<_> = statistics(&many(), &printer(OutputFormat::Concise))
             .iter()
             .map(|statistic| (statistic.code, statistic.count, statistic.fixable))
             .collect();

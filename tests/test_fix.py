@@ -1,0 +1,256 @@
+"""End-to-end tests of `--fix`, `--unsafe-fixes`, `--diff` and `--fix-only` via `wirelint`."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+Run = Callable[..., "subprocess.CompletedProcess[str]"]
+
+ENTRY_NAME = re.compile(r"^[0-9a-f]{30}$")
+
+# WL201 (safe fix) on line 3, WL203 (no fix) on line 4.
+HTTPX_SCALAR = """\
+import httpx
+import requests
+httpx.get(url, timeout=5)
+requests.get(url)
+"""
+HTTPX_FIXED = """\
+import httpx
+import requests
+httpx.get(url, timeout=httpx.Timeout(5, connect=5, read=5, write=5, pool=5))
+requests.get(url)
+"""
+
+# WL201 on an SDK client with no `import httpx` in the file.
+OPENAI_SCALAR = '''\
+"""Service client."""
+from openai import OpenAI
+
+
+def make_client() -> OpenAI:
+    return OpenAI(timeout=5)
+'''
+OPENAI_FIXED = '''\
+"""Service client."""
+import httpx
+from openai import OpenAI
+
+
+def make_client() -> OpenAI:
+    return OpenAI(timeout=httpx.Timeout(5, connect=5, read=5, write=5, pool=5))
+'''
+
+# WL901 has an unsafe fix only.
+PYDANTIC_JSON = """\
+import json
+
+from pydantic import BaseModel
+
+
+class User(BaseModel):
+    name: str
+
+
+def parse(text: str) -> User:
+    return User.model_validate(json.loads(text))
+"""
+
+
+@pytest.fixture(scope="session")
+def wirelint_executable() -> str:
+    executable = shutil.which("wirelint")
+    if executable is None:
+        pytest.fail(
+            "the `wirelint` executable is not on PATH; install the package "
+            "(e.g. `maturin develop`) or put `target/debug` on PATH",
+            pytrace=False,
+        )
+    return executable
+
+
+@pytest.fixture
+def run(wirelint_executable: str, tmp_path: Path) -> Run:
+    """Runs `wirelint ARGS...` in `tmp_path` with `input=` on stdin."""
+
+    def run_wirelint(*args: str | Path, input: str = "") -> subprocess.CompletedProcess[str]:
+        env = {key: value for key, value in os.environ.items() if key != "WIRELINT_CACHE_DIR"}
+        return subprocess.run(
+            [wirelint_executable, *(str(arg) for arg in args)],
+            cwd=tmp_path,
+            env=env,
+            input=input,
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            timeout=300,
+            check=False,
+        )
+
+    return run_wirelint
+
+
+def write(path: Path, content: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(content, encoding="utf-8", newline="")
+    return path
+
+
+def read(path: Path) -> str:
+    return path.read_text(encoding="utf-8")
+
+
+def codes(stdout: str) -> list[str]:
+    return re.findall(r"^\S+:\d+:\d+: (WL\d{3})", stdout, flags=re.MULTILINE)
+
+
+def test_fix_rewrites_a_scalar_timeout_and_reports_what_remains(run: Run, tmp_path: Path) -> None:
+    app = write(tmp_path / "app.py", HTTPX_SCALAR)
+    result = run("check", "--fix", "app.py")
+    assert result.returncode == 1, result.stderr
+    assert read(app) == HTTPX_FIXED
+    assert result.stdout.splitlines() == [
+        "app.py:4:1: WL203 `requests.get(...)` has no timeout and can block forever; "
+        "pass `timeout=`",
+        "Found 2 errors (1 fixed, 1 remaining).",
+    ]
+    assert result.stderr == ""
+    # The file now checks clean for WL201, and a second --fix changes nothing.
+    assert run("check", "--select", "WL201", "app.py").returncode == 0
+    again = run("check", "--fix", "app.py")
+    assert again.stdout.splitlines()[-1] == "Found 1 error."
+    assert read(app) == HTTPX_FIXED
+
+
+def test_fix_adds_the_httpx_import_and_exits_zero_when_all_is_fixed(
+    run: Run, tmp_path: Path
+) -> None:
+    client = write(tmp_path / "client.py", OPENAI_SCALAR)
+    result = run("check", "--fix", "--select", "WL201", "client.py")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert read(client) == OPENAI_FIXED
+    assert result.stdout == "Found 1 error (1 fixed, 0 remaining).\n"
+
+
+def test_fix_keeps_permissions(run: Run, tmp_path: Path) -> None:
+    app = write(tmp_path / "app.py", HTTPX_SCALAR)
+    app.chmod(0o640)
+    run("check", "--fix", "app.py")
+    assert read(app) == HTTPX_FIXED
+    assert app.stat().st_mode & 0o777 == 0o640
+    leftovers = [path.name for path in tmp_path.iterdir() if path.name != ".wirelint_cache"]
+    assert leftovers == ["app.py"], "no temporary file is left behind"
+
+
+def test_diff_prints_a_patch_and_writes_nothing(run: Run, tmp_path: Path) -> None:
+    app = write(tmp_path / "pkg" / "app.py", HTTPX_SCALAR)
+    client = write(tmp_path / "pkg" / "client.py", OPENAI_SCALAR)
+    before = (app.stat().st_mtime_ns, client.stat().st_mtime_ns)
+    result = run("check", "--diff", "pkg")
+    assert result.returncode == 1, result.stderr
+    assert (read(app), read(client)) == (HTTPX_SCALAR, OPENAI_SCALAR)
+    assert (app.stat().st_mtime_ns, client.stat().st_mtime_ns) == before
+    assert result.stdout.startswith("--- a/pkg/app.py\n+++ b/pkg/app.py\n@@ ")
+    assert "-httpx.get(url, timeout=5)\n+httpx.get(url, timeout=httpx.Timeout(" in result.stdout
+    assert "--- a/pkg/client.py\n+++ b/pkg/client.py\n" in result.stdout
+    assert "+import httpx\n" in result.stdout
+    assert result.stderr == "Would fix 2 errors.\n"
+    # The diff is a real patch: applying it gives what --fix writes.
+    subprocess.run(
+        ["patch", "-p1", "--quiet"], cwd=tmp_path, input=result.stdout, text=True, check=True
+    )
+    assert (read(app), read(client)) == (HTTPX_FIXED, OPENAI_FIXED)
+
+
+def test_diff_with_nothing_to_fix_exits_zero(run: Run, tmp_path: Path) -> None:
+    write(tmp_path / "app.py", "import requests\nrequests.get(url)\n")
+    result = run("check", "--diff", "app.py")
+    assert result.returncode == 0
+    assert result.stdout == ""
+    assert result.stderr == "No errors would be fixed.\n"
+
+
+def test_fix_only_reports_nothing_but_the_count(run: Run, tmp_path: Path) -> None:
+    app = write(tmp_path / "app.py", HTTPX_SCALAR)
+    client = write(tmp_path / "client.py", OPENAI_SCALAR)
+    result = run("check", "--fix-only", ".")
+    assert result.returncode == 0, "what remains (WL203) does not fail --fix-only"
+    assert result.stdout == "Fixed 2 errors.\n"
+    assert result.stderr == ""
+    assert (read(app), read(client)) == (HTTPX_FIXED, OPENAI_FIXED)
+    assert run("check", "--fix-only", "--quiet", ".").stdout == ""
+
+
+def test_unsafe_fixes_need_opting_in(run: Run, tmp_path: Path) -> None:
+    models = write(tmp_path / "models.py", PYDANTIC_JSON)
+    shown = run("check", "models.py")
+    assert codes(shown.stdout) == ["WL901"]
+    assert "[*]" not in shown.stdout
+    assert shown.stdout.splitlines()[-1] == (
+        "Found 1 error (1 hidden fix can be enabled with --unsafe-fixes)."
+    )
+    safe_only = run("check", "--fix", "models.py")
+    assert read(models) == PYDANTIC_JSON
+    assert safe_only.returncode == 1
+    marked = run("check", "--unsafe-fixes", "models.py")
+    assert "WL901 [*]" in marked.stdout
+    assert marked.stdout.splitlines()[-1] == "Found 1 error (1 fixable, marked [*])."
+    fixed = run("check", "--fix", "--unsafe-fixes", "models.py")
+    assert "return User.model_validate_json(text)\n" in read(models)
+    assert fixed.stdout.splitlines()[-1] == "Found 1 error (1 fixed, 0 remaining)."
+
+
+def test_standard_input_fixed_source_goes_to_stdout(run: Run) -> None:
+    fixed = run("check", "-", "--fix", "--stdin-filename", "app.py", input=HTTPX_SCALAR)
+    assert fixed.returncode == 1
+    assert fixed.stdout == HTTPX_FIXED
+    assert "app.py:4:1: WL203" in fixed.stderr
+    assert "Found 2 errors (1 fixed, 1 remaining)." in fixed.stderr
+    only = run("check", "-", "--fix-only", input=HTTPX_SCALAR)
+    assert (only.returncode, only.stdout, only.stderr) == (0, HTTPX_FIXED, "")
+    untouched = run("check", "-", "--fix", input="x = 1\n")
+    assert (untouched.returncode, untouched.stdout) == (0, "x = 1\n")
+    diff = run("check", "-", "--diff", "--stdin-filename", "app.py", input=HTTPX_SCALAR)
+    assert diff.returncode == 1
+    assert diff.stdout.startswith("--- a/app.py\n+++ b/app.py\n")
+
+
+def test_add_noqa_cannot_be_combined_with_fixes(run: Run, tmp_path: Path) -> None:
+    write(tmp_path / "app.py", HTTPX_SCALAR)
+    for flag in ("--fix", "--fix-only", "--diff"):
+        result = run("check", "--add-noqa", flag, "app.py")
+        assert result.returncode == 2, flag
+        assert "cannot be used with" in result.stderr
+    assert read(tmp_path / "app.py") == HTTPX_SCALAR
+
+
+def entries(cache: Path) -> dict[str, int]:
+    return {
+        str(path): path.stat().st_ino
+        for path in cache.rglob("*")
+        if path.is_file() and ENTRY_NAME.match(path.name)
+    }
+
+
+def test_fix_updates_the_fixed_files_cache_entry(run: Run, tmp_path: Path) -> None:
+    app = write(tmp_path / "app.py", HTTPX_SCALAR)
+    write(tmp_path / "clean.py", "x = 1\n")
+    cache = tmp_path / ".wirelint_cache"
+    assert run("check", ".").returncode == 1
+    assert len(entries(cache)) == 2
+    fixed = run("check", "--fix", ".")
+    assert fixed.stdout.splitlines()[-1] == "Found 2 errors (1 fixed, 1 remaining)."
+    assert read(app) == HTTPX_FIXED
+    after_fix = entries(cache)
+    # The next run replays the fixed file's new entry: nothing is rewritten.
+    replay = run("check", ".")
+    assert codes(replay.stdout) == ["WL203"]
+    assert entries(cache) == after_fix
+    assert replay.stdout == run("check", "--no-cache", ".").stdout
