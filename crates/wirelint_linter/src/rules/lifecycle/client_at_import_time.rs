@@ -5,6 +5,9 @@
 //! in a class body, or in a default argument value, outside
 //! `if __name__ == "__main__":` and `if TYPE_CHECKING:`.
 //!
+//! A client that is the context of a top-level `with` / `async with` (a
+//! script or notebook cell) is closed when the block ends: not flagged.
+//!
 //! ## Why is this bad?
 //! Importing the module now opens a connection pool and reads credentials
 //! and configuration before the process is ready: tests cannot override the
@@ -42,9 +45,12 @@ use ruff_text_size::Ranged;
 use crate::checker::Checker;
 use crate::registry::Rule;
 use crate::rules::timeouts::callee_text;
+use crate::semantic::CallUse;
 
 pub fn check(checker: &mut Checker, call: &ExprCall) {
-    if !checker.semantic.at_import_time() {
+    if !checker.semantic.at_import_time()
+        || checker.semantic.call_use(call) == Some(CallUse::WithContext)
+    {
         return;
     }
     let message = format!(
