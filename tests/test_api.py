@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 
 import wirelint
+from helpers import wirelint_environment, write
 from wirelint import _core
 
 MISSING_TIMEOUT = "import requests\nrequests.get(url)\n"
@@ -278,12 +279,6 @@ def test_rules_lists_the_registry_with_docs() -> None:
 # check: files and directories
 
 
-def write(path: Path, text: str) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
-    return path
-
-
 def test_check_walks_directories_for_python_files(tmp_path: Path) -> None:
     first = write(tmp_path / "pkg" / "a.py", MISSING_TIMEOUT)
     second = write(tmp_path / "pkg" / "sub" / "b.py", "import httpx\nhttpx.get(u, timeout=5)\n")
@@ -462,12 +457,17 @@ def test_python_dash_m_wirelint_checks_files(tmp_path: Path) -> None:
     dirty = write(tmp_path / "dirty.py", MISSING_TIMEOUT)
     clean = write(tmp_path / "clean.py", "x = 1\n")
     run = [sys.executable, "-m", "wirelint", "check"]
+    environment = wirelint_environment()
 
-    found = subprocess.run([*run, str(dirty)], capture_output=True, text=True, timeout=60)
+    found = subprocess.run(
+        [*run, str(dirty)], capture_output=True, text=True, env=environment, timeout=60
+    )
     assert found.returncode == 1, found.stderr
     assert "WL203" in found.stdout
 
-    nothing = subprocess.run([*run, str(clean)], capture_output=True, text=True, timeout=60)
+    nothing = subprocess.run(
+        [*run, str(clean)], capture_output=True, text=True, env=environment, timeout=60
+    )
     assert nothing.returncode == 0, nothing.stderr
 
 
@@ -492,8 +492,7 @@ def test_cli_output_keeps_its_place_among_python_prints() -> None:
 
 def test_console_script_is_installed() -> None:
     script = shutil.which("wirelint", path=os.path.dirname(sys.executable))
-    if script is None:
-        pytest.skip("wirelint console script not next to this interpreter")
+    assert script is not None, "the wirelint console script is not installed beside python"
     completed = subprocess.run([script, "--version"], capture_output=True, text=True, timeout=60)
     assert completed.returncode == 0, completed.stderr
     assert wirelint.__version__ in completed.stdout

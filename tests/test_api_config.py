@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 import wirelint
+from helpers import write
 
 # WL201 on line 3, WL203 on line 4, WL204 on line 5.
 TIMEOUTS = """\
@@ -16,12 +17,6 @@ httpx.get(url, timeout=5)
 requests.get(url)
 requests.get(url, timeout=None)
 """
-
-
-def write(path: Path, content: str) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(content, encoding="utf-8")
-    return path
 
 
 def found(diagnostics: list[wirelint.Diagnostic], root: Path) -> list[tuple[str, str]]:

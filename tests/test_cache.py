@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
+import functools
 import os
-import re
-import shutil
 import subprocess
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-Run = Callable[..., "subprocess.CompletedProcess[str]"]
+from helpers import Run, cache_entries, write
 
 CACHE_TAG_SIGNATURE = "Signature: 8a477f597d28d172789f06886806bc55"
-ENTRY_NAME = re.compile(r"^[0-9a-f]{30}$")
 
 # WL201 on line 3, WL203 on line 4.
 TIMEOUTS = """\
@@ -25,18 +22,6 @@ requests.get(url)
 """
 CLEAN = "def add(a: int, b: int) -> int:\n    return a + b\n"
 SYNTAX_ERROR = "def broken(:\n    pass\n"
-
-
-@pytest.fixture(scope="session")
-def wirelint_executable() -> str:
-    executable = shutil.which("wirelint")
-    if executable is None:
-        pytest.fail(
-            "the `wirelint` executable is not on PATH; install the package "
-            "(e.g. `maturin develop`) or put `target/debug` on PATH",
-            pytrace=False,
-        )
-    return executable
 
 
 @pytest.fixture
@@ -50,43 +35,9 @@ def project(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def run(wirelint_executable: str, project: Path) -> Run:
-    """Runs `wirelint ARGS...` in the project (or `cwd=`), `WIRELINT_CACHE_DIR` unset
-    unless given as `cache_env=`."""
-
-    def run_wirelint(
-        *args: str | Path, cwd: Path | None = None, cache_env: str | None = None
-    ) -> subprocess.CompletedProcess[str]:
-        env = {key: value for key, value in os.environ.items() if key != "WIRELINT_CACHE_DIR"}
-        if cache_env is not None:
-            env["WIRELINT_CACHE_DIR"] = cache_env
-        return subprocess.run(
-            [wirelint_executable, *(str(arg) for arg in args)],
-            cwd=cwd or project,
-            env=env,
-            capture_output=True,
-            text=True,
-            encoding="utf-8",
-            timeout=300,
-            check=False,
-        )
-
-    return run_wirelint
-
-
-def write(path: Path, content: str) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(content, encoding="utf-8", newline="")
-    return path
-
-
-def entries(cache: Path) -> dict[str, int]:
-    """Each cache entry's path (relative to the cache) and inode: a rewrite is a new inode."""
-    return {
-        str(path.relative_to(cache)): path.stat().st_ino
-        for path in sorted(cache.rglob("*"))
-        if path.is_file() and ENTRY_NAME.match(path.name)
-    }
+def run(run: Run, project: Path) -> Run:
+    """The shared `run`, but in the project (or `cwd=`) rather than in `tmp_path`."""
+    return functools.partial(run, cwd=project)
 
 
 def outcome(result: subprocess.CompletedProcess[str]) -> tuple[int, str, str]:
@@ -101,7 +52,7 @@ def test_the_cache_directory_is_tagged_and_git_ignored(run: Run, project: Path) 
     assert tag.splitlines()[0] == CACHE_TAG_SIGNATURE
     gitignore = (cache / ".gitignore").read_text(encoding="utf-8")
     assert "*" in gitignore.splitlines()
-    assert len(entries(cache)) == 3, "one entry per checked file"
+    assert len(cache_entries(cache)) == 3, "one entry per checked file"
 
 
 def test_git_sees_nothing_of_the_cache(run: Run, project: Path) -> None:
@@ -125,17 +76,17 @@ def test_a_warm_run_replays_the_same_output(run: Run, project: Path, output_form
     assert reference[0] == 1
     cold = outcome(run(*args))
     cache = project / ".wirelint_cache"
-    stored = entries(cache)
+    stored = cache_entries(cache)
     warm = outcome(run(*args))
     assert cold == reference
     assert warm == reference
-    assert entries(cache) == stored, "a warm run rewrites no entry"
+    assert cache_entries(cache) == stored, "a warm run rewrites no entry"
 
 
 def test_editing_one_file_changes_only_its_results(run: Run, project: Path) -> None:
     before = run("check")
     cache = project / ".wirelint_cache"
-    stored = entries(cache)
+    stored = cache_entries(cache)
     write(project / "pkg" / "b.py", CLEAN + "import requests\nrequests.get(url)\n")
     after = run("check")
     assert after.returncode == 1
@@ -145,9 +96,9 @@ def test_editing_one_file_changes_only_its_results(run: Run, project: Path) -> N
     added = findings_after - findings_before
     assert len(added) == 1
     assert added.pop().startswith("pkg/b.py:4:1: WL203 "), after.stdout
-    rewritten = {name for name, inode in entries(cache).items() if stored.get(name) != inode}
+    rewritten = {name for name, inode in cache_entries(cache).items() if stored.get(name) != inode}
     assert len(rewritten) == 1, "only the edited file's entry is rewritten"
-    assert entries(cache).keys() == stored.keys()
+    assert cache_entries(cache).keys() == stored.keys()
     assert outcome(run("check")) == outcome(run("check", "--no-cache"))
 
 
@@ -171,28 +122,21 @@ def test_no_cache_writes_nothing(run: Run, project: Path) -> None:
     assert sorted(path.name for path in project.iterdir()) == ["pkg"]
 
 
-def test_standard_input_is_not_cached(wirelint_executable: str, project: Path) -> None:
-    result = subprocess.run(
-        [wirelint_executable, "check", "-", "--stdin-filename", "pkg/a.py"],
-        cwd=project,
-        input=TIMEOUTS,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+def test_standard_input_is_not_cached(run: Run, project: Path) -> None:
+    result = run("check", "-", "--stdin-filename", "pkg/a.py", stdin=TIMEOUTS)
     assert result.returncode == 1, result.stderr
     assert not (project / ".wirelint_cache").exists()
 
 
 def test_the_environment_variable_moves_the_cache(run: Run, project: Path, tmp_path: Path) -> None:
-    result = run("check", cache_env=str(tmp_path / "elsewhere"))
+    result = run("check", env={"WIRELINT_CACHE_DIR": str(tmp_path / "elsewhere")})
     assert result.returncode == 1
     assert not (project / ".wirelint_cache").exists()
     assert (tmp_path / "elsewhere" / "CACHEDIR.TAG").is_file()
-    assert len(entries(tmp_path / "elsewhere")) == 3
+    assert len(cache_entries(tmp_path / "elsewhere")) == 3
     # Relative to the current directory.
-    run("check", cache_env="relative-cache")
-    assert len(entries(project / "relative-cache")) == 3
+    run("check", env={"WIRELINT_CACHE_DIR": "relative-cache"})
+    assert len(cache_entries(project / "relative-cache")) == 3
 
 
 def test_cache_dir_is_configurable_and_the_variable_wins(
@@ -200,10 +144,10 @@ def test_cache_dir_is_configurable_and_the_variable_wins(
 ) -> None:
     write(project / "pyproject.toml", '[tool.wirelint]\ncache-dir = "build/wirelint"\n')
     assert run("check").returncode == 1
-    assert len(entries(project / "build" / "wirelint")) == 3
+    assert len(cache_entries(project / "build" / "wirelint")) == 3
     assert not (project / ".wirelint_cache").exists()
-    run("check", cache_env=str(tmp_path / "from-env"))
-    assert len(entries(tmp_path / "from-env")) == 3
+    run("check", env={"WIRELINT_CACHE_DIR": str(tmp_path / "from-env")})
+    assert len(cache_entries(tmp_path / "from-env")) == 3
 
 
 def damage(path: Path, how: str) -> None:
@@ -229,7 +173,7 @@ def test_a_damaged_cache_still_gives_the_right_answer(run: Run, project: Path, h
     assert reference[0] == 1
     assert run("check").returncode == 1
     cache = project / ".wirelint_cache"
-    damaged = list(entries(cache))
+    damaged = list(cache_entries(cache))
     assert len(damaged) == 3
     for name in damaged:
         damage(cache / name, how)
@@ -241,18 +185,18 @@ def test_a_damaged_cache_still_gives_the_right_answer(run: Run, project: Path, h
         assert "warning: could not write 3 cache entries" in after[2], after[2]
         return
     assert after[2] == reference[2]
-    rebuilt = entries(cache)
+    rebuilt = cache_entries(cache)
     assert len(rebuilt) == 3
     # The rebuilt entries are good: the next run uses them as they are.
     assert outcome(run("check", "--output-format", "json")) == reference
-    assert entries(cache) == rebuilt
+    assert cache_entries(cache) == rebuilt
 
 
 def test_a_cache_that_cannot_be_created_is_warned_about(
     run: Run, project: Path, tmp_path: Path
 ) -> None:
     blocker = write(tmp_path / "not-a-directory", "")
-    result = run("check", cache_env=str(blocker / "cache"))
+    result = run("check", env={"WIRELINT_CACHE_DIR": str(blocker / "cache")})
     assert result.returncode == 1
     assert "warning: cannot use the cache directory" in result.stderr
     assert "checking without a cache" in result.stderr

@@ -5,16 +5,14 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-Run = Callable[..., "subprocess.CompletedProcess[str]"]
+from helpers import CONCISE_LINE, Run, wirelint_environment, write
 
 CLEAN = "def add(a: int, b: int) -> int:\n    return a + b\n"
 
@@ -31,49 +29,6 @@ def fetch(url: str) -> None:
 """
 
 SYNTAX_ERROR = "def broken(:\n    pass\n"
-
-CONCISE_LINE = re.compile(r"^(?P<path>.+?):(?P<row>\d+):(?P<column>\d+): (?P<code>WL\d{3}) ")
-
-
-@pytest.fixture(scope="session")
-def wirelint_executable() -> str:
-    executable = shutil.which("wirelint")
-    if executable is None:
-        pytest.fail(
-            "the `wirelint` console script is not on PATH; install the package "
-            "(e.g. `maturin develop` or `pip install .`) before running these tests",
-            pytrace=False,
-        )
-    return executable
-
-
-@pytest.fixture
-def run(wirelint_executable: str, tmp_path: Path) -> Run:
-    """Runs `wirelint ARGS...` in `tmp_path` (or `cwd=`) and returns the finished process."""
-
-    def run_wirelint(
-        *args: str | Path, cwd: Path | None = None
-    ) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [wirelint_executable, *(str(arg) for arg in args)],
-            cwd=cwd or tmp_path,
-            capture_output=True,
-            text=True,
-            encoding="utf-8",
-            timeout=300,
-            check=False,
-        )
-
-    return run_wirelint
-
-
-def write(path: Path, content: str | bytes) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if isinstance(content, bytes):
-        path.write_bytes(content)
-    else:
-        path.write_text(content, encoding="utf-8")
-    return path
 
 
 def findings(stdout: str) -> list[tuple[str, int, int, str]]:
@@ -428,6 +383,7 @@ def test_closed_stdout_pipe_is_not_a_crash(wirelint_executable: str, tmp_path: P
     process = subprocess.Popen(
         [wirelint_executable, "check", "--output-format", "full"],
         cwd=tmp_path,
+        env=wirelint_environment(),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
     )

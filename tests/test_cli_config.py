@@ -4,15 +4,9 @@ from __future__ import annotations
 
 import json
 import os
-import re
-import shutil
-import subprocess
-from collections.abc import Callable
 from pathlib import Path
 
-import pytest
-
-Run = Callable[..., "subprocess.CompletedProcess[str]"]
+from helpers import CONCISE_LINE, Run, write
 
 # WL201 on line 6, WL203 on line 7, WL204 on line 8.
 TIMEOUTS = """\
@@ -33,55 +27,6 @@ import requests
 
 requests.get("https://example.com")
 """
-
-CONCISE_LINE = re.compile(r"^(?P<path>.+?):(?P<row>\d+):(?P<column>\d+): (?P<code>WL\d{3}) ")
-
-
-@pytest.fixture(scope="session")
-def wirelint_executable() -> str:
-    executable = shutil.which("wirelint")
-    if executable is None:
-        pytest.fail(
-            "the `wirelint` console script is not on PATH; install the package "
-            "(e.g. `maturin develop` or `pip install .`) before running these tests",
-            pytrace=False,
-        )
-    return executable
-
-
-@pytest.fixture
-def run(wirelint_executable: str, tmp_path: Path) -> Run:
-    """Runs `wirelint ARGS...` in `tmp_path` (or `cwd=`), feeding `stdin=`, and returns it."""
-
-    def run_wirelint(
-        *args: str | Path,
-        cwd: Path | None = None,
-        stdin: str | None = None,
-        env: dict[str, str] | None = None,
-    ) -> subprocess.CompletedProcess[str]:
-        environment = {
-            name: value for name, value in os.environ.items() if name != "WIRELINT_CACHE_DIR"
-        }
-        environment.update(env or {})
-        return subprocess.run(
-            [wirelint_executable, *(str(arg) for arg in args)],
-            cwd=cwd or tmp_path,
-            input=stdin if stdin is not None else "",
-            capture_output=True,
-            text=True,
-            encoding="utf-8",
-            env=environment,
-            timeout=300,
-            check=False,
-        )
-
-    return run_wirelint
-
-
-def write(path: Path, content: str) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(content, encoding="utf-8")
-    return path
 
 
 def findings(stdout: str) -> list[tuple[str, str]]:

@@ -2,18 +2,11 @@
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
 import subprocess
-from collections.abc import Callable
 from pathlib import Path
 
-import pytest
-
-Run = Callable[..., "subprocess.CompletedProcess[str]"]
-
-ENTRY_NAME = re.compile(r"^[0-9a-f]{30}$")
+from helpers import Run, cache_entries, write
 
 # WL201 (safe fix) on line 3, WL203 (no fix) on line 4.
 HTTPX_SCALAR = """\
@@ -62,45 +55,6 @@ class User(BaseModel):
 def parse(text: str) -> User:
     return User.model_validate(json.loads(text))
 """
-
-
-@pytest.fixture(scope="session")
-def wirelint_executable() -> str:
-    executable = shutil.which("wirelint")
-    if executable is None:
-        pytest.fail(
-            "the `wirelint` executable is not on PATH; install the package "
-            "(e.g. `maturin develop`) or put `target/debug` on PATH",
-            pytrace=False,
-        )
-    return executable
-
-
-@pytest.fixture
-def run(wirelint_executable: str, tmp_path: Path) -> Run:
-    """Runs `wirelint ARGS...` in `tmp_path` with `input=` on stdin."""
-
-    def run_wirelint(*args: str | Path, input: str = "") -> subprocess.CompletedProcess[str]:
-        env = {key: value for key, value in os.environ.items() if key != "WIRELINT_CACHE_DIR"}
-        return subprocess.run(
-            [wirelint_executable, *(str(arg) for arg in args)],
-            cwd=tmp_path,
-            env=env,
-            input=input,
-            capture_output=True,
-            text=True,
-            encoding="utf-8",
-            timeout=300,
-            check=False,
-        )
-
-    return run_wirelint
-
-
-def write(path: Path, content: str) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(content, encoding="utf-8", newline="")
-    return path
 
 
 def read(path: Path) -> str:
@@ -208,16 +162,16 @@ def test_unsafe_fixes_need_opting_in(run: Run, tmp_path: Path) -> None:
 
 
 def test_standard_input_fixed_source_goes_to_stdout(run: Run) -> None:
-    fixed = run("check", "-", "--fix", "--stdin-filename", "app.py", input=HTTPX_SCALAR)
+    fixed = run("check", "-", "--fix", "--stdin-filename", "app.py", stdin=HTTPX_SCALAR)
     assert fixed.returncode == 1
     assert fixed.stdout == HTTPX_FIXED
     assert "app.py:4:1: WL203" in fixed.stderr
     assert "Found 2 errors (1 fixed, 1 remaining)." in fixed.stderr
-    only = run("check", "-", "--fix-only", input=HTTPX_SCALAR)
+    only = run("check", "-", "--fix-only", stdin=HTTPX_SCALAR)
     assert (only.returncode, only.stdout, only.stderr) == (0, HTTPX_FIXED, "")
-    untouched = run("check", "-", "--fix", input="x = 1\n")
+    untouched = run("check", "-", "--fix", stdin="x = 1\n")
     assert (untouched.returncode, untouched.stdout) == (0, "x = 1\n")
-    diff = run("check", "-", "--diff", "--stdin-filename", "app.py", input=HTTPX_SCALAR)
+    diff = run("check", "-", "--diff", "--stdin-filename", "app.py", stdin=HTTPX_SCALAR)
     assert diff.returncode == 1
     assert diff.stdout.startswith("--- a/app.py\n+++ b/app.py\n")
 
@@ -231,26 +185,18 @@ def test_add_noqa_cannot_be_combined_with_fixes(run: Run, tmp_path: Path) -> Non
     assert read(tmp_path / "app.py") == HTTPX_SCALAR
 
 
-def entries(cache: Path) -> dict[str, int]:
-    return {
-        str(path): path.stat().st_ino
-        for path in cache.rglob("*")
-        if path.is_file() and ENTRY_NAME.match(path.name)
-    }
-
-
 def test_fix_updates_the_fixed_files_cache_entry(run: Run, tmp_path: Path) -> None:
     app = write(tmp_path / "app.py", HTTPX_SCALAR)
     write(tmp_path / "clean.py", "x = 1\n")
     cache = tmp_path / ".wirelint_cache"
     assert run("check", ".").returncode == 1
-    assert len(entries(cache)) == 2
+    assert len(cache_entries(cache)) == 2
     fixed = run("check", "--fix", ".")
     assert fixed.stdout.splitlines()[-1] == "Found 2 errors (1 fixed, 1 remaining)."
     assert read(app) == HTTPX_FIXED
-    after_fix = entries(cache)
+    after_fix = cache_entries(cache)
     # The next run replays the fixed file's new entry: nothing is rewritten.
     replay = run("check", ".")
     assert codes(replay.stdout) == ["WL203"]
-    assert entries(cache) == after_fix
+    assert cache_entries(cache) == after_fix
     assert replay.stdout == run("check", "--no-cache", ".").stdout

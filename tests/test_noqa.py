@@ -2,17 +2,9 @@
 
 from __future__ import annotations
 
-import re
-import shutil
-import subprocess
-from collections.abc import Callable
 from pathlib import Path
 
-import pytest
-
-Run = Callable[..., "subprocess.CompletedProcess[str]"]
-
-CONCISE_LINE = re.compile(r"^(?P<path>.+?):(?P<row>\d+):(?P<column>\d+): (?P<code>WL\d{3}) ")
+from helpers import CONCISE_LINE, Run, write
 
 # WL203 (missing timeout) on line 5, WL204 (timeout disabled) on line 6.
 TIMEOUTS = """\
@@ -23,41 +15,6 @@ def fetch(url: str) -> None:
     requests.get(url)
     requests.get(url, timeout=None)
 """
-
-
-@pytest.fixture(scope="session")
-def wirelint_executable() -> str:
-    executable = shutil.which("wirelint")
-    if executable is None:
-        pytest.fail(
-            "the `wirelint` executable is not on PATH; install the package "
-            "(e.g. `maturin develop`) or put `target/debug` on PATH",
-            pytrace=False,
-        )
-    return executable
-
-
-@pytest.fixture
-def run(wirelint_executable: str, tmp_path: Path) -> Run:
-    """Runs `wirelint ARGS...` in `tmp_path` and returns the finished process."""
-
-    def run_wirelint(*args: str | Path) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [wirelint_executable, *(str(arg) for arg in args)],
-            cwd=tmp_path,
-            capture_output=True,
-            text=True,
-            encoding="utf-8",
-            timeout=300,
-            check=False,
-        )
-
-    return run_wirelint
-
-
-def write(path: Path, content: str) -> Path:
-    path.write_text(content, encoding="utf-8", newline="")
-    return path
 
 
 def findings(stdout: str) -> list[tuple[int, str]]:

@@ -6,7 +6,6 @@ import copy
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
 import xml.etree.ElementTree as ElementTree
@@ -18,7 +17,7 @@ import jsonschema
 import pytest
 import xmlschema
 
-Run = Callable[..., "subprocess.CompletedProcess[str]"]
+from helpers import Run, wirelint_environment, write
 
 SCHEMAS = Path(__file__).parent / "schemas"
 
@@ -63,54 +62,6 @@ ALL_FORMATS = [
     "pylint",
     "grouped",
 ]
-
-
-@pytest.fixture(scope="session")
-def wirelint_executable() -> str:
-    executable = shutil.which("wirelint")
-    if executable is None:
-        pytest.fail(
-            "the `wirelint` executable is not on PATH; install the package "
-            "(`maturin develop` or `pip install .`) or put target/debug on PATH",
-            pytrace=False,
-        )
-    return executable
-
-
-def environment(**overrides: str) -> dict[str, str]:
-    """The test process's environment without colour settings, plus `overrides`."""
-    env = {
-        name: value for name, value in os.environ.items() if name not in ("NO_COLOR", "FORCE_COLOR")
-    }
-    env.update(overrides)
-    return env
-
-
-@pytest.fixture
-def run(wirelint_executable: str, tmp_path: Path) -> Run:
-    """Runs `wirelint ARGS...` in `tmp_path` (or `cwd=`) with stdout piped."""
-
-    def run_wirelint(
-        *args: str | Path, cwd: Path | None = None, env: dict[str, str] | None = None
-    ) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [wirelint_executable, *(str(arg) for arg in args)],
-            cwd=cwd or tmp_path,
-            env=env or environment(),
-            capture_output=True,
-            text=True,
-            encoding="utf-8",
-            timeout=300,
-            check=False,
-        )
-
-    return run_wirelint
-
-
-def write(path: Path, content: str) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(content, encoding="utf-8")
-    return path
 
 
 def json_diagnostics(run: Run, *args: str) -> list[dict[str, Any]]:
@@ -689,7 +640,7 @@ def test_no_colour_when_piped(run: Run, tmp_path: Path, output_format: str) -> N
 @pytest.mark.parametrize("output_format", COLOURED_FORMATS)
 def test_force_color_colours_a_pipe(run: Run, tmp_path: Path, output_format: str) -> None:
     project(tmp_path)
-    result = run("check", "--output-format", output_format, env=environment(FORCE_COLOR="1"))
+    result = run("check", "--output-format", output_format, env={"FORCE_COLOR": "1"})
     assert ANSI_ESCAPE in result.stdout
     # Stripped of escapes, the text is what a pipe gets.
     plain = re.sub(r"\x1b\[[0-9;]*m", "", result.stdout)
@@ -698,20 +649,20 @@ def test_force_color_colours_a_pipe(run: Run, tmp_path: Path, output_format: str
 
 def test_force_color_colours_statistics(run: Run, tmp_path: Path) -> None:
     project(tmp_path)
-    result = run("check", "--statistics", env=environment(FORCE_COLOR="1"))
+    result = run("check", "--statistics", env={"FORCE_COLOR": "1"})
     assert ANSI_ESCAPE in result.stdout
 
 
 def test_no_color_beats_force_color(run: Run, tmp_path: Path) -> None:
     project(tmp_path)
-    result = run("check", env=environment(FORCE_COLOR="1", NO_COLOR="1"))
+    result = run("check", env={"FORCE_COLOR": "1", "NO_COLOR": "1"})
     assert ANSI_ESCAPE not in result.stdout
     assert "WL203" in result.stdout
 
 
 def test_empty_force_color_does_not_colour(run: Run, tmp_path: Path) -> None:
     project(tmp_path)
-    assert ANSI_ESCAPE not in run("check", env=environment(FORCE_COLOR="")).stdout
+    assert ANSI_ESCAPE not in run("check", env={"FORCE_COLOR": ""}).stdout
 
 
 @pytest.mark.parametrize(
@@ -719,7 +670,7 @@ def test_empty_force_color_does_not_colour(run: Run, tmp_path: Path) -> None:
 )
 def test_machine_formats_never_colour(run: Run, tmp_path: Path, output_format: str) -> None:
     project(tmp_path)
-    result = run("check", "--output-format", output_format, env=environment(FORCE_COLOR="1"))
+    result = run("check", "--output-format", output_format, env={"FORCE_COLOR": "1"})
     assert ANSI_ESCAPE not in result.stdout
 
 
@@ -760,8 +711,8 @@ def run_on_a_terminal(executable: str, cwd: Path, env: dict[str, str]) -> str:
 @pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pseudo-terminal")
 def test_a_terminal_gets_colour_unless_no_color(wirelint_executable: str, tmp_path: Path) -> None:
     project(tmp_path)
-    coloured = run_on_a_terminal(wirelint_executable, tmp_path, environment())
+    coloured = run_on_a_terminal(wirelint_executable, tmp_path, wirelint_environment())
     assert ANSI_ESCAPE in coloured
-    plain = run_on_a_terminal(wirelint_executable, tmp_path, environment(NO_COLOR="1"))
+    plain = run_on_a_terminal(wirelint_executable, tmp_path, wirelint_environment(NO_COLOR="1"))
     assert ANSI_ESCAPE not in plain
     assert "WL203" in plain

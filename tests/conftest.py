@@ -1,0 +1,51 @@
+"""Fixtures shared by the test modules: the installed `wirelint` script and a way to run it."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from helpers import Run, wirelint_environment
+
+
+@pytest.fixture(scope="session")
+def wirelint_executable() -> str:
+    """The `wirelint` console script on PATH; the run fails (never skips) without it."""
+    executable = shutil.which("wirelint")
+    if executable is None:
+        pytest.fail(
+            "the `wirelint` console script is not on PATH; install the package "
+            "(e.g. `maturin develop` or `pip install .`) or put `target/debug` on PATH "
+            "before running these tests",
+            pytrace=False,
+        )
+    return executable
+
+
+@pytest.fixture
+def run(wirelint_executable: str, tmp_path: Path) -> Run:
+    """Runs `wirelint ARGS...` in `tmp_path` (or `cwd=`), feeding it `stdin=` (nothing by
+    default), in the test's environment minus the variables wirelint reads, plus `env=`."""
+
+    def run_wirelint(
+        *args: str | Path,
+        cwd: Path | None = None,
+        stdin: str | None = None,
+        env: dict[str, str] | None = None,
+    ) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [wirelint_executable, *(str(arg) for arg in args)],
+            cwd=cwd if cwd is not None else tmp_path,
+            input=stdin if stdin is not None else "",
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            env=wirelint_environment(**(env or {})),
+            timeout=300,
+            check=False,
+        )
+
+    return run_wirelint
