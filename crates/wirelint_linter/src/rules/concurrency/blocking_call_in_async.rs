@@ -40,7 +40,7 @@ use ruff_text_size::Ranged;
 
 use crate::checker::Checker;
 use crate::registry::Rule;
-use crate::rules::timeouts::callee_text;
+use crate::rules::timeouts::{callee_text, is_request_function};
 use crate::semantic::{CallTarget, Library};
 
 /// HTTP methods of httpx clients, requests sessions and urllib3 pools.
@@ -62,12 +62,9 @@ const LOCAL_SDK_METHODS: &[&str] = &[
 
 pub fn check(checker: &mut Checker, call: &ExprCall, target: Option<&CallTarget>) {
     let blocking = match target {
+        // `aiohttp.request` returns an async context manager: not blocking.
         Some(CallTarget::LibraryFunction { library, qualified }) => {
-            let function = qualified.rsplit('.').next().unwrap_or_default();
-            matches!(
-                library,
-                Library::Requests | Library::Httpx | Library::Urllib3
-            ) && HTTP_METHODS.contains(&function)
+            *library != Library::Aiohttp && is_request_function(qualified)
         }
         Some(CallTarget::ClientMethod { client, method }) if !client.is_async => {
             match client.library {

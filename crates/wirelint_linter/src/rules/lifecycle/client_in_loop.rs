@@ -35,34 +35,8 @@ use ruff_text_size::Ranged;
 
 use crate::checker::Checker;
 use crate::registry::Rule;
-use crate::rules::timeouts::callee_text;
+use crate::rules::timeouts::{callee_text, is_request_function};
 use crate::semantic::{CallTarget, CallUse};
-
-/// Module-level functions that build a throw-away client per call.
-const CONVENIENCE_CALLS: &[&str] = &[
-    "requests.get",
-    "requests.options",
-    "requests.head",
-    "requests.post",
-    "requests.put",
-    "requests.patch",
-    "requests.delete",
-    "requests.request",
-    "requests.api.get",
-    "requests.api.post",
-    "requests.api.request",
-    "httpx.get",
-    "httpx.options",
-    "httpx.head",
-    "httpx.post",
-    "httpx.put",
-    "httpx.patch",
-    "httpx.delete",
-    "httpx.request",
-    "httpx.stream",
-    "aiohttp.request",
-    "urllib3.request",
-];
 
 pub fn check(
     checker: &mut Checker,
@@ -83,9 +57,7 @@ pub fn check(
             }
             "builds a new client"
         }
-        CallTarget::LibraryFunction { qualified, .. }
-            if CONVENIENCE_CALLS.contains(&qualified.as_str()) =>
-        {
+        CallTarget::LibraryFunction { qualified, .. } if is_request_function(qualified) => {
             "opens a new connection pool"
         }
         _ => return,

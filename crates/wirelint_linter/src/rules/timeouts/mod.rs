@@ -11,7 +11,7 @@ use ruff_python_ast::{Expr, ExprCall, Keyword, Stmt};
 
 use crate::checker::Checker;
 use crate::registry::Rule;
-use crate::semantic::{CallTarget, Library};
+use crate::semantic::CallTarget;
 
 /// The family's rules that look at calls.
 const CALL_RULES: [Rule; 4] = [
@@ -57,16 +57,32 @@ pub fn finish(checker: &mut Checker) {
 }
 
 /// Whether the timeout rules judge `timeout=` on this call: clients, their
-/// calls, the stdlib calls, and module-level functions of the HTTP libraries
-/// (whose signatures are known). Other SDKs' module-level helpers take
-/// timeouts of their own meaning and are left alone.
+/// calls, the stdlib calls, `httpx.Timeout`, and the module-level request
+/// functions of the HTTP libraries. Other module-level functions take
+/// timeouts of their own meaning (`urllib3.util.wait.wait_for_read(sock,
+/// timeout=0.0)` polls a socket) and are left alone.
 pub fn judges_timeout_of(target: &CallTarget) -> bool {
     match target {
-        CallTarget::LibraryFunction { library, .. } => matches!(
-            library,
-            Library::Httpx | Library::Requests | Library::Urllib3 | Library::Aiohttp
-        ),
+        CallTarget::LibraryFunction { qualified, .. } => {
+            is_request_function(qualified) || qualified == "httpx.Timeout"
+        }
         _ => true,
+    }
+}
+
+/// `requests.get`, `httpx.post`, `requests.api.request`, `aiohttp.request`,
+/// `urllib3.request`, ...: a module-level function that sends a request.
+pub fn is_request_function(qualified: &str) -> bool {
+    const VERBS: [&str; 9] = [
+        "get", "options", "head", "post", "put", "patch", "delete", "request", "stream",
+    ];
+    let Some((module, function)) = qualified.rsplit_once('.') else {
+        return false;
+    };
+    match module {
+        "requests" | "requests.api" | "httpx" => VERBS.contains(&function),
+        "aiohttp" | "urllib3" => function == "request",
+        _ => false,
     }
 }
 
