@@ -175,6 +175,37 @@ def test_output_format_key_and_flag(run: Run, tmp_path: Path) -> None:
     assert findings(flagged.stdout) == [("app.py", "WL203")]
 
 
+PROJECT_CLIENT = """\
+from acme.http import Client
+
+client = Client()
+
+
+def fetch(path: str) -> bytes:
+    return client.get(path)
+
+
+def probe(path: str) -> int:
+    probe_client = Client()
+    return probe_client.head(path)
+"""
+
+
+def test_project_client_class_reaches_the_lifecycle_rules_only_when_configured(
+    run: Run, tmp_path: Path
+) -> None:
+    write(tmp_path / "app.py", PROJECT_CLIENT)
+    assert findings(run("check", "--no-cache", "app.py").stdout) == []
+    write(tmp_path / "wirelint.toml", 'extend-client-classes = ["acme.http.Client"]\n')
+    result = run("check", "--no-cache", "app.py")
+    assert result.returncode == 1, result.stderr
+    assert findings(result.stdout) == [
+        ("app.py", "WL101"),  # client = Client() at import time
+        ("app.py", "WL103"),  # fetch() reaches for the module-level client
+        ("app.py", "WL104"),  # probe() never closes its client
+    ]
+
+
 def test_max_retries_and_lists_reach_show_settings(run: Run, tmp_path: Path) -> None:
     write(
         tmp_path / "wirelint.toml",
