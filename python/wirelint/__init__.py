@@ -71,7 +71,11 @@ def check(
     `preview = true` in the configuration). WL001 (syntax error) and WL002
     (unreadable file) are always reported.
 
-    The GIL is released while the files are checked.
+    The GIL is released while the files are checked. Ctrl-C interrupts a
+    long check: called from the main thread, `check` stops within a fraction
+    of a second and raises `KeyboardInterrupt` (or whatever exception a
+    signal handler raised). Nothing is returned for the files already
+    checked.
 
     Raises:
         PathNotFoundError: some paths do not exist. It names every missing

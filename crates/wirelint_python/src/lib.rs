@@ -2,7 +2,9 @@
 //!
 //! Each function converts its Python arguments, releases the GIL while the
 //! engine (`wirelint_linter`, `wirelint_workspace`, `wirelint_cli`) does the
-//! work, and converts the result to plain tuples. The typed public API
+//! work, and converts the result to plain tuples. `check` runs on a thread
+//! of its own while the calling thread keeps running Python's signal
+//! handlers, so Ctrl-C (`KeyboardInterrupt`) stops it. The typed public API
 //! (`Diagnostic`, `Rule`, the error classes) lives in `python/wirelint`, which
 //! wraps these tuples; `python/wirelint/_core.pyi` describes them exactly.
 
@@ -16,16 +18,28 @@ use std::ffi::OsString;
 use std::io::Write;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{self, RecvTimeoutError};
+use std::thread;
+use std::time::Duration;
 
 use pyo3::prelude::*;
 use pyo3::types::PyString;
 use wirelint_linter::{Diagnostic, Edit, Fix, LinterSettings, RuleSelection, RuleSelector};
 use wirelint_workspace::{
-    CheckResult, ConfigSource, Overrides, Resolver, ResolverOptions, RunError,
+    CheckFailure, CheckResult, ConfigSource, Overrides, Resolver, ResolverOptions, RunError,
+    RunOptions,
 };
 
 pyo3::import_exception!(wirelint._errors, ConfigError);
 pyo3::import_exception!(wirelint._errors, CheckError);
+
+/// How often a running `check` has Python look for signals (Ctrl-C).
+const SIGNAL_POLL_INTERVAL: Duration = Duration::from_millis(50);
+
+/// Stack size of the thread `check` runs on. It is reserved address space,
+/// not memory: pages are only committed as deep as the run goes.
+const CHECK_THREAD_STACK_SIZE: usize = 64 * 1024 * 1024;
 
 /// `(content, line, column, end_line, end_column)`
 type EditRow = (String, usize, usize, usize, usize);
@@ -66,7 +80,8 @@ type RuleRow = (
 /// `(kind, path, description)` with kind `missing-path`, `walk` or `panic`.
 /// An empty `paths` checks nothing. Raises `wirelint.ConfigError` for an
 /// unknown rule selector or an invalid configuration file and
-/// `wirelint.CheckError` if the run itself fails.
+/// `wirelint.CheckError` if the run itself fails. A signal handler's
+/// exception (`KeyboardInterrupt` on Ctrl-C) stops the run and is raised.
 #[pyfunction]
 fn check<'py>(
     py: Python<'py>,
@@ -102,22 +117,29 @@ fn check<'py>(
         current_dir,
         output_formats: Vec::new(),
     };
+    let cancel = AtomicBool::new(false);
     let outcome = py.detach(|| {
-        catch_unwind(AssertUnwindSafe(|| {
-            let resolver = Resolver::new(options)?;
+        run_interruptibly(&cancel, || {
+            let resolver = Resolver::new(options).map_err(CheckFailure::Config)?;
             if paths.is_empty() {
                 return Ok(CheckResult::default());
             }
-            wirelint_workspace::check_paths(&paths, &resolver)
-        }))
-    });
+            let options = RunOptions::default();
+            wirelint_workspace::check_paths_cancellable(&paths, &resolver, options, &cancel)
+        })
+    })?;
     let checked = outcome.map_err(|payload| {
         let message = format!("wirelint failed: {}", panic_message(payload.as_ref()));
         CheckError::new_err((message, py.None()))
     })?;
-    let result = checked.map_err(|errors| {
-        let messages: Vec<String> = errors.iter().map(ToString::to_string).collect();
-        ConfigError::new_err(messages.join("\n"))
+    let result = checked.map_err(|failure| match failure {
+        CheckFailure::Config(errors) => {
+            let messages: Vec<String> = errors.iter().map(ToString::to_string).collect();
+            ConfigError::new_err(messages.join("\n"))
+        }
+        // Not reached: only an exception from a signal handler cancels, and
+        // that exception is raised instead.
+        CheckFailure::Cancelled => CheckError::new_err("wirelint failed: the check was cancelled"),
     })?;
 
     let mut diagnostics = Vec::new();
@@ -207,6 +229,44 @@ fn main(py: Python<'_>, argv: Vec<OsString>) -> PyResult<u8> {
         outcome.unwrap_or(2)
     });
     Ok(exit_code)
+}
+
+/// Runs `work` on a thread of its own (with a large stack) while this
+/// thread, detached from Python, wakes every [`SIGNAL_POLL_INTERVAL`] to
+/// run Python's signal handlers. When one raises (`KeyboardInterrupt` on
+/// Ctrl-C), `cancel` is set, the work is waited for (it stops soon), and
+/// the handler's exception is returned. Otherwise returns what `work`
+/// returned, or the payload it panicked with. Handlers only run when this
+/// is Python's main thread. Call it with the GIL released.
+fn run_interruptibly<T: Send>(
+    cancel: &AtomicBool,
+    work: impl FnOnce() -> T + Send,
+) -> PyResult<thread::Result<T>> {
+    thread::scope(|scope| {
+        let (finished, done) = mpsc::channel::<()>();
+        let worker = thread::Builder::new()
+            .name("wirelint-check".to_string())
+            .stack_size(CHECK_THREAD_STACK_SIZE)
+            .spawn_scoped(scope, move || {
+                // Dropped when `work` returns or panics: that wakes the wait.
+                let _finished = finished;
+                work()
+            })
+            .map_err(|error| {
+                CheckError::new_err(format!(
+                    "wirelint failed: cannot start a thread to check the files: {error}"
+                ))
+            })?;
+        while done.recv_timeout(SIGNAL_POLL_INTERVAL) == Err(RecvTimeoutError::Timeout) {
+            if let Err(exception) = Python::attach(|py| py.check_signals()) {
+                cancel.store(true, Ordering::Relaxed);
+                // What the run found, or how it failed, no longer matters.
+                let _ = worker.join();
+                return Err(exception);
+            }
+        }
+        Ok(worker.join())
+    })
 }
 
 /// Builds the engine settings; an unknown selector raises `ConfigError`.

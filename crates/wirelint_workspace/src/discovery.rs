@@ -19,10 +19,13 @@
 //! - A path that does not exist is reported and the other paths are still
 //!   walked. Directories governed by a configuration that fails to load are
 //!   skipped; the resolver keeps the errors.
+//! - A walk given a cancel flag stops soon after the flag is set, having
+//!   found only part of the files.
 
 use std::fs;
 use std::io;
 use std::path::{Component, Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use ignore::{DirEntry, WalkBuilder, WalkState};
@@ -72,8 +75,18 @@ pub const BATCH_SIZE: usize = 64;
 
 /// Finds the files to check under `paths`, as one sorted list.
 pub fn discover(paths: &[PathBuf], resolver: &Resolver) -> Discovery {
+    discover_cancellable(paths, resolver, &AtomicBool::new(false))
+}
+
+/// [`discover`] that stops early, with part of the files, once `cancel`
+/// is set.
+pub(crate) fn discover_cancellable(
+    paths: &[PathBuf],
+    resolver: &Resolver,
+    cancel: &AtomicBool,
+) -> Discovery {
     let files = Mutex::new(Vec::new());
-    let errors = discover_each(paths, resolver, &|mut batch| {
+    let errors = discover_each(paths, resolver, cancel, &|mut batch| {
         files
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
@@ -88,10 +101,12 @@ pub fn discover(paths: &[PathBuf], resolver: &Resolver) -> Discovery {
 /// batches of up to [`BATCH_SIZE`], each file once, from the walk's
 /// threads, in no particular order: nothing grows with the number of
 /// files. Returns the paths that could not be searched: problems with the
-/// given paths in argument order, then walk errors sorted by path.
+/// given paths in argument order, then walk errors sorted by path. Once
+/// `cancel` is set, no more paths are looked at and the walk stops.
 pub fn discover_each(
     paths: &[PathBuf],
     resolver: &Resolver,
+    cancel: &AtomicBool,
     found: &(dyn Fn(Vec<CheckTarget>) + Sync),
 ) -> Vec<RunError> {
     let force_exclude = resolver.root().force_exclude;
@@ -100,6 +115,9 @@ pub fn discover_each(
     let mut explicit_files = FxHashSet::default();
     let mut batch = Batch::new(found);
     for path in paths {
+        if cancel.load(Ordering::Relaxed) {
+            break;
+        }
         let path = without_current_dir_components(path);
         let is_directory = match fs::metadata(&path) {
             Ok(metadata) => metadata.is_dir(),
@@ -132,7 +150,7 @@ pub fn discover_each(
     }
     drop(batch);
     if !roots.given.is_empty() {
-        let mut walk_errors = walk(&roots, &explicit_files, resolver, found);
+        let mut walk_errors = walk(&roots, &explicit_files, resolver, cancel, found);
         walk_errors.sort_by(|a, b| a.path().cmp(b.path()));
         errors.append(&mut walk_errors);
     }
@@ -210,11 +228,13 @@ impl Roots {
 
 /// Walks the roots in parallel, handing `found` the files their settings
 /// include. A root inside another is walked from itself only; a file given
-/// explicitly is not found again. Returns the walk's errors.
+/// explicitly is not found again. Every walking thread quits at its next
+/// entry once `cancel` is set. Returns the walk's errors.
 fn walk(
     roots: &Roots,
     explicit_files: &FxHashSet<PathBuf>,
     resolver: &Resolver,
+    cancel: &AtomicBool,
     found: &(dyn Fn(Vec<CheckTarget>) + Sync),
 ) -> Vec<RunError> {
     let respect_gitignore = resolver.root().respect_gitignore;
@@ -245,22 +265,27 @@ fn walk(
         let mut batch = Batch::new(found);
         let errors = &errors;
         let walked_elsewhere = &walked_elsewhere;
-        Box::new(move |result| match result {
-            Ok(entry) => match visit(&entry, resolver, walked_elsewhere) {
-                Visit::Found(target) => {
-                    batch.push(target);
+        Box::new(move |result| {
+            if cancel.load(Ordering::Relaxed) {
+                return WalkState::Quit;
+            }
+            match result {
+                Ok(entry) => match visit(&entry, resolver, walked_elsewhere) {
+                    Visit::Found(target) => {
+                        batch.push(target);
+                        WalkState::Continue
+                    }
+                    Visit::Continue => WalkState::Continue,
+                    Visit::Skip => WalkState::Skip,
+                },
+                Err(error) => {
+                    let error = walk_error(&error, &roots.given[0]);
+                    errors
+                        .lock()
+                        .unwrap_or_else(PoisonError::into_inner)
+                        .push(error);
                     WalkState::Continue
                 }
-                Visit::Continue => WalkState::Continue,
-                Visit::Skip => WalkState::Skip,
-            },
-            Err(error) => {
-                let error = walk_error(&error, &roots.given[0]);
-                errors
-                    .lock()
-                    .unwrap_or_else(PoisonError::into_inner)
-                    .push(error);
-                WalkState::Continue
             }
         })
     });
@@ -707,11 +732,41 @@ mod tests {
         assert_eq!(found(root, &discovery), [".venv/c.py", "a.py", "sub/b.py"]);
         let reported = std::sync::atomic::AtomicUsize::new(0);
         let resolver = resolver(root, ConfigSource::Isolated, Overrides::default());
-        let errors = discover_each(&paths, &resolver, &|batch| {
-            reported.fetch_add(batch.len(), std::sync::atomic::Ordering::Relaxed);
+        let errors = discover_each(&paths, &resolver, &AtomicBool::new(false), &|batch| {
+            reported.fetch_add(batch.len(), Ordering::Relaxed);
         });
         assert!(errors.is_empty());
         assert_eq!(reported.into_inner(), 3);
+    }
+
+    #[test]
+    fn a_cancelled_walk_stops_early() {
+        let temp = tempfile::tempdir().unwrap();
+        let root = temp.path();
+        let count = BATCH_SIZE * 40;
+        for index in 0..count {
+            touch(root, &format!("d{}/m{index}.py", index % 13));
+        }
+        let resolver = resolver(root, ConfigSource::Isolated, Overrides::default());
+        let cancel = AtomicBool::new(false);
+        let reported = std::sync::atomic::AtomicUsize::new(0);
+        discover_each(&[root.to_path_buf()], &resolver, &cancel, &|batch| {
+            reported.fetch_add(batch.len(), Ordering::Relaxed);
+            cancel.store(true, Ordering::Relaxed);
+        });
+        // Each walking thread hands over at most the batch it had started.
+        let reported = reported.into_inner();
+        assert!(
+            (1..count / 2).contains(&reported),
+            "{reported} of {count} files found"
+        );
+
+        let cancelled = discover_cancellable(&[root.to_path_buf()], &resolver, &cancel);
+        assert!(cancelled.files.is_empty());
+        assert_eq!(
+            discover(&[root.to_path_buf()], &resolver).files.len(),
+            count
+        );
     }
 
     #[test]

@@ -9,7 +9,8 @@
 //! [`discovery::discover`] turns the paths a user gave into a sorted list of
 //! files with their settings, and [`runner::check_files`] lints such a list
 //! on a thread pool. [`check_paths`] does it all; [`check_paths_with`]
-//! also uses a [`Cache`] of results and applies fixes ([`FixOptions`]).
+//! also uses a [`Cache`] of results and applies fixes ([`FixOptions`]);
+//! [`check_paths_cancellable`] can be stopped from another thread.
 
 pub mod atomic_write;
 pub mod cache;
@@ -23,6 +24,7 @@ pub mod settings;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use wirelint_linter::Diagnostic;
 
@@ -161,19 +163,59 @@ pub fn check_paths_with(
     resolver: &Resolver,
     options: RunOptions,
 ) -> Result<CheckResult, Vec<ConfigError>> {
+    run(paths, resolver, options, &AtomicBool::new(false))
+}
+
+/// Why [`check_paths_cancellable`] has no result.
+#[derive(Debug)]
+pub enum CheckFailure {
+    /// A configuration file met on the way is invalid.
+    Config(Vec<ConfigError>),
+    /// The cancel flag was set before the run returned. The run stopped
+    /// early (see [`check_paths_cancellable`]) and what it found is dropped.
+    Cancelled,
+}
+
+/// [`check_paths_with`] that another thread can stop by setting `cancel`
+/// (a Ctrl-C handler, say). Once it is set, the walk stops and no new file
+/// is read or linted; files already being linted finish, including their
+/// cache entries and written fixes (each write is atomic). A run whose flag
+/// was set before it returned fails with [`CheckFailure::Cancelled`], even
+/// when every file had been checked.
+pub fn check_paths_cancellable(
+    paths: &[PathBuf],
+    resolver: &Resolver,
+    options: RunOptions,
+    cancel: &AtomicBool,
+) -> Result<CheckResult, CheckFailure> {
+    let outcome = run(paths, resolver, options, cancel);
+    if cancel.load(Ordering::Relaxed) {
+        return Err(CheckFailure::Cancelled);
+    }
+    outcome.map_err(CheckFailure::Config)
+}
+
+/// [`check_paths_cancellable`], with a partial result once cancelled.
+fn run(
+    paths: &[PathBuf],
+    resolver: &Resolver,
+    options: RunOptions,
+    cancel: &AtomicBool,
+) -> Result<CheckResult, Vec<ConfigError>> {
     let writes_files = options.fix.is_some_and(|fix| fix.write);
     let result = if writes_files {
-        let Discovery { files, mut errors } = discover(paths, resolver);
+        let Discovery { files, mut errors } =
+            discovery::discover_cancellable(paths, resolver, cancel);
         let config_errors = resolver.errors();
         if !config_errors.is_empty() {
             return Err(config_errors);
         }
-        let mut result = check_files(files, options);
+        let mut result = runner::check_files_cancellable(files, options, cancel);
         errors.append(&mut result.errors);
         result.errors = errors;
         result
     } else {
-        runner::check_tree(paths, resolver, options)
+        runner::check_tree(paths, resolver, options, cancel)
     };
     let config_errors = resolver.errors();
     if !config_errors.is_empty() {
@@ -269,5 +311,46 @@ mod tests {
                 .unwrap()
                 .contains("httpx.Timeout(")
         );
+    }
+
+    #[test]
+    fn a_cancelled_run_says_so_and_fixes_nothing() {
+        let temp = tempfile::tempdir().unwrap();
+        let root = temp.path();
+        for index in 0..50 {
+            fs::write(root.join(format!("m{index}.py")), SCALAR).unwrap();
+        }
+        let resolver = Resolver::new(ResolverOptions {
+            current_dir: root.to_path_buf(),
+            ..ResolverOptions::default()
+        })
+        .unwrap();
+        let paths = [root.to_path_buf()];
+        let fixing = RunOptions {
+            cache: None,
+            fix: Some(FixOptions {
+                unsafe_fixes: false,
+                write: true,
+            }),
+            keep_sources: false,
+        };
+        for options in [RunOptions::default(), fixing] {
+            let cancelled = AtomicBool::new(true);
+            let outcome = check_paths_cancellable(&paths, &resolver, options, &cancelled);
+            assert!(
+                matches!(outcome, Err(CheckFailure::Cancelled)),
+                "{outcome:?}"
+            );
+        }
+        for index in 0..50 {
+            let path = root.join(format!("m{index}.py"));
+            assert_eq!(fs::read_to_string(path).unwrap(), SCALAR);
+        }
+
+        let running = AtomicBool::new(false);
+        let result =
+            check_paths_cancellable(&paths, &resolver, RunOptions::default(), &running).unwrap();
+        assert_eq!(result.files_checked, 50);
+        assert_eq!(result.diagnostic_count(), 50);
     }
 }

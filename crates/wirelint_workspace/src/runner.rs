@@ -7,11 +7,13 @@
 //! pool's threads have large stacks (virtual memory, touched only as used)
 //! so deeply nested code cannot overflow them, and a panic on one file is
 //! caught and reported while the rest complete; a panic is never cached.
+//! A run given a cancel flag lints no new file once the flag is set (files
+//! already being linted finish) and its walk stops.
 
 use std::borrow::Cow;
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock, mpsc};
 use std::thread;
 
@@ -22,7 +24,7 @@ use wirelint_linter::{Diagnostic, LinterSettings, lint_source_in_package, unread
 
 use crate::atomic_write::{Rewrite, rewrite_if_unchanged};
 use crate::cache::{Cache, ContentHash, EntryKey};
-use crate::discovery::{CheckTarget, Discovery, discover, discover_each};
+use crate::discovery::{CheckTarget, Discovery, discover_cancellable, discover_each};
 use crate::fix::{FixOptions, fix_until_stable};
 use crate::panics::catch_panic;
 use crate::resolver::Resolver;
@@ -51,29 +53,59 @@ pub struct RunOptions<'a> {
 
 /// Lints `files` in parallel. Reports come back in the order of `files`.
 pub fn check_files(files: Vec<CheckTarget>, options: RunOptions) -> CheckResult {
-    check_files_with(files, options, lint_target)
+    check_files_with(files, options, &AtomicBool::new(false), lint_target)
+}
+
+/// [`check_files`] that lints no new file once `cancel` is set; the
+/// result then covers only the files that were linted.
+pub(crate) fn check_files_cancellable(
+    files: Vec<CheckTarget>,
+    options: RunOptions,
+    cancel: &AtomicBool,
+) -> CheckResult {
+    check_files_with(files, options, cancel, lint_target)
 }
 
 /// Finds the files under `paths` and lints each as soon as it is found.
 /// Reports and fixed files come back sorted by path; errors are the
 /// discovery errors (see [`discover_each`]) followed by the files the
-/// engine crashed on, by path.
-pub fn check_tree(paths: &[PathBuf], resolver: &Resolver, options: RunOptions) -> CheckResult {
+/// engine crashed on, by path. Once `cancel` is set, the walk stops and
+/// no new file is linted; the result then covers only the files that were.
+pub fn check_tree(
+    paths: &[PathBuf],
+    resolver: &Resolver,
+    options: RunOptions,
+    cancel: &AtomicBool,
+) -> CheckResult {
+    check_tree_with(paths, resolver, options, cancel, lint_target)
+}
+
+/// [`check_tree`] with the lint function as a parameter, for tests.
+fn check_tree_with<L>(
+    paths: &[PathBuf],
+    resolver: &Resolver,
+    options: RunOptions,
+    cancel: &AtomicBool,
+    lint: L,
+) -> CheckResult
+where
+    L: Fn(&CheckTarget, &[u8]) -> Vec<Diagnostic> + Sync,
+{
     let Some(pool) = lint_pool() else {
         // No thread could be started: find everything, then check here.
-        let Discovery { files, mut errors } = discover(paths, resolver);
-        let mut result = check_files(files, options);
+        let Discovery { files, mut errors } = discover_cancellable(paths, resolver, cancel);
+        let mut result = check_files_with(files, options, cancel, lint);
         errors.append(&mut result.errors);
         result.errors = errors;
         return result;
     };
     let (sender, receiver) = mpsc::sync_channel::<Vec<CheckTarget>>(QUEUE_LENGTH);
-    let files_checked = AtomicUsize::new(0);
+    let progress = Progress::new(cancel);
     let (discovery_errors, outcomes) = thread::scope(|scope| {
         let walk = scope.spawn(move || {
             // A send fails only when linting stopped, which it does not
-            // before the queue closes.
-            discover_each(paths, resolver, &|batch| {
+            // before the queue closes (a cancelled run still drains it).
+            discover_each(paths, resolver, cancel, &|batch| {
                 let _ = sender.send(batch);
             })
         });
@@ -82,10 +114,9 @@ pub fn check_tree(paths: &[PathBuf], resolver: &Resolver, options: RunOptions) -
                 .into_iter()
                 .par_bridge()
                 .flat_map(|batch| {
-                    files_checked.fetch_add(batch.len(), Ordering::Relaxed);
                     batch
                         .into_par_iter()
-                        .map(|target| check_file(target, &lint_target, options))
+                        .filter_map(|target| progress.check(target, &lint, options))
                         .filter(Outcome::has_news)
                 })
                 .collect()
@@ -95,7 +126,7 @@ pub fn check_tree(paths: &[PathBuf], resolver: &Resolver, options: RunOptions) -
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
         (discovery_errors, outcomes)
     });
-    let mut result = collect(outcomes, files_checked.into_inner());
+    let mut result = collect(outcomes, progress.files_checked());
     result.files.sort_by(|a, b| a.path.cmp(&b.path));
     result.fixed.sort_by(|a, b| a.path.cmp(&b.path));
     result.errors.sort_by(|a, b| a.path().cmp(b.path()));
@@ -195,31 +226,69 @@ impl Outcome {
     }
 }
 
-/// [`check_files`] with the lint function as a parameter, so tests can
-/// substitute one that misbehaves.
-fn check_files_with<L>(files: Vec<CheckTarget>, options: RunOptions, lint: L) -> CheckResult
+/// [`check_files_cancellable`] with the lint function as a parameter, so
+/// tests can substitute one that misbehaves.
+fn check_files_with<L>(
+    files: Vec<CheckTarget>,
+    options: RunOptions,
+    cancel: &AtomicBool,
+    lint: L,
+) -> CheckResult
 where
     L: Fn(&CheckTarget, &[u8]) -> Vec<Diagnostic> + Sync,
 {
-    let files_checked = files.len();
-    let check = |target| check_file(target, &lint, options);
+    let progress = Progress::new(cancel);
+    let check = |target| progress.check(target, &lint, options);
     let outcomes: Vec<Outcome> = match lint_pool() {
         Some(pool) => pool.install(|| {
             files
                 .into_par_iter()
-                .map(check)
+                .filter_map(check)
                 .filter(Outcome::has_news)
                 .collect()
         }),
         // No thread could be started: check on this thread instead.
         None => files
             .into_iter()
-            .map(check)
+            .filter_map(check)
             .filter(Outcome::has_news)
             .collect(),
     };
 
-    collect(outcomes, files_checked)
+    collect(outcomes, progress.files_checked())
+}
+
+/// Where a run stands: whether it was cancelled, and how many files it has
+/// checked so far.
+struct Progress<'a> {
+    cancel: &'a AtomicBool,
+    files_checked: AtomicUsize,
+}
+
+impl<'a> Progress<'a> {
+    fn new(cancel: &'a AtomicBool) -> Self {
+        Progress {
+            cancel,
+            files_checked: AtomicUsize::new(0),
+        }
+    }
+
+    /// Checks one file and counts it; `None`, without reading it, once
+    /// the run is cancelled.
+    fn check<L>(&self, target: CheckTarget, lint: &L, options: RunOptions) -> Option<Outcome>
+    where
+        L: Fn(&CheckTarget, &[u8]) -> Vec<Diagnostic>,
+    {
+        if self.cancel.load(Ordering::Relaxed) {
+            return None;
+        }
+        self.files_checked.fetch_add(1, Ordering::Relaxed);
+        Some(check_file(target, lint, options))
+    }
+
+    fn files_checked(self) -> usize {
+        self.files_checked.into_inner()
+    }
 }
 
 fn collect(outcomes: Vec<Outcome>, files_checked: usize) -> CheckResult {
@@ -447,6 +516,14 @@ mod tests {
             .collect()
     }
 
+    /// Lints `files` with `lint` instead of the engine, never cancelled.
+    fn check_with_lint<L>(files: Vec<CheckTarget>, options: RunOptions, lint: L) -> CheckResult
+    where
+        L: Fn(&CheckTarget, &[u8]) -> Vec<Diagnostic> + Sync,
+    {
+        check_files_with(files, options, &AtomicBool::new(false), lint)
+    }
+
     #[test]
     fn clean_files_are_counted_but_not_kept() {
         let temp = tempfile::tempdir().unwrap();
@@ -572,7 +649,7 @@ mod tests {
             .iter()
             .map(|name| write(temp.path(), name, name.as_bytes()))
             .collect();
-        let result = check_files_with(targets(&files), RunOptions::default(), |_, bytes| {
+        let result = check_with_lint(targets(&files), RunOptions::default(), |_, bytes| {
             assert!(bytes != b"boom.py", "engine bug");
             vec![unreadable_file("stand-in finding".to_string())]
         });
@@ -616,6 +693,7 @@ mod tests {
             &[missing.clone(), root.to_path_buf()],
             &resolver,
             RunOptions::default(),
+            &AtomicBool::new(false),
         );
         assert_eq!(result.files_checked, count);
         assert_eq!(result.files.len(), count.div_ceil(5));
@@ -624,6 +702,79 @@ mod tests {
         sorted.sort();
         assert_eq!(paths, sorted);
         assert_eq!(result.errors, [RunError::MissingPath(missing)]);
+    }
+
+    /// Writes `count` clean files over a few directories under `root`;
+    /// returns a resolver that reads no configuration file.
+    fn clean_tree(root: &Path, count: usize) -> Resolver {
+        use crate::resolver::{ConfigSource, ResolverOptions};
+        for index in 0..count {
+            let directory = root.join(format!("d{}", index % 7));
+            fs::create_dir_all(&directory).unwrap();
+            write(&directory, &format!("m{index}.py"), b"x = 1\n");
+        }
+        Resolver::new(ResolverOptions {
+            source: ConfigSource::Isolated,
+            current_dir: root.to_path_buf(),
+            ..ResolverOptions::default()
+        })
+        .unwrap()
+    }
+
+    #[test]
+    fn a_tree_run_lints_no_new_file_once_cancelled() {
+        use crate::discovery::BATCH_SIZE;
+        const CANCEL_AFTER: usize = 10;
+        let temp = tempfile::tempdir().unwrap();
+        let count = QUEUE_LENGTH * BATCH_SIZE * 4;
+        let resolver = clean_tree(temp.path(), count);
+        let cancel = AtomicBool::new(false);
+        let calls = AtomicUsize::new(0);
+        let result = check_tree_with(
+            &[temp.path().to_path_buf()],
+            &resolver,
+            RunOptions::default(),
+            &cancel,
+            |target, bytes| {
+                if calls.fetch_add(1, Ordering::Relaxed) + 1 == CANCEL_AFTER {
+                    cancel.store(true, Ordering::Relaxed);
+                }
+                lint_target(target, bytes)
+            },
+        );
+        let calls = calls.into_inner();
+        assert_eq!(result.files_checked, calls);
+        // Only files other threads had started when the flag went up finish.
+        let linting_threads = lint_pool().map_or(1, ThreadPool::current_num_threads);
+        assert!(
+            (CANCEL_AFTER..CANCEL_AFTER + linting_threads).contains(&calls),
+            "{calls} of {count} files linted after cancelling at {CANCEL_AFTER}"
+        );
+    }
+
+    #[test]
+    fn a_list_run_cancelled_beforehand_reads_nothing() {
+        let temp = tempfile::tempdir().unwrap();
+        let files: Vec<PathBuf> = (0..100)
+            .map(|index| write(temp.path(), &format!("m{index}.py"), MISSING))
+            .collect();
+        let calls = AtomicUsize::new(0);
+        let cancelled = AtomicBool::new(true);
+        let result = check_files_with(
+            targets(&files),
+            RunOptions::default(),
+            &cancelled,
+            counting(&calls),
+        );
+        assert_eq!(calls.into_inner(), 0);
+        assert_eq!(result.files_checked, 0);
+        assert!(result.files.is_empty());
+        let uncancelled = check_files_cancellable(
+            targets(&files),
+            RunOptions::default(),
+            &AtomicBool::new(false),
+        );
+        assert_eq!(uncancelled.files.len(), 100);
     }
 
     #[test]
@@ -684,9 +835,9 @@ mod tests {
             write(temp.path(), "latin1.py", b"# caf\xe9\n"),
         ];
         let calls = AtomicUsize::new(0);
-        let cold = check_files_with(targets(&files), options, counting(&calls));
+        let cold = check_with_lint(targets(&files), options, counting(&calls));
         assert_eq!(calls.swap(0, Ordering::Relaxed), 4);
-        let warm = check_files_with(targets(&files), options, counting(&calls));
+        let warm = check_with_lint(targets(&files), options, counting(&calls));
         assert_eq!(calls.swap(0, Ordering::Relaxed), 0, "every file replayed");
         assert_eq!(codes(&warm), codes(&cold));
         let mut found = codes(&warm);
@@ -707,7 +858,7 @@ mod tests {
         assert_eq!(warm.files[0].diagnostics, cold.files[0].diagnostics);
 
         fs::write(&files[1], MISSING).unwrap();
-        let edited = check_files_with(targets(&files), options, counting(&calls));
+        let edited = check_with_lint(targets(&files), options, counting(&calls));
         assert_eq!(calls.load(Ordering::Relaxed), 1, "only the edited file");
         assert_eq!(edited.files.len(), 4);
         assert_eq!(edited.files[1].diagnostics[0].rule, Rule::MissingTimeout);
@@ -744,14 +895,14 @@ mod tests {
             fix: None,
         };
         let path = write(temp.path(), "boom.py", b"x = 1\n");
-        let crashed = check_files_with(
+        let crashed = check_with_lint(
             targets(std::slice::from_ref(&path)),
             options,
             |_, _| -> Vec<Diagnostic> { panic!("engine bug") },
         );
         assert_eq!(crashed.errors.len(), 1);
         let calls = AtomicUsize::new(0);
-        let again = check_files_with(targets(&[path]), options, counting(&calls));
+        let again = check_with_lint(targets(&[path]), options, counting(&calls));
         assert_eq!(calls.load(Ordering::Relaxed), 1);
         assert!(again.errors.is_empty() && again.files.is_empty());
 
@@ -806,7 +957,7 @@ mod tests {
         assert_eq!(result.files[0].source.as_deref(), Some(fixed.as_str()));
 
         let calls = AtomicUsize::new(0);
-        let after = check_files_with(
+        let after = check_with_lint(
             targets(&files),
             RunOptions {
                 keep_sources: true,
@@ -853,7 +1004,7 @@ mod tests {
         // The second lint (of the fixed source) stands for the moment
         // between reading the file and writing it back: someone saves it.
         let calls = AtomicUsize::new(0);
-        let result = check_files_with(
+        let result = check_with_lint(
             targets(std::slice::from_ref(&path)),
             RunOptions {
                 keep_sources: true,
