@@ -15,6 +15,7 @@ import argparse
 import datetime
 import hashlib
 import json
+import re
 import subprocess
 import sys
 import time
@@ -128,7 +129,8 @@ class RuleFigures:
     debatable: int = 0
     unjudged: int = 0
     stale: int = 0
-    fp_classes: dict[str, int] = field(default_factory=dict)
+    # (verdict, class) -> sampled hits: the false-positive and debatable classes.
+    classes: dict[tuple[str, str], int] = field(default_factory=dict)
 
     @property
     def judged(self) -> int:
@@ -178,6 +180,12 @@ def sample_hits(hits: Iterable[Hit], *, seed: str, size: int) -> dict[str, list[
     return sample
 
 
+def physical_lines(text: str) -> list[str]:
+    """The file's lines as Python (and wirelint) number them: split at `\n`, `\r\n` or `\r`
+    only. `str.splitlines` also splits at form feeds and U+2028, which would shift rows."""
+    return re.split(r"\r\n|\r|\n", text)
+
+
 def normalise_source(text: str) -> str:
     return " ".join(text.split())
 
@@ -188,7 +196,9 @@ def normalise_source(text: str) -> str:
 def read_judgements(path: Path) -> list[Judgement]:
     if not path.exists():
         return []
-    lines = path.read_text(encoding="utf-8").splitlines()
+    lines = path.read_text(encoding="utf-8").split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
     if not lines or tuple(lines[0].split("\t")) != COLUMNS:
         raise harness.BenchError(f"{path}: expected the columns {', '.join(COLUMNS)}")
     rows: list[Judgement] = []
@@ -204,8 +214,8 @@ def read_judgements(path: Path) -> list[Judgement]:
             raise harness.BenchError(
                 f"{path}:{number}: verdict {verdict!r} is not one of {', '.join(VERDICTS)}"
             )
-        if verdict == FALSE_POSITIVE and not row["class"]:
-            raise harness.BenchError(f"{path}:{number}: a false positive needs a class")
+        if verdict in (FALSE_POSITIVE, DEBATABLE) and not row["class"]:
+            raise harness.BenchError(f"{path}:{number}: a {verdict} verdict needs a class")
         if verdict != UNJUDGED and not row["reason"]:
             raise harness.BenchError(f"{path}:{number}: a verdict needs a reason")
         rows.append(
@@ -281,9 +291,11 @@ def rule_figures(
             figures.correct += 1
         elif row.verdict == FALSE_POSITIVE:
             figures.false_positive += 1
-            figures.fp_classes[row.fp_class] = figures.fp_classes.get(row.fp_class, 0) + 1
         else:
             figures.debatable += 1
+        if row is not None and row.verdict in (FALSE_POSITIVE, DEBATABLE) and row.fp_class:
+            slot = (row.verdict, row.fp_class)
+            figures.classes[slot] = figures.classes.get(slot, 0) + 1
     return figures
 
 
@@ -319,7 +331,7 @@ def load_hits(binary: Path, packages_dir: Path) -> tuple[list[Hit], float]:
         filename = diagnostic["filename"]
         if filename not in lines_cache:
             text = Path(filename).read_text(encoding="utf-8", errors="replace")
-            lines_cache[filename] = text.splitlines()
+            lines_cache[filename] = physical_lines(text)
         line = diagnostic["location"]["row"]
         source_lines = lines_cache[filename]
         source = source_lines[line - 1] if 0 < line <= len(source_lines) else ""
@@ -495,27 +507,22 @@ def corpus_section(spec: CorpusSpec, *, list_unjudged: bool) -> list[str]:
     lines.append(f"- Stable rules below the {percent(GATE)} gate: {', '.join(failing) or 'none'}.")
     if unclaimed:
         lines.append(f"- Stable rules whose gate is not claimed yet: {', '.join(unclaimed)}.")
-    classes: dict[tuple[str, str], int] = {}
-    for rule in figures:
-        for name, count in rule.fp_classes.items():
-            classes[(name, rule.code)] = count
+    classes = [
+        (rule.hits * count / rule.judged, verdict, name, rule.code, count)
+        for rule in figures
+        for (verdict, name), count in rule.classes.items()
+    ]
     if classes:
-        share = {rule.code: rule for rule in figures}
-        ranked = sorted(
-            classes.items(),
-            key=lambda item: -share[item[0][1]].hits * item[1] / share[item[0][1]].judged,
-        )
         lines += [
             "",
-            "False-positive classes in the sample (estimated hits = the rule's hits times the"
-            " class's share of its judged sample):",
+            "False-positive and debatable classes in the sample, by the hits they cost"
+            " (estimated hits = the rule's hits times the class's share of its judged sample):",
             "",
-            "| class | rule | sampled | estimated hits |",
-            "|---|---|---:|---:|",
+            "| class | rule | verdict | sampled | estimated hits |",
+            "|---|---|---|---:|---:|",
         ]
-        for (name, code), count in ranked:
-            rule = share[code]
-            lines.append(f"| {name} | {code} | {count} | {rule.hits * count / rule.judged:.0f} |")
+        for cost, verdict, name, code, count in sorted(classes, key=lambda item: -item[0]):
+            lines.append(f"| {name} | {code} | {verdict} | {count} | {cost:.0f} |")
     retired: dict[str, dict[str, int]] = record["judged_outside_sample"]  # type: ignore[assignment]
     if retired:
         lines += [
@@ -596,7 +603,7 @@ def print_pending(spec: CorpusSpec, code: str | None, context: int) -> int:
                 continue
             shown += 1
             source_file = spec.packages_dir / row.path
-            text = source_file.read_text(encoding="utf-8", errors="replace").splitlines()
+            text = physical_lines(source_file.read_text(encoding="utf-8", errors="replace"))
             first, last = max(1, row.line - context), min(len(text), row.line + context)
             print(f"=== {row.code} {row.path}:{row.line}:{row.column} {row.message}")
             if row.reason:
