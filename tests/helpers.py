@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import re
 import subprocess
+import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
@@ -60,3 +62,57 @@ def cache_entries(cache: Path) -> dict[str, int]:
         for path in sorted(cache.rglob("*"))
         if path.is_file() and CACHE_ENTRY_NAME.match(path.name)
     }
+
+
+# --- packaging: the built distributions and virtualenvs without Rust ---------------------------
+
+# The repository checkout the tests run from.
+REPOSITORY_ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Distributions:
+    """The release wheel and the sdist under test (the `distributions` fixture)."""
+
+    wheel: Path
+    sdist: Path
+
+
+# Programs whose presence on PATH would mean Rust is available.
+RUST_PROGRAMS = ("cargo", "rustc", "rustup")
+
+
+def rustless_path(*first: Path) -> str:
+    """PATH with `first` in front and without every directory that holds a Rust program."""
+    entries = [
+        entry
+        for entry in os.environ.get("PATH", "").split(os.pathsep)
+        if entry
+        and not any(os.access(os.path.join(entry, name), os.X_OK) for name in RUST_PROGRAMS)
+    ]
+    return os.pathsep.join([*(str(directory) for directory in first), *entries])
+
+
+def rustless_environment(*first: Path, **overrides: str) -> dict[str, str]:
+    """`wirelint_environment()` with `rustless_path(*first)` as PATH and no Rust, virtualenv
+    or Python path variables, plus `overrides`."""
+    environment = {
+        name: value
+        for name, value in wirelint_environment().items()
+        if not name.startswith(("CARGO", "RUSTUP", "RUSTC", "MATURIN"))
+        and name not in ("VIRTUAL_ENV", "PYTHONPATH", "PYTHONHOME")
+    }
+    environment["PATH"] = rustless_path(*first)
+    environment.update(overrides)
+    return environment
+
+
+def create_virtualenv(directory: Path) -> Path:
+    """A new virtualenv (with pip) in `directory`; returns its scripts directory."""
+    subprocess.run(
+        [sys.executable, "-m", "venv", str(directory)],
+        capture_output=True,
+        timeout=300,
+        check=True,
+    )
+    return directory / ("Scripts" if os.name == "nt" else "bin")
