@@ -78,6 +78,16 @@ class Distributions:
     sdist: Path
 
 
+def project_version() -> str:
+    """The version every part of the project carries: the Cargo workspace's."""
+    import tomllib  # Python 3.11+, like the test suite (the package itself supports 3.9).
+
+    with open(REPOSITORY_ROOT / "Cargo.toml", "rb") as manifest:
+        version = tomllib.load(manifest)["workspace"]["package"]["version"]
+    assert isinstance(version, str)
+    return version
+
+
 # Programs whose presence on PATH would mean Rust is available.
 RUST_PROGRAMS = ("cargo", "rustc", "rustup")
 

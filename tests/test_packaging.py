@@ -16,8 +16,6 @@ from email.parser import Parser
 from pathlib import Path
 from typing import Any
 
-import tomllib
-
 import wirelint
 from helpers import (
     CONCISE_LINE,
@@ -26,19 +24,12 @@ from helpers import (
     Distributions,
     Run,
     create_virtualenv,
+    project_version,
     rustless_environment,
     wirelint_environment,
 )
 
 PACKAGE_DIRECTORY = REPOSITORY_ROOT / "python" / "wirelint"
-
-
-def project_version() -> str:
-    """The version every part of the project carries: the Cargo workspace's."""
-    with open(REPOSITORY_ROOT / "Cargo.toml", "rb") as manifest:
-        version = tomllib.load(manifest)["workspace"]["package"]["version"]
-    assert isinstance(version, str)
-    return version
 
 
 def wheel_members(wheel: Path) -> list[str]:
