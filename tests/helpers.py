@@ -13,6 +13,9 @@ from typing import Protocol
 # A diagnostic line of the `concise` output format: `path:row:column: CODE message`.
 CONCISE_LINE = re.compile(r"^(?P<path>.+?):(?P<row>\d+):(?P<column>\d+): (?P<code>WL\d{3}) ")
 
+# A line of the next steps under the summary of the text formats ("Run with `--fix` ...").
+NEXT_STEP_PREFIX = "Run "
+
 # The file name of one cache entry.
 CACHE_ENTRY_NAME = re.compile(r"^[0-9a-f]{30}$")
 
@@ -43,6 +46,15 @@ def wirelint_environment(**overrides: str) -> dict[str, str]:
     }
     environment.update(overrides)
     return environment
+
+
+def report_lines(stdout: str) -> list[str]:
+    """The lines of a text-format report without the next steps that follow its summary, so
+    that the summary is the last line."""
+    lines = stdout.splitlines()
+    while lines and lines[-1].startswith(NEXT_STEP_PREFIX):
+        lines.pop()
+    return lines
 
 
 def write(path: Path, content: str | bytes) -> Path:

@@ -6,7 +6,7 @@ import re
 import subprocess
 from pathlib import Path
 
-from helpers import Run, cache_entries, write
+from helpers import Run, cache_entries, report_lines, write
 
 # WL201 (safe fix) on line 3, WL203 (no fix) on line 4.
 HTTPX_SCALAR = """\
@@ -70,7 +70,7 @@ def test_fix_rewrites_a_scalar_timeout_and_reports_what_remains(run: Run, tmp_pa
     result = run("check", "--fix", "app.py")
     assert result.returncode == 1, result.stderr
     assert read(app) == HTTPX_FIXED
-    assert result.stdout.splitlines() == [
+    assert report_lines(result.stdout) == [
         "app.py:4:1: WL203 `requests.get(...)` has no timeout and can block forever; "
         "pass `timeout=`",
         "Found 2 errors (1 fixed, 1 remaining).",
@@ -79,7 +79,7 @@ def test_fix_rewrites_a_scalar_timeout_and_reports_what_remains(run: Run, tmp_pa
     # The file now checks clean for WL201, and a second --fix changes nothing.
     assert run("check", "--select", "WL201", "app.py").returncode == 0
     again = run("check", "--fix", "app.py")
-    assert again.stdout.splitlines()[-1] == "Found 1 error."
+    assert report_lines(again.stdout)[-1] == "Found 1 error."
     assert read(app) == HTTPX_FIXED
 
 
@@ -147,7 +147,7 @@ def test_unsafe_fixes_need_opting_in(run: Run, tmp_path: Path) -> None:
     shown = run("check", "models.py")
     assert codes(shown.stdout) == ["WL901"]
     assert "[*]" not in shown.stdout
-    assert shown.stdout.splitlines()[-1] == (
+    assert report_lines(shown.stdout)[-1] == (
         "Found 1 error (1 hidden fix can be enabled with --unsafe-fixes)."
     )
     safe_only = run("check", "--fix", "models.py")
@@ -155,7 +155,7 @@ def test_unsafe_fixes_need_opting_in(run: Run, tmp_path: Path) -> None:
     assert safe_only.returncode == 1
     marked = run("check", "--unsafe-fixes", "models.py")
     assert "WL901 [*]" in marked.stdout
-    assert marked.stdout.splitlines()[-1] == "Found 1 error (1 fixable, marked [*])."
+    assert report_lines(marked.stdout)[-1] == "Found 1 error (1 fixable, marked [*])."
     fixed = run("check", "--fix", "--unsafe-fixes", "models.py")
     assert "return User.model_validate_json(text)\n" in read(models)
     assert fixed.stdout.splitlines()[-1] == "Found 1 error (1 fixed, 0 remaining)."
@@ -192,7 +192,7 @@ def test_fix_updates_the_fixed_files_cache_entry(run: Run, tmp_path: Path) -> No
     assert run("check", ".").returncode == 1
     assert len(cache_entries(cache)) == 2
     fixed = run("check", "--fix", ".")
-    assert fixed.stdout.splitlines()[-1] == "Found 2 errors (1 fixed, 1 remaining)."
+    assert report_lines(fixed.stdout)[-1] == "Found 2 errors (1 fixed, 1 remaining)."
     assert read(app) == HTTPX_FIXED
     after_fix = cache_entries(cache)
     # The next run replays the fixed file's new entry: nothing is rewritten.

@@ -17,7 +17,7 @@ import jsonschema
 import pytest
 import xmlschema
 
-from helpers import Run, wirelint_environment, write
+from helpers import Run, report_lines, wirelint_environment, write
 
 SCHEMAS = Path(__file__).parent / "schemas"
 
@@ -152,7 +152,7 @@ def test_unknown_format_lists_the_choices(run: Run) -> None:
 
 def test_concise_lines_in_path_row_column_order(run: Run, tmp_path: Path) -> None:
     project(tmp_path)
-    lines = run("check", "--output-format", "concise").stdout.splitlines()
+    lines = report_lines(run("check", "--output-format", "concise").stdout)
     pattern = re.compile(r"^(.+?):(\d+):(\d+): (WL\d{3}) ")
     found = [
         (match[1], int(match[2]), match[4]) for line in lines if (match := pattern.match(line))
@@ -200,7 +200,7 @@ def test_grouped_format(run: Run, tmp_path: Path) -> None:
     assert "[*]" in app_rows[0]
     assert blocks[1].splitlines()[0] == "broken.py:"
     assert blocks[1].splitlines()[1].split()[1] == "WL001"
-    assert blocks[2] == "Found 4 errors (1 fixable, marked [*]).\n"
+    assert report_lines(blocks[2]) == ["Found 4 errors (1 fixable, marked [*])."]
 
 
 # --- JSON formats ---------------------------------------------------------------
@@ -595,7 +595,7 @@ def test_statistics_count_per_code(run: Run, tmp_path: Path) -> None:
     write(tmp_path / "twins.py", TWIN_CALLS)
     result = run("check", "--statistics")
     assert result.returncode == 1
-    lines = result.stdout.splitlines()
+    lines = report_lines(result.stdout)
     assert lines[-1] == "Found 9 errors (2 fixable, marked [*])."
     rows = [line.split() for line in lines[:-1]]
     assert rows == [
