@@ -147,6 +147,13 @@ def test_unknown_format_lists_the_choices(run: Run) -> None:
         assert name in result.stderr
 
 
+def words_without_markup(text: str) -> list[str]:
+    """The words of a text, ignoring code fences and `#` marks."""
+    return [
+        word.lstrip("#") for word in text.split() if not word.startswith("```") and word.lstrip("#")
+    ]
+
+
 # --- text formats ---------------------------------------------------------------
 
 
@@ -432,8 +439,11 @@ def test_sarif_validates_and_describes_every_rule(
     for rule, document in zip(driver["rules"], documented):
         assert rule["name"] == document["name"]
         assert rule["shortDescription"]["text"] == document["summary"]
-        assert rule["help"]["text"] == document["docs"]
         assert rule["help"]["markdown"] == document["docs"]
+        # The plain-text help holds the same words without Markdown's fences and heading marks.
+        assert "```" not in rule["help"]["text"]
+        assert words_without_markup(rule["help"]["text"]) == words_without_markup(document["docs"])
+        assert "helpUri" not in rule
         assert rule["fullDescription"]["text"]
         assert rule["defaultConfiguration"]["level"] == "error"
 

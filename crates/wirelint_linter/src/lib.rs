@@ -19,6 +19,8 @@ pub mod settings;
 mod fixture_tests;
 #[cfg(test)]
 mod readme_table;
+#[cfg(test)]
+mod rule_pages;
 
 pub use diagnostic::{Applicability, Diagnostic, Edit, Fix, Location, Locator};
 pub use registry::{Family, RULES, Rule, RuleInfo, Status};

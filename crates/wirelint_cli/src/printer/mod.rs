@@ -544,8 +544,10 @@ mod tests {
         assert_eq!(next_steps(&concise, &tie)[1], RULE_STEP_WL201);
         // Nothing left: no next step.
         assert!(next_steps(&concise, &CheckResult::default()).is_empty());
-        let mut all_fixed = CheckResult::default();
-        all_fixed.fixed = vec![fixed(1, FixStatus::Written)];
+        let all_fixed = CheckResult {
+            fixed: vec![fixed(1, FixStatus::Written)],
+            ..CheckResult::default()
+        };
         assert!(next_steps(&concise, &all_fixed).is_empty());
     }
 

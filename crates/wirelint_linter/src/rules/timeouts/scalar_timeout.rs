@@ -48,7 +48,7 @@
 //! libraries get no fix; the message names their structured type.
 //!
 //! ## References
-//! - `policy/library-patterns.md`, "Timeout Granularity"
+//! - `docs/policy.md`, "Timeout Granularity"
 
 use ruff_python_ast::{ExprCall, Keyword};
 use ruff_text_size::{Ranged, TextRange};
