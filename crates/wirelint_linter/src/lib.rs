@@ -9,6 +9,7 @@
 pub mod checker;
 pub mod diagnostic;
 pub mod fix;
+mod import_insertion;
 pub mod noqa;
 pub mod registry;
 pub mod rules;
