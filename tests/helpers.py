@@ -57,6 +57,19 @@ def report_lines(stdout: str) -> list[str]:
     return lines
 
 
+def git(repository: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """`git ARGS...` run in `repository`; fails the test when git fails."""
+    return subprocess.run(
+        ["git", *args],
+        cwd=repository,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=300,
+        check=True,
+    )
+
+
 def write(path: Path, content: str | bytes) -> Path:
     """Writes `content` to `path` exactly as given (no newline translation), making parents."""
     path.parent.mkdir(parents=True, exist_ok=True)

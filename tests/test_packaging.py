@@ -24,6 +24,7 @@ from helpers import (
     Distributions,
     Run,
     create_virtualenv,
+    git,
     project_version,
     rustless_environment,
     wirelint_environment,
@@ -124,13 +125,7 @@ def test_the_sdist_holds_every_source_file_the_build_needs(distributions: Distri
     root = f"wirelint-{project_version()}"
     with tarfile.open(distributions.sdist) as archive:
         members = {member.name.removeprefix(f"{root}/") for member in archive.getmembers()}
-    tracked = subprocess.run(
-        ["git", "ls-files", "crates", "python"],
-        cwd=REPOSITORY_ROOT,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.split()
+    tracked = git(REPOSITORY_ROOT, "ls-files", "crates", "python").stdout.split()
     needed = {
         path
         for path in tracked

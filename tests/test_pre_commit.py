@@ -22,6 +22,7 @@ from helpers import (
     REPOSITORY_ROOT,
     Distributions,
     Run,
+    git,
     project_version,
     rustless_environment,
     wirelint_environment,
@@ -78,18 +79,6 @@ def hook(hook_id: str) -> dict[str, Any]:
     """The hook `hook_id` as pre-commit's own loader reads it, with pre-commit's defaults."""
     hooks = {entry["id"]: entry for entry in load_manifest(str(MANIFEST))}
     return hooks[hook_id]
-
-
-def git(repository: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        ["git", *args],
-        cwd=repository,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=60,
-        check=True,
-    )
 
 
 def staged_repository(root: Path, files: dict[str, str]) -> Path:
@@ -305,12 +294,7 @@ def documented_config(
 
 def git_clone(source: Path, destination: Path) -> Path:
     """A clone of `source`'s current commit (what a user's pre-commit fetches)."""
-    subprocess.run(
-        ["git", "clone", "--quiet", str(source), str(destination)],
-        capture_output=True,
-        timeout=300,
-        check=True,
-    )
+    git(source, "clone", "--quiet", str(source), str(destination))
     return destination
 
 

@@ -13,7 +13,7 @@ from typing import Any
 
 import yaml
 
-from helpers import REPOSITORY_ROOT, project_version, rustless_path, write
+from helpers import REPOSITORY_ROOT, git, project_version, rustless_path, write
 
 CHANGELOG = REPOSITORY_ROOT / "CHANGELOG.md"
 WORKFLOW = REPOSITORY_ROOT / ".github" / "workflows" / "release.yml"
@@ -169,13 +169,7 @@ def test_the_changelog_has_unreleased_changes_or_the_current_release_on_top() ->
 
 
 def test_every_release_tag_has_a_changelog_section() -> None:
-    tags = subprocess.run(
-        ["git", "tag", "--list", "v*"],
-        cwd=REPOSITORY_ROOT,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.split()
+    tags = git(REPOSITORY_ROOT, "tag", "--list", "v*").stdout.split()
     sections = {
         ".".join(match.groups()[:3])
         for match in map(RELEASE_HEADING.match, CHANGELOG.read_text(encoding="utf-8").splitlines())
