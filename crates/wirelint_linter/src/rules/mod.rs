@@ -9,6 +9,7 @@
 pub mod concurrency;
 pub mod configuration;
 pub mod errors;
+pub mod helpers;
 pub mod internal;
 pub mod lifecycle;
 pub mod retries;

@@ -6,6 +6,7 @@
 
 use ruff_python_ast::{Expr, ExprCall};
 
+use super::names::MAX_EXPR_DEPTH;
 use super::{BindingKind, SemanticModel};
 
 /// The methods that write a log record.
@@ -36,9 +37,6 @@ const LOGGER_FACTORIES: &[&str] = &[
 /// Methods of a logger that return a logger (structlog's `bind`, loguru's
 /// `opt`, the standard library's `getChild`).
 const LOGGER_DERIVERS: &[&str] = &["bind", "new", "opt", "getChild", "patch"];
-
-/// Receivers nest no deeper than this in real code.
-const MAX_RECEIVER_DEPTH: u32 = 16;
 
 /// What kind of logging call a call is.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
@@ -102,7 +100,7 @@ impl SemanticModel<'_> {
     }
 
     fn is_logger_at(&self, expr: &Expr, depth: u32) -> bool {
-        if depth > MAX_RECEIVER_DEPTH {
+        if depth > MAX_EXPR_DEPTH {
             return false;
         }
         match expr {

@@ -9,6 +9,7 @@ pub mod handlers;
 pub mod known;
 pub mod logging;
 pub mod models;
+pub mod names;
 pub mod network_call;
 pub mod ownership;
 pub mod retry;
@@ -503,7 +504,7 @@ impl<'a> SemanticModel<'a> {
     }
 
     fn numeric_constant_depth(&self, expr: &Expr, depth: u32) -> bool {
-        if depth > 16 {
+        if depth > names::MAX_EXPR_DEPTH {
             return false;
         }
         match expr {

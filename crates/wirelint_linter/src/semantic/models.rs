@@ -8,6 +8,7 @@ use ruff_python_ast::{self as ast, Expr, Keyword, Operator, Stmt, StmtClassDef};
 use ruff_text_size::TextRange;
 use rustc_hash::{FxHashMap, FxHashSet};
 
+use super::names::MAX_EXPR_DEPTH;
 use super::{BindingKind, ScopeKind, SemanticModel};
 
 /// Pydantic's model roots, by qualified name.
@@ -52,9 +53,6 @@ const DATACLASS_DECORATORS: &[&str] = &["dataclasses.dataclass", "pydantic.datac
 
 /// Pydantic's secret wrappers: a field of such a type prints as `**********`.
 const SECRET_TYPES: &[&str] = &["SecretStr", "SecretBytes"];
-
-/// Past this depth, annotations are not looked into (nothing real nests so).
-const MAX_ANNOTATION_DEPTH: u32 = 16;
 
 /// What kind of data model a class is.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
@@ -320,7 +318,7 @@ impl SemanticModel<'_> {
     /// `Some(true)`: every member is one of `builtins` or `None`, and at least
     /// one is a builtin; `Some(false)`: only `None`; `None`: something else.
     fn builtin_members(&self, annotation: &Expr, builtins: &[&str], depth: u32) -> Option<bool> {
-        if depth > MAX_ANNOTATION_DEPTH {
+        if depth > MAX_EXPR_DEPTH {
             return None;
         }
         match annotation {
@@ -601,7 +599,7 @@ impl SemanticModel<'_> {
     /// Whether an annotation names `SecretStr`/`SecretBytes` anywhere in a
     /// union, `Optional[...]` or `Annotated[...]`.
     fn mentions_secret_type(&self, annotation: &Expr, depth: u32) -> bool {
-        if depth > MAX_ANNOTATION_DEPTH {
+        if depth > MAX_EXPR_DEPTH {
             return false;
         }
         match annotation {

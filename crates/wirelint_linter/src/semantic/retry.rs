@@ -6,10 +6,8 @@
 
 use ruff_python_ast::{self as ast, Expr, ExprCall, Number, Parameters, UnaryOp};
 
+use super::names::MAX_EXPR_DEPTH;
 use super::{BindingKind, CallTarget, Library, SemanticModel};
-
-/// Past this nesting an expression is "unknown".
-const MAX_DEPTH: u32 = 32;
 
 /// A retry API the rules know.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
@@ -368,7 +366,7 @@ impl SemanticModel<'_> {
     }
 
     fn delay_randomness(&self, expr: &Expr, locals: &mut Vec<String>, depth: u32) -> Randomness {
-        if depth > MAX_DEPTH {
+        if depth > MAX_EXPR_DEPTH {
             return Randomness::Unknown;
         }
         let depth = depth + 1;

@@ -31,11 +31,9 @@ use ruff_python_ast::{self as ast, Expr, ExprCall, Parameters, Stmt};
 use ruff_text_size::{Ranged, TextRange, TextSize};
 
 use super::handlers::{self, Caught, HandlerFacts, Paths};
+use super::names::{MAX_EXPR_DEPTH, read_names};
 use super::retry::{DelayRebindings, DelaySummary, Randomness, RetryApi, contains_ignoring_case};
 use super::{BindingKind, SemanticModel};
-
-/// Past this nesting a test's names are not collected further.
-const MAX_DEPTH: u32 = 32;
 
 /// Words that mark a name or attribute as a time budget (`deadline`,
 /// `elapsed`, `self.timeout`): a test that reads one bounds the loop.
@@ -102,7 +100,7 @@ impl LoopTest {
     }
 
     fn read(&mut self, expr: &Expr, depth: u32) {
-        if depth > MAX_DEPTH {
+        if depth > MAX_EXPR_DEPTH {
             self.opaque = true;
             return;
         }
@@ -135,51 +133,9 @@ impl LoopTest {
             other => {
                 self.opaque = true;
                 self.time_bound |= reads_clock_or_budget(other, 0);
-                collect_names(other, &mut self.names, depth);
+                read_names(other, &mut self.names);
             }
         }
-    }
-}
-
-/// Every name an expression reads (calls' arguments included).
-fn collect_names(expr: &Expr, names: &mut Vec<String>, depth: u32) {
-    if depth > MAX_DEPTH {
-        return;
-    }
-    let depth = depth + 1;
-    match expr {
-        Expr::Name(name) => names.push(name.id.to_string()),
-        Expr::Attribute(attribute) => collect_names(&attribute.value, names, depth),
-        Expr::Call(call) => {
-            collect_names(&call.func, names, depth);
-            for argument in &call.arguments.args {
-                collect_names(argument, names, depth);
-            }
-            for keyword in &call.arguments.keywords {
-                collect_names(&keyword.value, names, depth);
-            }
-        }
-        Expr::Subscript(subscript) => {
-            collect_names(&subscript.value, names, depth);
-            collect_names(&subscript.slice, names, depth);
-        }
-        Expr::UnaryOp(unary) => collect_names(&unary.operand, names, depth),
-        Expr::BinOp(binop) => {
-            collect_names(&binop.left, names, depth);
-            collect_names(&binop.right, names, depth);
-        }
-        Expr::BoolOp(bool_op) => {
-            for value in &bool_op.values {
-                collect_names(value, names, depth);
-            }
-        }
-        Expr::Compare(compare) => {
-            collect_names(&compare.left, names, depth);
-            for comparator in &compare.comparators {
-                collect_names(comparator, names, depth);
-            }
-        }
-        _ => {}
     }
 }
 
@@ -875,7 +831,7 @@ fn is_truthy_constant(test: &Expr) -> bool {
 /// `not self._running`), not through a call (`self._should_retry(error)`
 /// classifies the error, it does not stop the loop).
 fn reads_receiver_flag(test: &Expr, depth: u32) -> bool {
-    if depth > MAX_DEPTH {
+    if depth > MAX_EXPR_DEPTH {
         return false;
     }
     let depth = depth + 1;
@@ -909,7 +865,7 @@ fn is_time_word(name: &str) -> bool {
 /// Whether an expression reads a clock (`time.monotonic()`, `loop.time()`)
 /// or a time budget (`self.deadline`).
 fn reads_clock_or_budget(expr: &Expr, depth: u32) -> bool {
-    if depth > MAX_DEPTH {
+    if depth > MAX_EXPR_DEPTH {
         return false;
     }
     let depth = depth + 1;

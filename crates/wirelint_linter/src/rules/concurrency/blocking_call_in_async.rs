@@ -40,14 +40,8 @@ use ruff_text_size::Ranged;
 
 use crate::checker::Checker;
 use crate::registry::Rule;
-use crate::rules::timeouts::{callee_text, is_request_function};
+use crate::rules::helpers::{HTTP_CLIENT_METHODS, callee_text, is_request_function};
 use crate::semantic::{CallTarget, Library};
-
-/// HTTP methods of httpx clients, requests sessions and urllib3 pools.
-const HTTP_METHODS: &[&str] = &[
-    "get", "options", "head", "post", "put", "patch", "delete", "request", "send", "stream",
-    "urlopen",
-];
 
 /// Methods of SDK clients that do not touch the network.
 const LOCAL_SDK_METHODS: &[&str] = &[
@@ -69,7 +63,7 @@ pub fn check(checker: &mut Checker, call: &ExprCall, target: Option<&CallTarget>
         Some(CallTarget::ClientMethod { client, method }) if !client.is_async => {
             match client.library {
                 Library::Httpx | Library::Requests | Library::Urllib3 | Library::Project => {
-                    HTTP_METHODS.contains(method)
+                    HTTP_CLIENT_METHODS.contains(method)
                 }
                 Library::Aiohttp => false,
                 _ => !LOCAL_SDK_METHODS.contains(method),

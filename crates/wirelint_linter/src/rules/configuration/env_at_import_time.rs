@@ -45,6 +45,7 @@ use ruff_text_size::Ranged;
 
 use crate::checker::Checker;
 use crate::registry::Rule;
+use crate::rules::helpers::snippet;
 
 pub fn check(checker: &mut Checker, expr: &Expr) {
     let read = match expr {
@@ -62,7 +63,7 @@ pub fn check(checker: &mut Checker, expr: &Expr) {
     }
     let message = format!(
         "`{}` reads the environment at import time; read it in a function or a settings object built at startup",
-        crate::rules::secrets::snippet(checker, expr.range())
+        snippet(checker, expr.range())
     );
     let diagnostic = checker
         .locator

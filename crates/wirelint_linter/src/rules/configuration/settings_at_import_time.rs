@@ -43,7 +43,7 @@ use ruff_text_size::Ranged;
 
 use crate::checker::Checker;
 use crate::registry::Rule;
-use crate::rules::secrets::snippet;
+use crate::rules::helpers::snippet;
 
 /// Classmethods that build an object from the environment.
 const ENV_FACTORIES: &[&str] = &["from_env", "from_environ"];

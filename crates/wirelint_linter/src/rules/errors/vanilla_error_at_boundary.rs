@@ -73,6 +73,7 @@ use rustc_hash::FxHashSet;
 use super::innermost;
 use crate::checker::Checker;
 use crate::registry::Rule;
+use crate::rules::helpers::SENDING_FUNCTION_NAMES;
 use crate::semantic::{CallTarget, Library, ScopeId};
 
 /// Raises seen so far (the module is known to be a network module only once
@@ -83,11 +84,6 @@ pub struct State {
     candidates: Vec<(TextRange, &'static str)>,
     service_units: FxHashSet<Option<ScopeId>>,
 }
-
-/// HTTP libraries' module-level functions that send a request.
-const SENDING_FUNCTIONS: &[&str] = &[
-    "request", "get", "post", "put", "patch", "delete", "head", "options", "stream", "urlopen",
-];
 
 /// Client methods that send nothing.
 const LOCAL_CLIENT_METHODS: &[&str] = &[
@@ -110,7 +106,7 @@ pub fn note_call(checker: &mut Checker, target: &CallTarget) {
             ) && qualified
                 .rsplit('.')
                 .next()
-                .is_some_and(|function| SENDING_FUNCTIONS.contains(&function))
+                .is_some_and(|function| SENDING_FUNCTION_NAMES.contains(&function))
         }
         CallTarget::Urlopen => true,
         CallTarget::ClientConstructor(_) | CallTarget::HttpConnection => false,

@@ -44,7 +44,7 @@ use ruff_text_size::Ranged;
 
 use crate::checker::Checker;
 use crate::registry::Rule;
-use crate::rules::timeouts::callee_text;
+use crate::rules::helpers::callee_text;
 use crate::semantic::CallUse;
 
 pub fn check(checker: &mut Checker, call: &ExprCall) {

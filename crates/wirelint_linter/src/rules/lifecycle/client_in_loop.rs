@@ -35,7 +35,7 @@ use ruff_text_size::Ranged;
 
 use crate::checker::Checker;
 use crate::registry::Rule;
-use crate::rules::timeouts::{callee_text, is_request_function};
+use crate::rules::helpers::{callee_text, is_request_function};
 use crate::semantic::{CallTarget, CallUse};
 
 pub fn check(

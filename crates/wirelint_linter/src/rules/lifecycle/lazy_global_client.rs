@@ -43,7 +43,7 @@ use ruff_text_size::Ranged;
 
 use crate::checker::Checker;
 use crate::registry::Rule;
-use crate::rules::timeouts::callee_text;
+use crate::rules::helpers::callee_text;
 use crate::semantic::CallUse;
 
 /// `global name` … `name = Client()` inside a function.

@@ -38,7 +38,7 @@ use ruff_text_size::{Ranged, TextRange};
 
 use crate::checker::Checker;
 use crate::registry::Rule;
-use crate::rules::timeouts::callee_text;
+use crate::rules::helpers::callee_text;
 use crate::semantic::{CallUse, ScopeKind};
 
 /// Called for every client constructor: a call with no owner is reported at

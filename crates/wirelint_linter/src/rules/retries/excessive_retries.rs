@@ -44,7 +44,7 @@ use ruff_text_size::{Ranged, TextRange};
 
 use crate::checker::Checker;
 use crate::registry::Rule;
-use crate::rules::retries::snippet;
+use crate::rules::helpers::snippet;
 use crate::semantic::CallTarget;
 use crate::semantic::retry::{RetryApi, RetryCount};
 

@@ -55,8 +55,10 @@ use ruff_text_size::{Ranged, TextRange, TextSize};
 
 use crate::checker::Checker;
 use crate::registry::Rule;
-use crate::rules::retries::{in_retried_function, snippet};
+use crate::rules::helpers::snippet;
+use crate::rules::retries::in_retried_function;
 use crate::semantic::ScopeId;
+use crate::semantic::names::read_names;
 use crate::semantic::retry::mentions_idempotency;
 use crate::semantic::retry_loops::RetryLoop;
 
@@ -136,7 +138,7 @@ pub fn note_stmt(checker: &mut Checker, stmt: &Stmt) {
             if let (Some(first), Some(last)) = (stmt_if.body.first(), stmt_if.body.last()) {
                 drop_closed_contexts(checker, stmt.start());
                 let mut names = Vec::new();
-                read_names(&stmt_if.test, &mut names, 0);
+                read_names(&stmt_if.test, &mut names);
                 let body = TextRange::new(first.start(), last.end());
                 push_context(checker, body, Context::Guarded(names));
             }
@@ -171,7 +173,7 @@ pub fn note_stmt(checker: &mut Checker, stmt: &Stmt) {
 /// there is none: `key = key or uuid4()`, or under `if key is None:`.
 fn makes_once(checker: &Checker, offset: TextSize, name: &str, value: &Expr) -> bool {
     let mut read = Vec::new();
-    read_names(value, &mut read, 0);
+    read_names(value, &mut read);
     read.iter().any(|read| read == name)
         || checker
             .rule_state
@@ -183,41 +185,6 @@ fn makes_once(checker: &Checker, offset: TextSize, name: &str, value: &Expr) -> 
                 range.contains(offset)
                     && matches!(context, Context::Guarded(names) if names.iter().any(|guarded| guarded == name))
             })
-}
-
-/// The names an expression reads, through operators, comparisons and call
-/// arguments.
-fn read_names(expr: &Expr, names: &mut Vec<String>, depth: u32) {
-    if depth > 16 {
-        return;
-    }
-    let depth = depth + 1;
-    match expr {
-        Expr::Name(name) => names.push(name.id.to_string()),
-        Expr::BoolOp(bool_op) => {
-            for value in &bool_op.values {
-                read_names(value, names, depth);
-            }
-        }
-        Expr::UnaryOp(unary) => read_names(&unary.operand, names, depth),
-        Expr::Compare(compare) => {
-            read_names(&compare.left, names, depth);
-            for comparator in &compare.comparators {
-                read_names(comparator, names, depth);
-            }
-        }
-        Expr::If(if_expr) => {
-            read_names(&if_expr.test, names, depth);
-            read_names(&if_expr.body, names, depth);
-            read_names(&if_expr.orelse, names, depth);
-        }
-        Expr::Call(call) => {
-            for argument in &call.arguments.args {
-                read_names(argument, names, depth);
-            }
-        }
-        _ => {}
-    }
 }
 
 pub fn note_expr(checker: &mut Checker, expr: &Expr) {

@@ -317,18 +317,6 @@ fn settle(checker: &mut Checker, parameters: Option<&Parameters>) {
     }
 }
 
-/// How a message quotes a piece of source: whitespace collapsed, shortened.
-pub fn snippet(checker: &Checker, range: TextRange) -> String {
-    let text = checker.locator.slice(range);
-    let text: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    if text.chars().count() > 60 {
-        let kept: String = text.chars().take(57).collect();
-        format!("{kept}...")
-    } else {
-        text
-    }
-}
-
 /// Whether the current body is wrapped by a retry decorator.
 pub fn in_retried_function(checker: &Checker) -> bool {
     checker.rule_state.retries.retried_function

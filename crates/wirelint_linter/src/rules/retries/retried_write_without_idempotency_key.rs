@@ -59,8 +59,8 @@ use ruff_text_size::{Ranged, TextRange};
 
 use crate::checker::Checker;
 use crate::registry::Rule;
+use crate::rules::helpers::callee_text;
 use crate::rules::retries::in_retried_function;
-use crate::rules::timeouts::callee_text;
 use crate::semantic::retry::{KeyPresence, WriteKind};
 use crate::semantic::retry_loops::RetryLoop;
 use crate::semantic::{CallTarget, Library, ScopeId};

@@ -63,7 +63,7 @@ use ruff_text_size::{Ranged, TextRange};
 
 use crate::checker::Checker;
 use crate::registry::Rule;
-use crate::rules::retries::snippet;
+use crate::rules::helpers::snippet;
 use crate::semantic::retry::RetryApi;
 use crate::semantic::retry_loops::RetryLoop;
 

@@ -63,7 +63,8 @@ use ruff_text_size::{Ranged, TextRange};
 
 use crate::checker::Checker;
 use crate::registry::Rule;
-use crate::rules::retries::snippet;
+use crate::rules::helpers::snippet;
+use crate::semantic::names::MAX_EXPR_DEPTH;
 use crate::semantic::retry::{Randomness, RetryApi};
 use crate::semantic::retry_loops::RetryLoop;
 use crate::semantic::{BindingKind, SemanticModel};
@@ -139,7 +140,7 @@ pub fn report_missing_wait(checker: &mut Checker, range: TextRange, name: &str) 
 /// Whether a tenacity wait strategy has a random term: `Fixed` when built
 /// only from `wait_fixed`/`wait_exponential`/`wait_incrementing`/`wait_none`.
 fn tenacity_wait_randomness(semantic: &SemanticModel, expr: &Expr, depth: u32) -> Randomness {
-    if depth > 16 {
+    if depth > MAX_EXPR_DEPTH {
         return Randomness::Unknown;
     }
     match expr {

@@ -47,7 +47,7 @@ use ruff_text_size::{Ranged, TextRange};
 
 use crate::checker::Checker;
 use crate::registry::Rule;
-use crate::rules::retries::snippet;
+use crate::rules::helpers::snippet;
 use crate::semantic::retry::RetryApi;
 
 /// urllib3 `Retry` counts that bound a category of errors on their own.

@@ -56,7 +56,7 @@
 
 use crate::checker::Checker;
 use crate::registry::Rule;
-use crate::rules::retries::snippet;
+use crate::rules::helpers::snippet;
 use crate::semantic::retry_loops::RetryLoop;
 
 pub fn check_loop(checker: &mut Checker, retry_loop: &RetryLoop) {

@@ -47,7 +47,7 @@ use ruff_text_size::Ranged;
 use super::is_secret_name;
 use crate::checker::Checker;
 use crate::registry::Rule;
-use crate::rules::timeouts::callee_text;
+use crate::rules::helpers::callee_text;
 use crate::semantic::{BindingKind, SemanticModel};
 
 /// Words that mark a value as a stand-in, not a credential.

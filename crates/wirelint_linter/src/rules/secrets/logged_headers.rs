@@ -39,9 +39,10 @@
 use ruff_python_ast::{Expr, ExprCall};
 use ruff_text_size::Ranged;
 
-use super::{Shown, find_logged, is_headers_expr, logging_call_text, snippet};
+use super::{Shown, find_logged, is_headers_expr, logging_call_text};
 use crate::checker::Checker;
 use crate::registry::Rule;
+use crate::rules::helpers::snippet;
 use crate::semantic::SemanticModel;
 use crate::semantic::logging::LoggingCall;
 

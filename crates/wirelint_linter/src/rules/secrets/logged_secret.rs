@@ -40,12 +40,12 @@
 use ruff_python_ast::{Expr, ExprCall};
 use ruff_text_size::Ranged;
 
-use super::{
-    find_logged, is_secret_header, is_secret_name, logging_call_text, single_header_read, snippet,
-};
+use super::{find_logged, is_secret_header, is_secret_name, logging_call_text, single_header_read};
 use crate::checker::Checker;
 use crate::registry::Rule;
+use crate::rules::helpers::snippet;
 use crate::semantic::logging::LoggingCall;
+use crate::semantic::names::MAX_EXPR_DEPTH;
 use crate::semantic::{BindingKind, SemanticModel};
 
 /// Words in a receiver's name that make `x.token` a credential.
@@ -188,7 +188,7 @@ fn reads_as_credential(value: &Expr) -> bool {
         CREDENTIAL_WORDS.iter().any(|word| text.contains(word))
     };
     let mut cursor = value;
-    for _ in 0..32 {
+    for _ in 0..MAX_EXPR_DEPTH {
         match cursor {
             Expr::Name(name) => return mentions(name.id.as_str()),
             Expr::Attribute(attribute) => {

@@ -11,11 +11,12 @@ pub mod secret_as_plain_str;
 pub mod secret_unwrapped_early;
 
 use ruff_python_ast::{Expr, ExprCall, InterpolatedStringElement, Operator, Stmt};
-use ruff_text_size::TextRange;
 
 use crate::checker::Checker;
 use crate::registry::Rule;
+use crate::rules::helpers::snippet;
 use crate::semantic::logging::LoggingCall;
+use crate::semantic::names::MAX_EXPR_DEPTH;
 use crate::semantic::{CallTarget, SemanticModel};
 
 const RULES: [Rule; 5] = [
@@ -364,9 +365,6 @@ const NON_DATA_KEYWORDS: &[&str] = &[
     "flush",
 ];
 
-/// Deeper argument expressions are not looked into.
-const MAX_SHOWN_DEPTH: u32 = 24;
-
 /// The arguments of a logging call whose values end up in the log line.
 pub fn logged_arguments(call: &ExprCall) -> impl Iterator<Item = &Expr> {
     let keywords = call.arguments.keywords.iter().filter(|keyword| {
@@ -401,7 +399,7 @@ fn find_shown<'e>(
     depth: u32,
     matches: &mut dyn FnMut(&'e Expr, Shown) -> bool,
 ) -> Option<&'e Expr> {
-    if depth > MAX_SHOWN_DEPTH {
+    if depth > MAX_EXPR_DEPTH {
         return None;
     }
     let depth = depth + 1;
@@ -501,22 +499,6 @@ pub fn logging_call_text(checker: &Checker, call: &ExprCall, kind: LoggingCall) 
             "{}(...)",
             snippet(checker, ruff_text_size::Ranged::range(call.func.as_ref()))
         ),
-    }
-}
-
-/// The source text of `range` on one line, shortened for a message.
-pub fn snippet(checker: &Checker, range: TextRange) -> String {
-    let text: String = checker
-        .locator
-        .slice(range)
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ");
-    if text.chars().count() > 60 {
-        let kept: String = text.chars().take(57).collect();
-        format!("{kept}...")
-    } else {
-        text
     }
 }
 

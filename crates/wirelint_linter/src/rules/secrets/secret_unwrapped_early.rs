@@ -46,10 +46,9 @@ use ruff_text_size::Ranged;
 
 use crate::checker::Checker;
 use crate::registry::Rule;
+use crate::rules::helpers::snippet;
+use crate::semantic::names::MAX_EXPR_DEPTH;
 use crate::semantic::{ScopeKind, SemanticModel};
-
-/// Deeper values are not looked into.
-const MAX_DEPTH: u32 = 16;
 
 /// `target = value` where `value` unwraps a secret and `target` outlives the
 /// statement: an attribute, a global, a class attribute.
@@ -72,8 +71,8 @@ pub fn check_assignment(checker: &mut Checker, target: &Expr, value: &Expr) {
     };
     let message = format!(
         "The secret unwrapped by `{}` is stored in {stored_as} (`{}`); keep the `SecretStr` and unwrap it where it is injected into the header or query",
-        super::snippet(checker, unwrap.range()),
-        super::snippet(checker, target.range())
+        snippet(checker, unwrap.range()),
+        snippet(checker, target.range())
     );
     let diagnostic =
         checker
@@ -99,8 +98,8 @@ pub fn check_model_call(checker: &mut Checker, call: &ExprCall) {
         };
         let message = format!(
             "The secret unwrapped by `{}` is stored in a field of `{}`; pass the `SecretStr` and unwrap it where it is injected",
-            super::snippet(checker, unwrap.range()),
-            super::snippet(checker, call.func.range())
+            snippet(checker, unwrap.range()),
+            snippet(checker, call.func.range())
         );
         let diagnostic =
             checker
@@ -119,7 +118,7 @@ fn is_model_constructor(semantic: &SemanticModel, call: &ExprCall) -> bool {
 /// branch of a conditional or `or`. Mappings and other calls are where a
 /// secret is injected, and are not looked into.
 fn unwrapped_secret(value: &Expr, depth: u32) -> Option<&ExprCall> {
-    if depth > MAX_DEPTH {
+    if depth > MAX_EXPR_DEPTH {
         return None;
     }
     let depth = depth + 1;

@@ -10,6 +10,7 @@ use ruff_python_ast::{Expr, ExprCall, Stmt};
 
 use crate::checker::Checker;
 use crate::registry::Rule;
+use crate::rules::helpers::AIOHTTP_SESSION_REQUESTS;
 use crate::semantic::{CallTarget, Library};
 
 /// How a call opens a stream.
@@ -21,19 +22,6 @@ pub enum StreamCall {
     /// `client.messages.stream`, an awaited aiohttp request (WL502).
     StreamMethod,
 }
-
-/// aiohttp session methods that return a response to be released.
-const AIOHTTP_REQUESTS: &[&str] = &[
-    "get",
-    "options",
-    "head",
-    "post",
-    "put",
-    "patch",
-    "delete",
-    "request",
-    "ws_connect",
-];
 
 /// Whether `call` opens a stream, and how.
 pub fn stream_call(checker: &Checker, call: &ExprCall, target: &CallTarget) -> Option<StreamCall> {
@@ -48,7 +36,7 @@ pub fn stream_call(checker: &Checker, call: &ExprCall, target: &CallTarget) -> O
                 return Some(StreamCall::StreamMethod);
             }
             if client.library == Library::Aiohttp
-                && AIOHTTP_REQUESTS.contains(method)
+                && AIOHTTP_SESSION_REQUESTS.contains(method)
                 && checker.semantic.is_awaited(call)
             {
                 return Some(StreamCall::StreamMethod);

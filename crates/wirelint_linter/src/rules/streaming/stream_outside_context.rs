@@ -41,7 +41,7 @@ use ruff_text_size::{Ranged, TextRange};
 
 use super::{StreamCall, rule_for};
 use crate::checker::Checker;
-use crate::rules::timeouts::callee_text;
+use crate::rules::helpers::callee_text;
 use crate::semantic::{CallUse, ScopeId};
 
 /// Streams assigned to locals, settled at the end of the file.

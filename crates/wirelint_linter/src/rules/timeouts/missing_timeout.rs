@@ -36,16 +36,11 @@
 use ruff_python_ast::{ExprCall, StmtClassDef};
 use ruff_text_size::Ranged;
 
-use super::{callee_text, has_keyword_splat, timeout_keyword};
 use crate::checker::Checker;
 use crate::diagnostic::Diagnostic;
 use crate::registry::Rule;
+use crate::rules::helpers::{REQUESTS_METHODS, callee_text, has_keyword_splat, timeout_keyword};
 use crate::semantic::{CallTarget, Library};
-
-/// The request methods of `requests` (module functions and `Session` methods).
-const REQUEST_METHODS: [&str; 8] = [
-    "get", "options", "head", "post", "put", "patch", "delete", "request",
-];
 
 /// Session calls wait for the end of the file: a mounted adapter anywhere in
 /// it may supply a default timeout.
@@ -69,7 +64,7 @@ pub fn check(checker: &mut Checker, call: &ExprCall, target: &CallTarget) {
                 .or_else(|| qualified.strip_prefix("requests."))
                 .unwrap_or_default();
             (
-                REQUEST_METHODS.contains(&function) && timeout_keyword(call).is_none(),
+                REQUESTS_METHODS.contains(&function) && timeout_keyword(call).is_none(),
                 false,
             )
         }
@@ -79,7 +74,7 @@ pub fn check(checker: &mut Checker, call: &ExprCall, target: &CallTarget) {
                 return;
             }
             (
-                REQUEST_METHODS.contains(method) && timeout_keyword(call).is_none(),
+                REQUESTS_METHODS.contains(method) && timeout_keyword(call).is_none(),
                 true,
             )
         }

@@ -1,16 +1,17 @@
 //! WL2: timeouts. A call with no timeout, a disabled one, or a single number
 //! where the policy asks for per-phase budgets. Helpers shared by the family
-//! live here.
+//! (which calls' timeouts are judged, `httpx.Timeout` arguments) live here.
 
 pub mod missing_timeout;
 pub mod scalar_timeout;
 pub mod timeout_disabled;
 pub mod timeout_without_pool;
 
-use ruff_python_ast::{Expr, ExprCall, Keyword, Stmt};
+use ruff_python_ast::{Expr, ExprCall, Stmt};
 
 use crate::checker::Checker;
 use crate::registry::Rule;
+use crate::rules::helpers::{is_request_function, timeout_keyword};
 use crate::semantic::CallTarget;
 
 /// The family's rules that look at calls.
@@ -70,37 +71,8 @@ pub fn judges_timeout_of(target: &CallTarget) -> bool {
     }
 }
 
-/// `requests.get`, `httpx.post`, `requests.api.request`, `aiohttp.request`,
-/// `urllib3.request`, ...: a module-level function that sends a request.
-pub fn is_request_function(qualified: &str) -> bool {
-    const VERBS: [&str; 9] = [
-        "get", "options", "head", "post", "put", "patch", "delete", "request", "stream",
-    ];
-    let Some((module, function)) = qualified.rsplit_once('.') else {
-        return false;
-    };
-    match module {
-        "requests" | "requests.api" | "httpx" => VERBS.contains(&function),
-        "aiohttp" | "urllib3" => function == "request",
-        _ => false,
-    }
-}
-
 /// The per-phase keywords of `httpx.Timeout`.
 pub const PHASES: [&str; 4] = ["connect", "read", "write", "pool"];
-
-/// The `timeout=` keyword of a call.
-pub fn timeout_keyword(call: &ExprCall) -> Option<&Keyword> {
-    call.arguments.find_keyword("timeout")
-}
-
-/// Whether the call passes `**mapping`, which may carry any keyword.
-pub fn has_keyword_splat(call: &ExprCall) -> bool {
-    call.arguments
-        .keywords
-        .iter()
-        .any(|keyword| keyword.arg.is_none())
-}
 
 /// Whether `target` is `httpx.Timeout` (or `httpx2.Timeout`).
 pub fn is_httpx_timeout(target: &CallTarget) -> bool {
@@ -123,18 +95,4 @@ pub fn httpx_timeout_phases(call: &ExprCall) -> impl Iterator<Item = &str> {
         .iter()
         .filter_map(|keyword| keyword.arg.as_ref().map(|arg| arg.as_str()))
         .filter(|arg| PHASES.contains(arg))
-}
-
-/// How a message names the called thing: its source text, shortened.
-pub fn callee_text(checker: &Checker, call: &ExprCall) -> String {
-    let text = checker
-        .locator
-        .slice(ruff_text_size::Ranged::range(call.func.as_ref()));
-    let text: String = text.split_whitespace().collect::<Vec<_>>().join("");
-    if text.chars().count() > 60 {
-        let kept: String = text.chars().take(57).collect();
-        format!("{kept}...")
-    } else {
-        text
-    }
 }

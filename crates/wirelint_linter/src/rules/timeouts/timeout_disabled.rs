@@ -36,12 +36,10 @@
 use ruff_python_ast::ExprCall;
 use ruff_text_size::Ranged;
 
-use super::{
-    callee_text, has_keyword_splat, httpx_timeout_default, httpx_timeout_phases, is_httpx_timeout,
-    timeout_keyword,
-};
+use super::{httpx_timeout_default, httpx_timeout_phases, is_httpx_timeout};
 use crate::checker::Checker;
 use crate::registry::Rule;
+use crate::rules::helpers::{callee_text, has_keyword_splat, timeout_keyword};
 use crate::semantic::{CallTarget, Library};
 
 pub fn check(checker: &mut Checker, call: &ExprCall, target: &CallTarget) {

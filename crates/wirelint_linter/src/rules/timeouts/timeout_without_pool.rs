@@ -31,9 +31,10 @@
 use ruff_python_ast::ExprCall;
 use ruff_text_size::Ranged;
 
-use super::{has_keyword_splat, httpx_timeout_phases, is_httpx_timeout};
+use super::{httpx_timeout_phases, is_httpx_timeout};
 use crate::checker::Checker;
 use crate::registry::Rule;
+use crate::rules::helpers::has_keyword_splat;
 use crate::semantic::CallTarget;
 
 pub fn check(checker: &mut Checker, call: &ExprCall, target: &CallTarget) {
