@@ -1,8 +1,9 @@
 //! The semantic model: what the single traversal has learned so far about
 //! the file. Scopes and their bindings (imports resolved to qualified names,
 //! local definitions that shadow them), which values are network clients,
-//! and where the traversal stands (import time, `async def`, loop, `try`).
-//! Rules ask it questions; they never walk the tree themselves.
+//! and where the traversal stands (import time, `async def`, the stack of
+//! enclosing statements: loops, `try` bodies, handlers), and the retry loops
+//! of each body. Rules ask it questions; they never walk the tree themselves.
 
 pub mod exceptions;
 pub mod handlers;
@@ -14,6 +15,7 @@ pub mod network_call;
 pub mod ownership;
 pub mod retry;
 pub mod retry_loops;
+pub mod statements;
 
 use ruff_python_ast::{self as ast, Expr, Operator, UnaryOp};
 use ruff_text_size::TextRange;
@@ -111,12 +113,10 @@ impl<'a> Scope<'a> {
     }
 }
 
-/// Where the traversal stands inside the current function (or module).
+/// Guards the traversal is inside, in the current function (or module).
+/// The enclosing statements themselves are in [`SemanticModel::statements`].
 #[derive(Copy, Clone, Debug, Default, PartialEq, Eq)]
 pub struct Position {
-    pub loop_depth: u32,
-    pub try_body_depth: u32,
-    pub handler_depth: u32,
     pub in_main_guard: bool,
     pub in_type_checking: bool,
 }
@@ -128,6 +128,10 @@ pub struct SemanticModel<'a> {
     scopes: Vec<Scope<'a>>,
     current: ScopeId,
     pub position: Position,
+    /// The statements enclosing the node being visited.
+    pub statements: statements::StatementStack<'a>,
+    /// Retry-loop recognition and retry decorators (see [`retry_loops`]).
+    retry: retry_loops::RetryFacts,
     /// Pydantic models and dataclasses seen so far (see [`models`]).
     models: models::ModelRegistry,
     /// What happens to calls' values and to locals holding resources.
@@ -147,6 +151,8 @@ impl<'a> SemanticModel<'a> {
             scopes: vec![Scope::new(ScopeKind::Module, None)],
             current: 0,
             position: Position::default(),
+            statements: statements::StatementStack::default(),
+            retry: retry_loops::RetryFacts::default(),
             models: models::ModelRegistry::default(),
             ownership: ownership::Ownership::default(),
             module_client_bindings: 0,
@@ -237,7 +243,7 @@ impl<'a> SemanticModel<'a> {
     /// Inside a `for`/`while` body or a comprehension of the current
     /// function (or module).
     pub fn in_loop(&self) -> bool {
-        self.position.loop_depth > 0
+        self.statements.in_loop_body()
             || self
                 .ancestors(self.current)
                 .map(|id| self.scopes[id].kind)

@@ -234,6 +234,28 @@ impl SemanticModel<'_> {
         RetryApi::of_qualified(&self.qualified_name(callee)?)
     }
 
+    /// The retry API and the tenacity helper (`stop_after_attempt`) a call
+    /// names. urllib3's `Retry` is a network-library name the call was
+    /// already resolved to (`target`); tenacity and backoff names are
+    /// resolved only in files that import them.
+    pub fn retry_call(
+        &self,
+        call: &ExprCall,
+        target: Option<&CallTarget>,
+    ) -> (Option<RetryApi>, Option<String>) {
+        let qualified = match target {
+            Some(CallTarget::LibraryFunction { qualified, .. }) => Some(qualified.clone()),
+            _ if self.imports_retry_library() => self.qualified_name(&call.func),
+            _ => None,
+        };
+        let api = qualified.as_deref().and_then(RetryApi::of_qualified);
+        let helper = qualified
+            .as_deref()
+            .and_then(tenacity_helper_name)
+            .map(str::to_string);
+        (api, helper)
+    }
+
     /// The retry API a decorator applies: `@retry`, `@tenacity.retry(...)`,
     /// `@backoff.on_exception(...)`.
     pub fn retry_decorator(&self, decorator: &Expr) -> Option<RetryApi> {

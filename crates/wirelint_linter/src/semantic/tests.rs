@@ -49,8 +49,8 @@ pub fn record_probe(checker: &mut Checker, expr: &Expr) {
         import_time: semantic.at_import_time(),
         in_async: semantic.in_async_function(),
         in_loop: semantic.in_loop(),
-        in_try_body: semantic.position.try_body_depth > 0,
-        in_handler: semantic.position.handler_depth > 0,
+        in_try_body: semantic.statements.in_try_body(),
+        in_handler: semantic.statements.innermost_handler().is_some(),
         numeric_constant: semantic.is_numeric_constant(argument),
         model: semantic.model_named_by(argument),
         logging_call: argument

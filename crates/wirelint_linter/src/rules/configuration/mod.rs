@@ -9,49 +9,9 @@ pub mod mutable_config_model;
 pub mod scalar_timeout_setting;
 pub mod settings_at_import_time;
 
-use ruff_python_ast::{Expr, Stmt, StmtClassDef, StmtFunctionDef};
+use ruff_python_ast::StmtClassDef;
 
-use crate::checker::Checker;
-use crate::registry::Rule;
 use crate::semantic::models::model_fields;
-
-/// Per-file state of the family.
-#[derive(Debug, Default)]
-pub struct State {
-    pub scalar_timeout_setting: scalar_timeout_setting::State,
-}
-
-pub fn analyze_expr(checker: &mut Checker, expr: &Expr) {
-    if checker.enabled(Rule::EnvAtImportTime) {
-        env_at_import_time::check(checker, expr);
-    }
-    if let Expr::Call(call) = expr
-        && checker.enabled(Rule::SettingsAtImportTime)
-    {
-        settings_at_import_time::check(checker, call);
-    }
-}
-
-pub fn analyze_stmt(checker: &mut Checker, stmt: &Stmt) {
-    let Stmt::ClassDef(class) = stmt else {
-        return;
-    };
-    if checker.enabled(Rule::MutableConfigModel) {
-        mutable_config_model::check(checker, class);
-    }
-    if checker.enabled(Rule::ScalarTimeoutSetting) {
-        scalar_timeout_setting::check_class(checker, class);
-    }
-    if checker.enabled(Rule::MixedOverrideStyles) {
-        mixed_override_styles::check(checker, class);
-    }
-}
-
-pub fn leave_function(checker: &mut Checker, function: &StmtFunctionDef) {
-    if checker.enabled(Rule::ScalarTimeoutSetting) {
-        scalar_timeout_setting::leave_function(checker, function);
-    }
-}
 
 /// Name endings of classes that configure something.
 const CONFIG_SUFFIXES: &[&str] = &["Config", "Settings", "Options"];

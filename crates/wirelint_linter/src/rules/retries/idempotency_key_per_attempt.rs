@@ -50,22 +50,42 @@
 //! - `policy/library-patterns.md`, "Retry Policy" (generated once per logical
 //!   operation, not per attempt)
 
-use ruff_python_ast::{Expr, ExprCall, ExprContext, Stmt};
+use ruff_python_ast::{Expr, ExprCall, ExprContext, Stmt, StmtFunctionDef};
 use ruff_text_size::{Ranged, TextRange, TextSize};
 
 use crate::checker::Checker;
 use crate::registry::Rule;
+use crate::registry::{Family, FixAvailability, Marker, Status};
 use crate::rules::helpers::snippet;
-use crate::rules::retries::in_retried_function;
-use crate::semantic::ScopeId;
+use crate::rules::retries::settled_loops;
+use crate::rules::{Hooks, RuleDef};
 use crate::semantic::names::read_names;
 use crate::semantic::retry::mentions_idempotency;
-use crate::semantic::retry_loops::RetryLoop;
+use crate::semantic::{CallTarget, ScopeId, ScopeKind};
+
+pub(crate) const RULE: RuleDef = RuleDef {
+    code: "WL307",
+    name: "idempotency-key-per-attempt",
+    family: Family::Retries,
+    status: Status::Stable,
+    summary: "An idempotency key is generated on every attempt instead of once.",
+    boundary: false,
+    markers: &[Marker::NetworkImport],
+    fix: FixAvailability::None,
+    hooks: Hooks {
+        stmt: Some(note_stmt),
+        expr: Some(note_expr),
+        call: Some(note_call),
+        leave_function: Some(settle_function),
+        finish: Some(settle),
+        ..Hooks::NONE
+    },
+};
 
 /// Where generated values go, and the keys seen, judged when their body is
 /// settled.
 #[derive(Debug, Default)]
-pub struct State {
+struct State {
     /// Value ranges whose value ends up as an idempotency key, or assigned
     /// to a plain name.
     contexts: Vec<(TextRange, Context)>,
@@ -73,14 +93,6 @@ pub struct State {
     pending: Vec<(String, Generated)>,
     /// Fresh values used as a key.
     keys: Vec<Generated>,
-}
-
-impl State {
-    /// Whether a fresh value assigned to a name waits to be seen used as a
-    /// key (a cheap test before looking at each name).
-    pub fn has_pending(&self) -> bool {
-        !self.pending.is_empty()
-    }
 }
 
 #[derive(Debug)]
@@ -100,30 +112,26 @@ struct Generated {
     callee: String,
 }
 
+fn state<'c>(checker: &'c mut Checker) -> &'c mut State {
+    checker.rule_states.get_mut(Rule::IdempotencyKeyPerAttempt)
+}
+
 /// Keys only matter where attempts repeat.
 fn worth_tracking(checker: &Checker) -> bool {
-    in_retried_function(checker) || checker.rule_state.retries.loops.any_open()
+    checker.semantic.in_retried_function() || checker.semantic.retry_loop_open()
 }
 
 fn drop_closed_contexts(checker: &mut Checker, offset: TextSize) {
-    checker
-        .rule_state
-        .retries
-        .keys
+    state(checker)
         .contexts
         .retain(|(range, _)| range.end() > offset);
 }
 
 fn push_context(checker: &mut Checker, range: TextRange, context: Context) {
-    checker
-        .rule_state
-        .retries
-        .keys
-        .contexts
-        .push((range, context));
+    state(checker).contexts.push((range, context));
 }
 
-pub fn note_stmt(checker: &mut Checker, stmt: &Stmt) {
+fn note_stmt(checker: &mut Checker, stmt: &Stmt) {
     if !worth_tracking(checker) {
         return;
     }
@@ -171,14 +179,11 @@ pub fn note_stmt(checker: &mut Checker, stmt: &Stmt) {
 
 /// Whether `name = value` keeps an existing key and makes one only when
 /// there is none: `key = key or uuid4()`, or under `if key is None:`.
-fn makes_once(checker: &Checker, offset: TextSize, name: &str, value: &Expr) -> bool {
+fn makes_once(checker: &mut Checker, offset: TextSize, name: &str, value: &Expr) -> bool {
     let mut read = Vec::new();
     read_names(value, &mut read);
     read.iter().any(|read| read == name)
-        || checker
-            .rule_state
-            .retries
-            .keys
+        || state(checker)
             .contexts
             .iter()
             .any(|(range, context)| {
@@ -187,7 +192,7 @@ fn makes_once(checker: &Checker, offset: TextSize, name: &str, value: &Expr) -> 
             })
 }
 
-pub fn note_expr(checker: &mut Checker, expr: &Expr) {
+fn note_expr(checker: &mut Checker, expr: &Expr) {
     match expr {
         Expr::Dict(dict) if worth_tracking(checker) => {
             drop_closed_contexts(checker, expr.start());
@@ -200,10 +205,11 @@ pub fn note_expr(checker: &mut Checker, expr: &Expr) {
             }
         }
         Expr::Name(name) if name.ctx == ExprContext::Load => {
-            let state = &mut checker.rule_state.retries.keys;
-            if state.pending.is_empty() {
+            if state(checker).pending.is_empty() {
                 return;
             }
+            let scope = checker.semantic.current_function_scope();
+            let state = state(checker);
             let offset = name.start();
             let used_as_key = state
                 .contexts
@@ -212,7 +218,6 @@ pub fn note_expr(checker: &mut Checker, expr: &Expr) {
             if !used_as_key {
                 return;
             }
-            let scope = checker.semantic.current_function_scope();
             let (used, rest): (Vec<_>, Vec<_>) = std::mem::take(&mut state.pending)
                 .into_iter()
                 .partition(|(pending, generated)| {
@@ -227,8 +232,9 @@ pub fn note_expr(checker: &mut Checker, expr: &Expr) {
     }
 }
 
-pub fn note_call(checker: &mut Checker, call: &ExprCall) {
-    if !worth_tracking(checker) {
+fn note_call(checker: &mut Checker, call: &ExprCall, _target: Option<&CallTarget>) {
+    // What a lambda calls is not part of the enclosing attempt.
+    if checker.semantic.current_scope().kind == ScopeKind::Lambda || !worth_tracking(checker) {
         return;
     }
     let offset = call.start();
@@ -248,7 +254,7 @@ pub fn note_call(checker: &mut Checker, call: &ExprCall) {
         scope: checker.semantic.current_function_scope(),
         callee: snippet(checker, call.func.range()),
     };
-    let state = &mut checker.rule_state.retries.keys;
+    let state = state(checker);
     let mut assigned_to = None;
     for (range, context) in &state.contexts {
         if !range.contains(offset) {
@@ -268,10 +274,17 @@ pub fn note_call(checker: &mut Checker, call: &ExprCall) {
     }
 }
 
-/// Reports the current body's keys that a retry makes afresh per attempt.
-pub fn settle(checker: &mut Checker, retry_loops: &[RetryLoop], retried_function: bool) {
+fn settle_function(checker: &mut Checker, _function: &StmtFunctionDef) {
+    settle(checker);
+}
+
+/// Reports the keys of the body just visited that a retry makes afresh per
+/// attempt.
+fn settle(checker: &mut Checker) {
+    let retry_loops = settled_loops(checker);
+    let retried_function = checker.semantic.in_retried_function();
     let scope = checker.semantic.current_function_scope();
-    let state = &mut checker.rule_state.retries.keys;
+    let state = state(checker);
     state
         .pending
         .retain(|(_, generated)| generated.scope != scope);

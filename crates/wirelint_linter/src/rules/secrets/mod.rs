@@ -10,93 +10,13 @@ pub mod logged_secret;
 pub mod secret_as_plain_str;
 pub mod secret_unwrapped_early;
 
-use ruff_python_ast::{Expr, ExprCall, InterpolatedStringElement, Operator, Stmt};
+use ruff_python_ast::{Expr, ExprCall, InterpolatedStringElement, Operator};
 
 use crate::checker::Checker;
-use crate::registry::Rule;
 use crate::rules::helpers::snippet;
+use crate::semantic::SemanticModel;
 use crate::semantic::logging::LoggingCall;
 use crate::semantic::names::MAX_EXPR_DEPTH;
-use crate::semantic::{CallTarget, SemanticModel};
-
-const RULES: [Rule; 5] = [
-    Rule::SecretAsPlainStr,
-    Rule::LoggedHeaders,
-    Rule::LoggedSecret,
-    Rule::HardcodedCredential,
-    Rule::SecretUnwrappedEarly,
-];
-
-fn any_enabled(checker: &Checker) -> bool {
-    RULES.iter().any(|rule| checker.enabled(*rule))
-}
-
-pub fn analyze_expr(checker: &mut Checker, expr: &Expr) {
-    if let Expr::Dict(dict) = expr
-        && checker.enabled(Rule::HardcodedCredential)
-    {
-        hardcoded_credential::check_dict(checker, dict);
-    }
-}
-
-pub fn analyze_call(checker: &mut Checker, call: &ExprCall, target: Option<&CallTarget>) {
-    if !any_enabled(checker) {
-        return;
-    }
-    if let Some(CallTarget::ClientConstructor(_)) = target
-        && checker.enabled(Rule::HardcodedCredential)
-    {
-        hardcoded_credential::check_constructor(checker, call);
-    }
-    if checker.enabled(Rule::SecretUnwrappedEarly) {
-        secret_unwrapped_early::check_model_call(checker, call);
-    }
-    let logs_headers = checker.enabled(Rule::LoggedHeaders);
-    let logs_secrets = checker.enabled(Rule::LoggedSecret);
-    if !logs_headers && !logs_secrets {
-        return;
-    }
-    let Some(kind) = checker.semantic.logging_call(call) else {
-        return;
-    };
-    if logs_headers {
-        logged_headers::check(checker, call, kind);
-    }
-    if logs_secrets {
-        logged_secret::check(checker, call, kind);
-    }
-}
-
-pub fn analyze_stmt(checker: &mut Checker, stmt: &Stmt) {
-    if !any_enabled(checker) {
-        return;
-    }
-    match stmt {
-        Stmt::ClassDef(class) if checker.enabled(Rule::SecretAsPlainStr) => {
-            secret_as_plain_str::check(checker, class);
-        }
-        Stmt::Assign(assign) => {
-            if checker.enabled(Rule::SecretUnwrappedEarly) {
-                for target in &assign.targets {
-                    secret_unwrapped_early::check_assignment(checker, target, &assign.value);
-                }
-            }
-            if checker.enabled(Rule::HardcodedCredential) {
-                for target in &assign.targets {
-                    hardcoded_credential::check_header_assignment(checker, target, &assign.value);
-                }
-            }
-        }
-        Stmt::AnnAssign(ann_assign) => {
-            if let Some(value) = &ann_assign.value
-                && checker.enabled(Rule::SecretUnwrappedEarly)
-            {
-                secret_unwrapped_early::check_assignment(checker, &ann_assign.target, value);
-            }
-        }
-        _ => {}
-    }
-}
 
 // ---- names ----------------------------------------------------------------
 
@@ -505,6 +425,7 @@ pub fn logging_call_text(checker: &Checker, call: &ExprCall, kind: LoggingCall) 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::registry::Rule;
 
     #[test]
     fn secret_names_follow_the_catalog() {

@@ -41,18 +41,52 @@
 //! - `policy/library-patterns.md`, "Non-negotiables" (secrets are `SecretStr`
 //!   until the call site that injects them)
 
-use ruff_python_ast::{Expr, ExprCall, InterpolatedStringElement, Operator};
+use ruff_python_ast::{Expr, ExprCall, InterpolatedStringElement, Operator, Stmt};
 use ruff_text_size::Ranged;
 
 use crate::checker::Checker;
 use crate::registry::Rule;
+use crate::registry::{Family, FixAvailability, Marker, Status};
 use crate::rules::helpers::snippet;
+use crate::rules::{Hooks, RuleDef};
 use crate::semantic::names::MAX_EXPR_DEPTH;
-use crate::semantic::{ScopeKind, SemanticModel};
+use crate::semantic::{CallTarget, ScopeKind, SemanticModel};
+
+pub(crate) const RULE: RuleDef = RuleDef {
+    code: "WL605",
+    name: "secret-unwrapped-early",
+    family: Family::Secrets,
+    status: Status::Preview,
+    summary: "`.get_secret_value()` is stored instead of used where the secret is injected.",
+    boundary: false,
+    markers: &[Marker::Word("get_secret_value")],
+    fix: FixAvailability::None,
+    hooks: Hooks {
+        stmt: Some(check_stmt),
+        call: Some(check_model_call),
+        ..Hooks::NONE
+    },
+};
+
+fn check_stmt(checker: &mut Checker, stmt: &Stmt) {
+    match stmt {
+        Stmt::Assign(assign) => {
+            for target in &assign.targets {
+                check_assignment(checker, target, &assign.value);
+            }
+        }
+        Stmt::AnnAssign(ann_assign) => {
+            if let Some(value) = &ann_assign.value {
+                check_assignment(checker, &ann_assign.target, value);
+            }
+        }
+        _ => {}
+    }
+}
 
 /// `target = value` where `value` unwraps a secret and `target` outlives the
 /// statement: an attribute, a global, a class attribute.
-pub fn check_assignment(checker: &mut Checker, target: &Expr, value: &Expr) {
+fn check_assignment(checker: &mut Checker, target: &Expr, value: &Expr) {
     let stored_as = match target {
         Expr::Attribute(_) => "an attribute",
         Expr::Name(name) => {
@@ -83,7 +117,7 @@ pub fn check_assignment(checker: &mut Checker, target: &Expr, value: &Expr) {
 
 /// `Model(field=key.get_secret_value())` for a model or dataclass of this
 /// module.
-pub fn check_model_call(checker: &mut Checker, call: &ExprCall) {
+fn check_model_call(checker: &mut Checker, call: &ExprCall, _target: Option<&CallTarget>) {
     if !is_model_constructor(&checker.semantic, call) {
         return;
     }

@@ -6,7 +6,7 @@ pub mod stream_escapes_context;
 pub mod stream_method_outside_context;
 pub mod stream_outside_context;
 
-use ruff_python_ast::{Expr, ExprCall, Stmt};
+use ruff_python_ast::{Expr, ExprCall};
 
 use crate::checker::Checker;
 use crate::registry::Rule;
@@ -59,36 +59,4 @@ pub fn rule_for(kind: StreamCall) -> Rule {
         StreamCall::StreamKeyword => Rule::StreamOutsideContext,
         StreamCall::StreamMethod => Rule::StreamMethodOutsideContext,
     }
-}
-
-/// Per-file state of the family.
-#[derive(Debug, Default)]
-pub struct State {
-    pub outside: stream_outside_context::State,
-    pub escapes: stream_escapes_context::State,
-}
-
-pub fn analyze_call(checker: &mut Checker, call: &ExprCall, target: Option<&CallTarget>) {
-    let enabled = checker.enabled(Rule::StreamOutsideContext)
-        || checker.enabled(Rule::StreamMethodOutsideContext);
-    if enabled
-        && let Some(target) = target
-        && let Some(kind) = stream_call(checker, call, target)
-        && checker.enabled(rule_for(kind))
-    {
-        stream_outside_context::check(checker, call, kind);
-    }
-    if checker.enabled(Rule::StreamEscapesContext) {
-        stream_escapes_context::check_call(checker, call);
-    }
-}
-
-pub fn analyze_stmt(checker: &mut Checker, stmt: &Stmt) {
-    if checker.enabled(Rule::StreamEscapesContext) {
-        stream_escapes_context::check_stmt(checker, stmt);
-    }
-}
-
-pub fn finish(checker: &mut Checker) {
-    stream_outside_context::finish(checker);
 }

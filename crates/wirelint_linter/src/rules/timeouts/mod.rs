@@ -7,54 +7,14 @@ pub mod scalar_timeout;
 pub mod timeout_disabled;
 pub mod timeout_without_pool;
 
-use ruff_python_ast::{Expr, ExprCall, Stmt};
+use ruff_python_ast::{Expr, ExprCall};
 
-use crate::checker::Checker;
-use crate::registry::Rule;
 use crate::rules::helpers::{is_request_function, timeout_keyword};
 use crate::semantic::CallTarget;
 
-/// The family's rules that look at calls.
-const CALL_RULES: [Rule; 4] = [
-    Rule::ScalarTimeout,
-    Rule::TimeoutWithoutPool,
-    Rule::MissingTimeout,
-    Rule::TimeoutDisabled,
-];
-
-pub fn analyze_call(checker: &mut Checker, call: &ExprCall, target: Option<&CallTarget>) {
-    let Some(target) = target.filter(|target| judges_timeout_of(target)) else {
-        return;
-    };
-    if !CALL_RULES.iter().any(|rule| checker.enabled(*rule)) {
-        return;
-    }
-    if checker.enabled(Rule::ScalarTimeout) {
-        scalar_timeout::check(checker, call, target);
-    }
-    if checker.enabled(Rule::TimeoutWithoutPool) {
-        timeout_without_pool::check(checker, call, target);
-    }
-    if checker.enabled(Rule::MissingTimeout) {
-        missing_timeout::check(checker, call, target);
-    }
-    if checker.enabled(Rule::TimeoutDisabled) {
-        timeout_disabled::check(checker, call, target);
-    }
-}
-
-pub fn analyze_stmt(checker: &mut Checker, stmt: &Stmt) {
-    if let Stmt::ClassDef(class) = stmt
-        && checker.enabled(Rule::MissingTimeout)
-    {
-        missing_timeout::note_class(checker, class);
-    }
-}
-
-pub fn finish(checker: &mut Checker) {
-    if checker.enabled(Rule::MissingTimeout) {
-        missing_timeout::finish(checker);
-    }
+/// The call's target when the timeout rules judge its `timeout=`.
+pub fn judged_target<'t, 'c>(target: Option<&'t CallTarget<'c>>) -> Option<&'t CallTarget<'c>> {
+    target.filter(|target| judges_timeout_of(target))
 }
 
 /// Whether the timeout rules judge `timeout=` on this call: clients, their
