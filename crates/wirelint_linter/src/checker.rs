@@ -30,7 +30,7 @@ const MAX_NESTING: u32 = 500;
 
 /// Source facts about the file being checked, besides its text.
 #[derive(Copy, Clone, Debug, Default)]
-pub struct SourceInfo<'s> {
+pub(crate) struct SourceInfo<'s> {
     /// The dotted package the file belongs to (its own name for
     /// `__init__.py`), used to resolve relative imports.
     pub package: Option<&'s str>,
@@ -43,7 +43,11 @@ pub struct SourceInfo<'s> {
 /// of `[`, `not`, `.a` or `+ x` adds a level every few bytes). So the work
 /// runs on a stack sized from the length, grown only when the current one is
 /// shorter: no input can overflow it.
-pub fn check_source(source: &str, info: SourceInfo, settings: &LinterSettings) -> Vec<Diagnostic> {
+pub(crate) fn check_source(
+    source: &str,
+    info: SourceInfo,
+    settings: &LinterSettings,
+) -> Vec<Diagnostic> {
     let needed = stack_needed(source.len());
     stacker::maybe_grow(needed, needed, || {
         check_on_current_stack(source, info, settings)
@@ -85,7 +89,10 @@ fn check_on_current_stack(
 /// Test-only: runs the traversal over `source` and returns what the model
 /// answered at each `probe(...)` call, in visiting order.
 #[cfg(test)]
-pub fn probe_source(source: &str, package: Option<&str>) -> Vec<crate::semantic::tests::Probe> {
+pub(crate) fn probe_source(
+    source: &str,
+    package: Option<&str>,
+) -> Vec<crate::semantic::tests::Probe> {
     let settings = LinterSettings::default();
     let locator = Locator::new(source);
     let parsed = parse_unchecked_source(source, PySourceType::Python);
@@ -99,7 +106,7 @@ pub fn probe_source(source: &str, package: Option<&str>) -> Vec<crate::semantic:
 /// Test-only: runs the traversal over `source` and returns the retry loops
 /// the model recognised at module level, judged as at the end of the file.
 #[cfg(test)]
-pub fn module_retry_loops(source: &str) -> Vec<crate::semantic::retry_loops::RetryLoop> {
+pub(crate) fn module_retry_loops(source: &str) -> Vec<crate::semantic::retry_loops::RetryLoop> {
     let settings = LinterSettings::default();
     let locator = Locator::new(source);
     let parsed = parse_unchecked_source(source, PySourceType::Python);
@@ -176,6 +183,7 @@ fn run_context(settings: &LinterSettings, source: &str) -> (Rc<KnownNames>, bool
 }
 
 /// A function body waiting for its enclosing scope to finish.
+#[derive(Copy, Clone)]
 struct DeferredFunction<'a> {
     stmt: &'a Stmt,
     function: &'a ast::StmtFunctionDef,
@@ -183,7 +191,7 @@ struct DeferredFunction<'a> {
 }
 
 /// The traversal state handed to every rule.
-pub struct Checker<'a> {
+pub(crate) struct Checker<'a> {
     pub semantic: SemanticModel<'a>,
     pub locator: &'a Locator<'a>,
     pub settings: &'a LinterSettings,
@@ -223,11 +231,11 @@ impl<'a> Checker<'a> {
         }
     }
 
-    pub fn enabled(&self, rule: Rule) -> bool {
+    pub(crate) fn enabled(&self, rule: Rule) -> bool {
         self.settings.rules.contains(rule)
     }
 
-    pub fn report(&mut self, diagnostic: Diagnostic) {
+    pub(crate) fn report(&mut self, diagnostic: Diagnostic) {
         self.diagnostics.push(diagnostic);
     }
 
@@ -292,7 +300,10 @@ impl<'a> Checker<'a> {
     /// The absolute module of `from X import ...`, resolving relative
     /// imports against the file's package when it is known.
     fn import_from_module(&self, import_from: &ast::StmtImportFrom) -> Option<String> {
-        let module = import_from.module.as_ref().map(|module| module.as_str());
+        let module = import_from
+            .module
+            .as_ref()
+            .map(ruff_python_ast::Identifier::as_str);
         if import_from.level == 0 {
             return module.map(str::to_string);
         }
@@ -357,7 +368,7 @@ impl<'a> Checker<'a> {
     }
 
     fn bind_parameters(&mut self, parameters: &'a ast::Parameters) {
-        for parameter in parameters.iter() {
+        for parameter in parameters {
             let parameter = parameter.as_parameter();
             let mut binding = Binding::new(BindingKind::Parameter, parameter.range);
             binding.client = parameter
@@ -425,7 +436,7 @@ impl<'a> Checker<'a> {
         for decorator in &function.decorator_list {
             self.visit_decorator(decorator);
         }
-        for parameter in function.parameters.iter() {
+        for parameter in &function.parameters {
             if let Some(default) = parameter.default() {
                 self.visit_expr(default);
             }
@@ -451,7 +462,7 @@ impl<'a> Checker<'a> {
 
     fn visit_lambda(&mut self, lambda: &'a ast::ExprLambda) {
         if let Some(parameters) = &lambda.parameters {
-            for parameter in parameters.iter() {
+            for parameter in parameters {
                 if let Some(default) = parameter.default() {
                     self.visit_expr(default);
                 }

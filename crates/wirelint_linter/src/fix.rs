@@ -10,7 +10,7 @@ use crate::diagnostic::{Applicability, Diagnostic, Edit};
 /// How a fix refers to `module` (e.g. `httpx`): the name it is imported as
 /// at module scope, or the module's own name plus an edit adding
 /// `import module` after the module docstring and `__future__` imports.
-pub fn module_reference(checker: &Checker, module: &str) -> (String, Option<Edit>) {
+pub(crate) fn module_reference(checker: &Checker, module: &str) -> (String, Option<Edit>) {
     if let Some(name) = checker.semantic.module_import_name(module) {
         return (name.to_string(), None);
     }

@@ -78,7 +78,9 @@ fn fixture_settings(rule: Rule, source: &str) -> Result<LinterSettings, String> 
             "extend-network-modules" => settings.extend_network_modules = values(),
             "extend-error-classes" => settings.extend_error_classes = values(),
             "max-retries" => {
-                settings.max_retries = value.parse().map_err(|_| format!("bad max-retries {value}"))?;
+                settings.max_retries = value
+                    .parse()
+                    .map_err(|_| format!("bad max-retries {value}"))?;
             }
             _ => return Err(format!("unknown fixture setting `{key}`")),
         }
@@ -267,8 +269,11 @@ fn fixes_keep_the_source_valid_and_match_the_declared_availability() {
                     path.display(),
                     diagnostic.rule.code()
                 ),
-                (Some(fix), FixAvailability::Always(applicability))
-                | (Some(fix), FixAvailability::Sometimes(applicability)) => assert_eq!(
+                (
+                    Some(fix),
+                    FixAvailability::Always(applicability)
+                    | FixAvailability::Sometimes(applicability),
+                ) => assert_eq!(
                     fix.applicability,
                     applicability,
                     "{}: {}'s fix applicability differs from its declaration",

@@ -21,19 +21,19 @@ const REQUEST_FUNCTION_VERBS: [&str; 9] = [
 
 /// The request methods of `requests`: its module functions and `Session`
 /// methods that take `timeout=`.
-pub const REQUESTS_METHODS: [&str; 8] = [
+pub(crate) const REQUESTS_METHODS: [&str; 8] = [
     "get", "options", "head", "post", "put", "patch", "delete", "request",
 ];
 
 /// The methods of httpx clients, requests sessions and urllib3 pools that
 /// send a request and wait for its answer.
-pub const HTTP_CLIENT_METHODS: &[&str] = &[
+pub(crate) const HTTP_CLIENT_METHODS: &[&str] = &[
     "get", "options", "head", "post", "put", "patch", "delete", "request", "send", "stream",
     "urlopen",
 ];
 
 /// aiohttp session methods that return a response to be released.
-pub const AIOHTTP_SESSION_REQUESTS: &[&str] = &[
+pub(crate) const AIOHTTP_SESSION_REQUESTS: &[&str] = &[
     "get",
     "options",
     "head",
@@ -47,13 +47,13 @@ pub const AIOHTTP_SESSION_REQUESTS: &[&str] = &[
 
 /// The last names of the HTTP libraries' module-level functions that send a
 /// request (`requests.get`, `urllib3.request`, `urllib.request.urlopen`).
-pub const SENDING_FUNCTION_NAMES: &[&str] = &[
+pub(crate) const SENDING_FUNCTION_NAMES: &[&str] = &[
     "request", "get", "post", "put", "patch", "delete", "head", "options", "stream", "urlopen",
 ];
 
 /// `requests.get`, `httpx.post`, `requests.api.request`, `aiohttp.request`,
 /// `urllib3.request`, ...: a module-level function that sends a request.
-pub fn is_request_function(qualified: &str) -> bool {
+pub(crate) fn is_request_function(qualified: &str) -> bool {
     let Some((module, function)) = qualified.rsplit_once('.') else {
         return false;
     };
@@ -66,14 +66,14 @@ pub fn is_request_function(qualified: &str) -> bool {
 
 /// The source text of `range` on one line (whitespace runs become one
 /// space), shortened for a message.
-pub fn snippet(checker: &Checker, range: TextRange) -> String {
+pub(crate) fn snippet(checker: &Checker, range: TextRange) -> String {
     let text = checker.locator.slice(range);
     shorten(text.split_whitespace().collect::<Vec<_>>().join(" "))
 }
 
 /// How a message names the called thing: the callee's source text with its
 /// whitespace removed (`client.chat.completions.create`), shortened.
-pub fn callee_text(checker: &Checker, call: &ExprCall) -> String {
+pub(crate) fn callee_text(checker: &Checker, call: &ExprCall) -> String {
     let text = checker.locator.slice(call.func.range());
     shorten(text.split_whitespace().collect::<Vec<_>>().join(""))
 }
@@ -88,12 +88,12 @@ fn shorten(text: String) -> String {
 }
 
 /// The `timeout=` keyword of a call.
-pub fn timeout_keyword(call: &ExprCall) -> Option<&Keyword> {
+pub(crate) fn timeout_keyword(call: &ExprCall) -> Option<&Keyword> {
     call.arguments.find_keyword("timeout")
 }
 
 /// Whether the call passes `**mapping`, which may carry any keyword.
-pub fn has_keyword_splat(call: &ExprCall) -> bool {
+pub(crate) fn has_keyword_splat(call: &ExprCall) -> bool {
     call.arguments
         .keywords
         .iter()

@@ -11,17 +11,17 @@
 //! about the file (scopes, clients, enclosing statements, retry loops) come
 //! from the semantic model, never from a rule's own bookkeeping.
 
-pub mod concurrency;
-pub mod configuration;
-pub mod errors;
-pub mod helpers;
-pub mod internal;
-pub mod lifecycle;
-pub mod retries;
-pub mod secrets;
-pub mod streaming;
-pub mod structured_outputs;
-pub mod timeouts;
+pub(crate) mod concurrency;
+pub(crate) mod configuration;
+pub(crate) mod errors;
+pub(crate) mod helpers;
+pub(crate) mod internal;
+pub(crate) mod lifecycle;
+pub(crate) mod retries;
+pub(crate) mod secrets;
+pub(crate) mod streaming;
+pub(crate) mod structured_outputs;
+pub(crate) mod timeouts;
 
 use std::any::Any;
 
@@ -33,7 +33,7 @@ use crate::semantic::{CallTarget, KnownNames};
 use crate::settings::LinterSettings;
 
 /// What a rule declares about itself, next to its code.
-pub struct RuleDef {
+pub(crate) struct RuleDef {
     pub code: &'static str,
     /// Kebab-case, unique (`missing-timeout`).
     pub name: &'static str,
@@ -57,7 +57,7 @@ pub struct RuleDef {
 /// Every hook runs after the model has taken in the node (and before the
 /// node's children are visited), and only while the rule is enabled.
 #[derive(Copy, Clone)]
-pub struct Hooks {
+pub(crate) struct Hooks {
     /// Every statement, before its children.
     pub stmt: Option<fn(&mut Checker, &Stmt)>,
     /// Every expression (calls included), before its children.
@@ -82,7 +82,7 @@ pub struct Hooks {
 impl Hooks {
     /// No hooks: a rule the engine reports itself (WL001-WL003). Rules take
     /// the hooks they want with `..Hooks::NONE`.
-    pub const NONE: Hooks = Hooks {
+    pub(crate) const NONE: Hooks = Hooks {
         stmt: None,
         expr: None,
         call: None,
@@ -93,7 +93,7 @@ impl Hooks {
         finish: None,
     };
 
-    pub const fn is_none(&self) -> bool {
+    pub(crate) const fn is_none(&self) -> bool {
         self.stmt.is_none()
             && self.expr.is_none()
             && self.call.is_none()
@@ -108,13 +108,13 @@ impl Hooks {
 /// The state rules keep between nodes (candidates settled later, what was
 /// already reported), one value per rule, created on first use.
 #[derive(Default)]
-pub struct RuleStates {
+pub(crate) struct RuleStates {
     states: Vec<Option<Box<dyn Any>>>,
 }
 
 impl RuleStates {
     /// `rule`'s state. Each rule keeps one state type.
-    pub fn get_mut<S: Default + 'static>(&mut self, rule: Rule) -> &mut S {
+    pub(crate) fn get_mut<S: Default + 'static>(&mut self, rule: Rule) -> &mut S {
         let index = rule as usize;
         if self.states.len() <= index {
             self.states.resize_with(index + 1, || None);
@@ -126,7 +126,7 @@ impl RuleStates {
     }
 
     /// Takes `rule`'s state out, leaving a fresh one.
-    pub fn take<S: Default + 'static>(&mut self, rule: Rule) -> S {
+    pub(crate) fn take<S: Default + 'static>(&mut self, rule: Rule) -> S {
         std::mem::take(self.get_mut(rule))
     }
 }
@@ -140,7 +140,7 @@ impl std::fmt::Debug for RuleStates {
 
 /// The words of which at least one must occur in a file for any enabled
 /// rule to fire there (empty when no rule that visits the tree is enabled).
-pub fn fast_path_words(settings: &LinterSettings, known: &KnownNames) -> Vec<String> {
+pub(crate) fn fast_path_words(settings: &LinterSettings, known: &KnownNames) -> Vec<String> {
     let mut words: Vec<String> = Vec::new();
     for rule in settings.rules.iter() {
         for marker in rule.info().markers {

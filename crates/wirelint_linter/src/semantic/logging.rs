@@ -40,7 +40,7 @@ const LOGGER_DERIVERS: &[&str] = &["bind", "new", "opt", "getChild", "patch"];
 
 /// What kind of logging call a call is.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
-pub enum LoggingCall {
+pub(crate) enum LoggingCall {
     /// The builtin `print`.
     Print,
     /// `logging.info(...)` or a logger's method.
@@ -49,14 +49,14 @@ pub enum LoggingCall {
 
 /// Whether a name reads as a logger: `log`, `logger`, `_LOGGER`,
 /// `access_logger`, `audit_log`.
-pub fn is_logger_name(name: &str) -> bool {
+pub(crate) fn is_logger_name(name: &str) -> bool {
     let name = name.trim_matches('_').to_ascii_lowercase();
     name == "log" || name.ends_with("logger") || name.ends_with("_log")
 }
 
 impl SemanticModel<'_> {
     /// What kind of logging call `call` is, if it is one.
-    pub fn logging_call(&self, call: &ExprCall) -> Option<LoggingCall> {
+    pub(crate) fn logging_call(&self, call: &ExprCall) -> Option<LoggingCall> {
         match call.func.as_ref() {
             Expr::Name(_) => {
                 if self.builtin_name(&call.func) == Some("print") {
@@ -90,12 +90,13 @@ impl SemanticModel<'_> {
     }
 
     /// Whether `call` writes a log record or prints.
-    pub fn is_logging_call(&self, call: &ExprCall) -> bool {
+    #[cfg(test)]
+    pub(crate) fn is_logging_call(&self, call: &ExprCall) -> bool {
         self.logging_call(call).is_some()
     }
 
     /// Whether `expr` holds a logger.
-    pub fn is_logger(&self, expr: &Expr) -> bool {
+    pub(crate) fn is_logger(&self, expr: &Expr) -> bool {
         self.is_logger_at(expr, 0)
     }
 

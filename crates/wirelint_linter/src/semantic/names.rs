@@ -6,13 +6,13 @@ use ruff_python_ast::Expr;
 /// Past this nesting a recursive expression helper stops looking and gives
 /// its "unknown" answer. Real code nests far less; the limit only bounds the
 /// work (and the stack) on pathological input.
-pub const MAX_EXPR_DEPTH: u32 = 32;
+pub(crate) const MAX_EXPR_DEPTH: u32 = 32;
 
 /// Appends every name `expr` reads to `names`: through attributes (their
 /// object), calls (callee and arguments), subscripts, operators,
 /// comparisons and conditional expressions. A lambda, comprehension or
 /// literal container is not looked into.
-pub fn read_names(expr: &Expr, names: &mut Vec<String>) {
+pub(crate) fn read_names(expr: &Expr, names: &mut Vec<String>) {
     read_names_at(expr, names, 0);
 }
 

@@ -3,11 +3,11 @@
 //! unknown fields, single-number timeout settings, and classes mixing two
 //! styles of per-request overrides. Helpers shared by the family live here.
 
-pub mod env_at_import_time;
-pub mod mixed_override_styles;
-pub mod mutable_config_model;
-pub mod scalar_timeout_setting;
-pub mod settings_at_import_time;
+pub(crate) mod env_at_import_time;
+pub(crate) mod mixed_override_styles;
+pub(crate) mod mutable_config_model;
+pub(crate) mod scalar_timeout_setting;
+pub(crate) mod settings_at_import_time;
 
 use ruff_python_ast::StmtClassDef;
 
@@ -22,14 +22,14 @@ const CLIENT_FIELDS: &[&str] = &["base_url", "api_key", "timeout", "max_retries"
 /// Whether a model configures a client (WL703): its name ends in `Config`,
 /// `Settings` or `Options`, or it has a `base_url`, `api_key`, `timeout` or
 /// `max_retries` field.
-pub fn configures_client(class: &StmtClassDef) -> bool {
+pub(crate) fn configures_client(class: &StmtClassDef) -> bool {
     is_config_named(class) || has_field(class, CLIENT_FIELDS)
 }
 
 /// Whether a model is a configuration model for WL704, whose subject is the
 /// `timeout` field itself: named like a configuration, or with another
 /// client field. A request description with a timeout is not configuration.
-pub fn is_timeout_config_model(class: &StmtClassDef) -> bool {
+pub(crate) fn is_timeout_config_model(class: &StmtClassDef) -> bool {
     is_config_named(class) || has_field(class, &["base_url", "api_key", "max_retries"])
 }
 

@@ -128,7 +128,7 @@ fn check_client_init(checker: &mut Checker, class: &StmtClassDef) {
     let Some(annotation) = init
         .parameters
         .iter()
-        .map(|parameter| parameter.as_parameter())
+        .map(ruff_python_ast::AnyParameterRef::as_parameter)
         .find(|parameter| parameter.name.as_str() == "timeout")
         .and_then(|parameter| parameter.annotation())
     else {

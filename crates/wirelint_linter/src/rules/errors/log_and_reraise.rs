@@ -208,7 +208,10 @@ fn check_raise(checker: &mut Checker, raise: &StmtRaise) {
     let Some(handler) = checker.semantic.statements.innermost_handler() else {
         return;
     };
-    let caught_name = handler.name.as_ref().map(|name| name.as_str());
+    let caught_name = handler
+        .name
+        .as_ref()
+        .map(ruff_python_ast::Identifier::as_str);
     let reraises = reraises(raise, caught_name);
     let Some(log) = innermost_log(checker) else {
         return;

@@ -8,18 +8,18 @@
 //! handler belongs to the function (or module) being visited: a `raise` in a
 //! nested function is never seen while its enclosing handler is open.
 
-pub mod error_context_dropped;
-pub mod error_missing_context;
-pub mod log_and_reraise;
-pub mod multiple_error_roots;
-pub mod swallowed_validation_error;
-pub mod vanilla_error_at_boundary;
+pub(crate) mod error_context_dropped;
+pub(crate) mod error_missing_context;
+pub(crate) mod log_and_reraise;
+pub(crate) mod multiple_error_roots;
+pub(crate) mod swallowed_validation_error;
+pub(crate) mod vanilla_error_at_boundary;
 
 use crate::checker::Checker;
 
 /// The network error the innermost open `except` handler catches, as named
 /// in messages (`httpx.ReadTimeout`).
-pub fn innermost_network_error(checker: &Checker) -> Option<String> {
+pub(crate) fn innermost_network_error(checker: &Checker) -> Option<String> {
     let handler = checker.semantic.statements.innermost_handler()?;
     checker
         .semantic
@@ -28,7 +28,7 @@ pub fn innermost_network_error(checker: &Checker) -> Option<String> {
 
 /// Whether the innermost open handler catches a network error or
 /// `ImportError` / `ModuleNotFoundError` (an optional import's fallback).
-pub fn innermost_catches_network_or_import_error(checker: &Checker) -> bool {
+pub(crate) fn innermost_catches_network_or_import_error(checker: &Checker) -> bool {
     let Some(handler) = checker.semantic.statements.innermost_handler() else {
         return false;
     };
@@ -57,7 +57,10 @@ mod tests {
         };
         let settings = LinterSettings {
             rules: selection.resolve(),
-            extend_error_classes: extend_error_classes.iter().map(|c| c.to_string()).collect(),
+            extend_error_classes: extend_error_classes
+                .iter()
+                .map(std::string::ToString::to_string)
+                .collect(),
             ..LinterSettings::default()
         };
         lint_source(source, &settings)

@@ -41,7 +41,7 @@ pub(crate) const RULE: RuleDef = RuleDef {
 };
 
 /// Turns one parser error into a WL001 diagnostic.
-pub fn syntax_error(locator: &Locator, error: &ParseError) -> Diagnostic {
+pub(crate) fn syntax_error(locator: &Locator, error: &ParseError) -> Diagnostic {
     locator.diagnostic(
         Rule::SyntaxError,
         format!("SyntaxError: {}", error.error),

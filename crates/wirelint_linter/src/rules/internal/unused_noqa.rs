@@ -58,7 +58,7 @@ pub(crate) const RULE: RuleDef = RuleDef {
 };
 
 /// A WL003 diagnostic for `directive` when part of it silenced nothing.
-pub fn check(
+pub(crate) fn check(
     locator: &Locator,
     directive: &LineDirective,
     usage: &DirectiveUsage,

@@ -5,8 +5,8 @@
 //! What a call's parent does with a new client, and whether a local holding
 //! one is closed or handed on, come from the model's ownership facts.
 
-pub mod client_at_import_time;
-pub mod client_in_loop;
-pub mod implicit_module_client;
-pub mod lazy_global_client;
-pub mod unclosed_client;
+pub(crate) mod client_at_import_time;
+pub(crate) mod client_in_loop;
+pub(crate) mod implicit_module_client;
+pub(crate) mod lazy_global_client;
+pub(crate) mod unclosed_client;

@@ -10,14 +10,14 @@
 //! their `leave_function` and `finish` hooks. Calls to retry APIs are judged
 //! where they stand.
 
-pub mod excessive_retries;
-pub mod idempotency_key_per_attempt;
-pub mod retried_write_without_idempotency_key;
-pub mod retry_everything;
-pub mod retry_on_client_error;
-pub mod retry_without_jitter;
-pub mod retry_without_stop;
-pub mod unbounded_retry_loop;
+pub(crate) mod excessive_retries;
+pub(crate) mod idempotency_key_per_attempt;
+pub(crate) mod retried_write_without_idempotency_key;
+pub(crate) mod retry_everything;
+pub(crate) mod retry_on_client_error;
+pub(crate) mod retry_without_jitter;
+pub(crate) mod retry_without_stop;
+pub(crate) mod unbounded_retry_loop;
 
 use ruff_python_ast::{Expr, ExprCall, Stmt};
 use ruff_text_size::{Ranged, TextRange};
@@ -28,14 +28,14 @@ use crate::semantic::retry_loops::RetryLoop;
 
 /// The retry loops of the body whose visit just ended (for the rules'
 /// `leave_function` and `finish` hooks).
-pub fn settled_loops(checker: &Checker) -> Vec<RetryLoop> {
+pub(crate) fn settled_loops(checker: &Checker) -> Vec<RetryLoop> {
     checker.semantic.settled_retry_loops().to_vec()
 }
 
 /// The bare `@retry` (or `@tenacity.retry`) decorators of a `def`: every
 /// tenacity default applies. Decorators are evaluated where the `def`
 /// stands, so the rules look at them in their `stmt` hook.
-pub fn bare_tenacity_decorators(checker: &Checker, stmt: &Stmt) -> Vec<TextRange> {
+pub(crate) fn bare_tenacity_decorators(checker: &Checker, stmt: &Stmt) -> Vec<TextRange> {
     let Stmt::FunctionDef(function) = stmt else {
         return Vec::new();
     };
@@ -52,7 +52,7 @@ pub fn bare_tenacity_decorators(checker: &Checker, stmt: &Stmt) -> Vec<TextRange
 
 /// Whether a call passes `**mapping` or `*args`: what it configures cannot
 /// be seen.
-pub fn has_opaque_arguments(call: &ExprCall) -> bool {
+pub(crate) fn has_opaque_arguments(call: &ExprCall) -> bool {
     call.arguments
         .keywords
         .iter()

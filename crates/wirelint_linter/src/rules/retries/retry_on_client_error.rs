@@ -174,7 +174,7 @@ fn check_call(checker: &mut Checker, call: &ExprCall, _target: Option<&CallTarge
 }
 
 fn check_parameters(checker: &mut Checker, function: &StmtFunctionDef) {
-    for parameter in function.parameters.iter() {
+    for parameter in &function.parameters {
         let name = parameter.name().as_str();
         if let Some(default) = parameter.default()
             && is_retry_status_name(name)

@@ -223,7 +223,7 @@ fn literal_value<'e>(semantic: &SemanticModel<'e>, value: &'e Expr) -> Option<&'
 /// Whether a literal is a stand-in rather than a credential. Generated
 /// credentials (API keys, tokens, JWTs) mix letters and digits; words like
 /// `"manual-token"` or `"caller"` are test doubles.
-pub fn looks_like_placeholder(value: &str) -> bool {
+pub(crate) fn looks_like_placeholder(value: &str) -> bool {
     let value = value.trim();
     if value.chars().count() < MIN_CREDENTIAL_CHARS
         || !value.chars().any(|char| char.is_ascii_digit())

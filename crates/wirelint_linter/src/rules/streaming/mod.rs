@@ -2,9 +2,9 @@
 //! closed, so it must live inside `with` / `async with` and not outlive it.
 //! Helpers shared by the family: which calls open a stream.
 
-pub mod stream_escapes_context;
-pub mod stream_method_outside_context;
-pub mod stream_outside_context;
+pub(crate) mod stream_escapes_context;
+pub(crate) mod stream_method_outside_context;
+pub(crate) mod stream_outside_context;
 
 use ruff_python_ast::{Expr, ExprCall};
 
@@ -15,7 +15,7 @@ use crate::semantic::{CallTarget, Library};
 
 /// How a call opens a stream.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
-pub enum StreamCall {
+pub(crate) enum StreamCall {
     /// A request made with `stream=True` (WL501).
     StreamKeyword,
     /// A streaming method: `httpx.stream`, `client.stream`,
@@ -24,7 +24,11 @@ pub enum StreamCall {
 }
 
 /// Whether `call` opens a stream, and how.
-pub fn stream_call(checker: &Checker, call: &ExprCall, target: &CallTarget) -> Option<StreamCall> {
+pub(crate) fn stream_call(
+    checker: &Checker,
+    call: &ExprCall,
+    target: &CallTarget,
+) -> Option<StreamCall> {
     match target {
         CallTarget::ClientMethod { client, method } => {
             if *method == "stream"
@@ -54,7 +58,7 @@ pub fn stream_call(checker: &Checker, call: &ExprCall, target: &CallTarget) -> O
 }
 
 /// The rule that judges a stream call of this kind.
-pub fn rule_for(kind: StreamCall) -> Rule {
+pub(crate) fn rule_for(kind: StreamCall) -> Rule {
     match kind {
         StreamCall::StreamKeyword => Rule::StreamOutsideContext,
         StreamCall::StreamMethod => Rule::StreamMethodOutsideContext,

@@ -90,9 +90,12 @@ pub(super) fn check_stream_call(
     }
     match checker.semantic.call_use(call) {
         Some(
-            CallUse::WithContext | CallUse::Returned | CallUse::Argument { .. } | CallUse::Stored,
-        )
-        | Some(CallUse::AssignedToGlobal) => {}
+            CallUse::WithContext
+            | CallUse::Returned
+            | CallUse::Argument { .. }
+            | CallUse::Stored
+            | CallUse::AssignedToGlobal,
+        ) => {}
         Some(CallUse::AssignedTo) => {
             let Some(name) = checker.semantic.assigned_name(call) else {
                 return;

@@ -9,11 +9,11 @@
 //! its nodes arrived: enclosing loops, reads, calls, assignments, compared
 //! by position.
 
-pub mod hand_rolled_tool_schema;
-pub mod manual_json_validation;
-pub mod materialized_pages;
-pub mod offset_pagination;
-pub mod unchecked_refusal;
+pub(crate) mod hand_rolled_tool_schema;
+pub(crate) mod manual_json_validation;
+pub(crate) mod materialized_pages;
+pub(crate) mod offset_pagination;
+pub(crate) mod unchecked_refusal;
 
 use rustc_hash::FxHashMap;
 
@@ -23,10 +23,10 @@ use crate::semantic::ScopeId;
 
 /// A rule's facts per unit: each function body (keyed by its scope) and the
 /// module's own top-level code (keyed `None`).
-pub type Units<Facts> = FxHashMap<Option<ScopeId>, Facts>;
+pub(crate) type Units<Facts> = FxHashMap<Option<ScopeId>, Facts>;
 
 /// `rule`'s facts about the unit the traversal is in.
-pub fn unit_facts<'c, Facts: Default + 'static>(
+pub(crate) fn unit_facts<'c, Facts: Default + 'static>(
     checker: &'c mut Checker,
     rule: Rule,
 ) -> &'c mut Facts {
@@ -40,7 +40,7 @@ pub fn unit_facts<'c, Facts: Default + 'static>(
 
 /// Takes `rule`'s facts about the unit whose visit just ended: the current
 /// function's, or the module's at the end of the file.
-pub fn take_unit_facts<Facts: Default + 'static>(
+pub(crate) fn take_unit_facts<Facts: Default + 'static>(
     checker: &mut Checker,
     rule: Rule,
 ) -> Option<Facts> {

@@ -2,10 +2,10 @@
 //! where the policy asks for per-phase budgets. Helpers shared by the family
 //! (which calls' timeouts are judged, `httpx.Timeout` arguments) live here.
 
-pub mod missing_timeout;
-pub mod scalar_timeout;
-pub mod timeout_disabled;
-pub mod timeout_without_pool;
+pub(crate) mod missing_timeout;
+pub(crate) mod scalar_timeout;
+pub(crate) mod timeout_disabled;
+pub(crate) mod timeout_without_pool;
 
 use ruff_python_ast::{Expr, ExprCall};
 
@@ -13,7 +13,9 @@ use crate::rules::helpers::{is_request_function, timeout_keyword};
 use crate::semantic::CallTarget;
 
 /// The call's target when the timeout rules judge its `timeout=`.
-pub fn judged_target<'t, 'c>(target: Option<&'t CallTarget<'c>>) -> Option<&'t CallTarget<'c>> {
+pub(crate) fn judged_target<'t, 'c>(
+    target: Option<&'t CallTarget<'c>>,
+) -> Option<&'t CallTarget<'c>> {
     target.filter(|target| judges_timeout_of(target))
 }
 
@@ -22,7 +24,7 @@ pub fn judged_target<'t, 'c>(target: Option<&'t CallTarget<'c>>) -> Option<&'t C
 /// functions of the HTTP libraries. Other module-level functions take
 /// timeouts of their own meaning (`urllib3.util.wait.wait_for_read(sock,
 /// timeout=0.0)` polls a socket) and are left alone.
-pub fn judges_timeout_of(target: &CallTarget) -> bool {
+pub(crate) fn judges_timeout_of(target: &CallTarget) -> bool {
     match target {
         CallTarget::LibraryFunction { qualified, .. } => {
             is_request_function(qualified) || qualified == "httpx.Timeout"
@@ -32,16 +34,16 @@ pub fn judges_timeout_of(target: &CallTarget) -> bool {
 }
 
 /// The per-phase keywords of `httpx.Timeout`.
-pub const PHASES: [&str; 4] = ["connect", "read", "write", "pool"];
+pub(crate) const PHASES: [&str; 4] = ["connect", "read", "write", "pool"];
 
 /// Whether `target` is `httpx.Timeout` (or `httpx2.Timeout`).
-pub fn is_httpx_timeout(target: &CallTarget) -> bool {
+pub(crate) fn is_httpx_timeout(target: &CallTarget) -> bool {
     target.qualified() == Some("httpx.Timeout")
 }
 
 /// The default budget of an `httpx.Timeout(...)` call: its first positional
 /// argument or its `timeout=` keyword.
-pub fn httpx_timeout_default(call: &ExprCall) -> Option<&Expr> {
+pub(crate) fn httpx_timeout_default(call: &ExprCall) -> Option<&Expr> {
     call.arguments
         .args
         .first()
@@ -49,10 +51,15 @@ pub fn httpx_timeout_default(call: &ExprCall) -> Option<&Expr> {
 }
 
 /// Which per-phase keywords an `httpx.Timeout(...)` call sets.
-pub fn httpx_timeout_phases(call: &ExprCall) -> impl Iterator<Item = &str> {
+pub(crate) fn httpx_timeout_phases(call: &ExprCall) -> impl Iterator<Item = &str> {
     call.arguments
         .keywords
         .iter()
-        .filter_map(|keyword| keyword.arg.as_ref().map(|arg| arg.as_str()))
+        .filter_map(|keyword| {
+            keyword
+                .arg
+                .as_ref()
+                .map(ruff_python_ast::Identifier::as_str)
+        })
         .filter(|arg| PHASES.contains(arg))
 }

@@ -106,7 +106,7 @@ fn check_httpx_timeout(checker: &mut Checker, call: &ExprCall) {
     if has_keyword_splat(call) || httpx_timeout_phases(call).next().is_some() {
         return;
     }
-    if !httpx_timeout_default(call).is_some_and(|default| default.is_none_literal_expr()) {
+    if !httpx_timeout_default(call).is_some_and(ruff_python_ast::Expr::is_none_literal_expr) {
         return;
     }
     let message =

@@ -102,7 +102,7 @@ struct LoopRecord {
 
 /// A handler of a retry loop that lets the loop go on.
 #[derive(Clone, Debug)]
-pub struct RetryHandler {
+pub(crate) struct RetryHandler {
     pub caught: Caught,
     pub facts: HandlerFacts,
     /// The handler, or the `try` body before it, reads a status attribute
@@ -112,7 +112,7 @@ pub struct RetryHandler {
 
 /// A sleep between attempts, and whether its delay has a random part.
 #[derive(Clone, Debug)]
-pub struct BackoffSleep {
+pub(crate) struct BackoffSleep {
     pub range: TextRange,
     /// `None` when the sleep's delay was not given.
     pub randomness: Option<Randomness>,
@@ -120,7 +120,7 @@ pub struct BackoffSleep {
 
 /// A recognised retry loop.
 #[derive(Clone, Debug)]
-pub struct RetryLoop {
+pub(crate) struct RetryLoop {
     /// The loop header: `while` through the test, `for` through the iterable.
     pub header: TextRange,
     /// The loop body.
@@ -140,14 +140,14 @@ pub struct RetryLoop {
 
 impl RetryLoop {
     /// Whether `offset` is inside the code each attempt runs again.
-    pub fn retries(&self, offset: TextSize) -> bool {
+    pub(crate) fn retries(&self, offset: TextSize) -> bool {
         self.retried.iter().any(|range| range.contains(offset))
     }
 }
 
 /// The recognition state of one file.
 #[derive(Debug, Default)]
-pub struct RetryLoops {
+pub(crate) struct RetryLoops {
     /// Loops of the module body, judged at the end of the file.
     module: Vec<LoopRecord>,
     /// Loops of the function being visited.
@@ -165,7 +165,7 @@ pub struct RetryLoops {
 
 impl RetryLoops {
     /// A function body starts: module-level loops are all complete.
-    pub fn enter_function(&mut self) {
+    pub(crate) fn enter_function(&mut self) {
         self.in_function = true;
         self.open.clear();
         self.function.clear();
@@ -215,12 +215,12 @@ impl RetryLoops {
     }
 
     /// Whether any loop of the current body is open (a cheap pre-check).
-    pub fn any_open(&self) -> bool {
+    pub(crate) fn any_open(&self) -> bool {
         !self.open.is_empty()
     }
 
     /// Notes a statement as the traversal reaches it (before its children).
-    pub fn note_stmt(&mut self, semantic: &SemanticModel, stmt: &Stmt) {
+    pub(crate) fn note_stmt(&mut self, semantic: &SemanticModel, stmt: &Stmt) {
         let offset = stmt.start();
         match stmt {
             Stmt::For(stmt_for) => {
@@ -387,7 +387,12 @@ impl RetryLoops {
     }
 
     /// Notes a call: a network call inside a `try` body, a sleep.
-    pub fn note_call(&mut self, semantic: &SemanticModel, call: &ExprCall, is_network: bool) {
+    pub(crate) fn note_call(
+        &mut self,
+        semantic: &SemanticModel,
+        call: &ExprCall,
+        is_network: bool,
+    ) {
         let offset = call.start();
         let is_sleep = semantic.is_sleep_call(call);
         if !is_network && !is_sleep {
@@ -420,7 +425,7 @@ impl RetryLoops {
     /// Notes a read of a status attribute (`error.response.status_code`): in
     /// a handler, or in a `try` body (which then picks the statuses that
     /// reach its handlers).
-    pub fn note_status_read(&mut self, offset: TextSize) {
+    pub(crate) fn note_status_read(&mut self, offset: TextSize) {
         for index in self.loops_holding(offset) {
             for record in &mut self.records()[index].tries {
                 let in_body = record.body.contains(offset);
@@ -435,7 +440,7 @@ impl RetryLoops {
     /// (with its parameters), or the module's when `parameters` is `None`
     /// and no function is being visited. Call while the body's scope is
     /// current. `network_module`: the file imports a network module.
-    pub fn decide(
+    pub(crate) fn decide(
         &mut self,
         semantic: &SemanticModel,
         parameters: Option<&Parameters>,
@@ -506,7 +511,7 @@ fn try_record(semantic: &SemanticModel, stmt_try: &ast::StmtTry) -> TryRecord {
 /// checker, the loops of the body just visited once judged, and which
 /// functions a retry decorator wraps.
 #[derive(Debug, Default)]
-pub struct RetryFacts {
+pub(crate) struct RetryFacts {
     loops: RetryLoops,
     /// The retry loops of the body whose visit just ended (see
     /// [`SemanticModel::settled_retry_loops`]).
@@ -536,7 +541,7 @@ impl SemanticModel<'_> {
 
     /// Feeds retry recognition a statement, before its children and before
     /// the rules see it.
-    pub fn note_retry_stmt(&mut self, stmt: &Stmt) {
+    pub(crate) fn note_retry_stmt(&mut self, stmt: &Stmt) {
         match stmt {
             Stmt::Import(import) => {
                 let imports = import
@@ -571,7 +576,7 @@ impl SemanticModel<'_> {
 
     /// Feeds retry recognition an expression that is not a call: reads of a
     /// status attribute (`error.response.status_code`).
-    pub fn note_retry_expr(&mut self, expr: &Expr) {
+    pub(crate) fn note_retry_expr(&mut self, expr: &Expr) {
         if let Expr::Attribute(attribute) = expr
             && handlers::STATUS_ATTRIBUTES.contains(&attribute.attr.as_str())
             && self.retry.loops.any_open()
@@ -582,7 +587,7 @@ impl SemanticModel<'_> {
     }
 
     /// Feeds retry recognition a call and what it talks to.
-    pub fn note_retry_call(&mut self, call: &ExprCall, target: Option<&super::CallTarget>) {
+    pub(crate) fn note_retry_call(&mut self, call: &ExprCall, target: Option<&super::CallTarget>) {
         if self.in_lambda() || !self.retry.loops.any_open() {
             return;
         }
@@ -593,7 +598,7 @@ impl SemanticModel<'_> {
     }
 
     /// A function body starts (after its parameters are bound).
-    pub fn enter_retry_function(&mut self, function: &ast::StmtFunctionDef) {
+    pub(crate) fn enter_retry_function(&mut self, function: &ast::StmtFunctionDef) {
         self.retry.loops.enter_function();
         self.retry.in_retried_function = self.retry.retried_functions.contains(&function.start());
     }
@@ -602,7 +607,7 @@ impl SemanticModel<'_> {
     /// parameters, while its scope is current) or the module's (`None`, at
     /// the end of the file). The rules read the result with
     /// [`Self::settled_retry_loops`].
-    pub fn settle_retry_loops(&mut self, parameters: Option<&Parameters>) {
+    pub(crate) fn settle_retry_loops(&mut self, parameters: Option<&Parameters>) {
         let network_module = self.is_network_module();
         let mut loops = std::mem::take(&mut self.retry.loops);
         self.retry.settled = loops.decide(self, parameters, network_module);
@@ -611,31 +616,31 @@ impl SemanticModel<'_> {
 
     /// A function body has been visited and settled; also called before the
     /// module's loops are settled.
-    pub fn leave_retry_function(&mut self) {
+    pub(crate) fn leave_retry_function(&mut self) {
         self.retry.in_retried_function = false;
     }
 
     /// Whether a loop of the current body is open (a cheap pre-check; it may
     /// answer `true` just after a loop ends).
-    pub fn retry_loop_open(&self) -> bool {
+    pub(crate) fn retry_loop_open(&self) -> bool {
         self.retry.loops.any_open()
     }
 
     /// The retry loops of the body whose visit just ended: valid in the
     /// rules' `leave_function` hooks (the function's loops) and `finish`
     /// hooks (the module's).
-    pub fn settled_retry_loops(&self) -> &[RetryLoop] {
+    pub(crate) fn settled_retry_loops(&self) -> &[RetryLoop] {
         &self.retry.settled
     }
 
     /// Whether the function being visited is wrapped by a retry decorator.
-    pub fn in_retried_function(&self) -> bool {
+    pub(crate) fn in_retried_function(&self) -> bool {
         self.retry.in_retried_function
     }
 
     /// Whether the file imports tenacity or backoff (so far): until then no
     /// call can name their APIs.
-    pub fn imports_retry_library(&self) -> bool {
+    pub(crate) fn imports_retry_library(&self) -> bool {
         self.retry.imports_retry_library
     }
 }
