@@ -1,10 +1,11 @@
 //! The rule registry: one line per rule, in code order, naming the rule's
-//! file. Each rule file declares the rule itself (its [`RuleDef`]: code,
-//! name, family, status, summary, markers, fix availability, hooks); the
-//! `register_rules!` macro turns the list into the [`Rule`] enum, the
-//! [`RULES`] table everything else reads (selection, `wirelint rule`, the
-//! README table, SARIF rule metadata, the Python `rules()` list) and the
-//! hook dispatch the checker calls. Adding a rule adds one line here.
+//! file. Each rule file declares the rule itself (its `RuleDef`, defined in
+//! `rules/mod.rs`: code, name, family, status, summary, markers, fix
+//! availability, hooks); the `register_rules!` macro turns the list into the
+//! [`Rule`] enum, the [`RULES`] table everything else reads (selection,
+//! `wirelint rule`, the README table, SARIF rule metadata, the Python
+//! `rules()` list) and the hook dispatch the checker calls. Adding a rule
+//! adds one line here.
 
 use std::fmt;
 
