@@ -719,10 +719,15 @@ impl<'a> Visitor<'a> for Checker<'a> {
             Expr::Attribute(_) => self.semantic.note_retry_expr(expr),
             _ => {}
         }
-        dispatch::expr(self, expr);
+        if let Expr::Name(name) = expr {
+            dispatch::name(self, name);
+        } else {
+            dispatch::expr(self, expr);
+        }
         if let Expr::Call(call) = expr {
             // What a call talks to is classified once, for every rule.
             let target = self.semantic.classify_call(call);
+            self.semantic.begin_call(call);
             self.semantic.note_retry_call(call, target.as_ref());
             dispatch::call(self, call, target.as_ref());
         }

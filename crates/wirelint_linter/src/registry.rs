@@ -1,15 +1,18 @@
-//! The rule registry: one line per rule, in code order, naming the rule's
-//! file. Each rule file declares the rule itself (its `RuleDef`, defined in
-//! `rules/mod.rs`: code, name, family, status, summary, markers, fix
-//! availability, hooks); the `register_rules!` macro turns the list into the
-//! [`Rule`] enum, the [`RULES`] table everything else reads (selection,
-//! `wirelint rule`, the README table, SARIF rule metadata, the Python
-//! `rules()` list) and the hook dispatch the checker calls. Adding a rule
-//! adds one line here.
+//! The rule registry. Each rule file declares the rule itself (its
+//! `RuleDef`, defined in `rules/mod.rs`: code, name, family, status, summary,
+//! markers, fix availability, hooks); the build script lists every rule
+//! file, in code order, and the `register_rules!` macro turns the list into
+//! the [`Rule`] enum (variants named after the rules: `missing-timeout` is
+//! `Rule::MissingTimeout`), the [`RULES`] table everything else reads
+//! (selection, `wirelint rule`, the README table, SARIF rule metadata, the
+//! Python `rules()` list) and the hook dispatch the checker calls. Adding a
+//! rule touches nothing here.
 
 use std::fmt;
 
-use ruff_python_ast::{ExceptHandlerExceptHandler, Expr, ExprCall, Stmt, StmtFunctionDef};
+use ruff_python_ast::{
+    ExceptHandlerExceptHandler, Expr, ExprCall, ExprName, Stmt, StmtFunctionDef,
+};
 
 use crate::checker::Checker;
 use crate::rules::RuleDef;
@@ -176,7 +179,8 @@ impl RuleInfo {
     }
 }
 
-/// Registers the rules: `Variant => family::file,` per rule, in code order.
+/// Registers the rules: `Variant => family::file,` per rule, in code order
+/// (the build script writes the list).
 /// Generates the [`Rule`] enum, [`RULES`] and [`dispatch`], and refuses to
 /// compile a rule with hooks but no fast-path markers.
 macro_rules! register_rules {
@@ -213,6 +217,14 @@ macro_rules! register_rules {
                 $(if let Some(hook) = const { crate::rules::$family::$file::RULE.hooks.stmt } {
                     if checker.enabled(Rule::$variant) {
                         hook(checker, stmt);
+                    }
+                })+
+            }
+
+            pub(crate) fn name(checker: &mut Checker, name: &ExprName) {
+                $(if let Some(hook) = const { crate::rules::$family::$file::RULE.hooks.name } {
+                    if checker.enabled(Rule::$variant) {
+                        hook(checker, name);
                     }
                 })+
             }
@@ -276,55 +288,10 @@ macro_rules! register_rules {
     };
 }
 
-register_rules! {
-    SyntaxError => internal::syntax_error,
-    UnreadableFile => internal::unreadable_file,
-    UnusedNoqa => internal::unused_noqa,
-    ClientAtImportTime => lifecycle::client_at_import_time,
-    LazyGlobalClient => lifecycle::lazy_global_client,
-    ImplicitModuleClient => lifecycle::implicit_module_client,
-    UnclosedClient => lifecycle::unclosed_client,
-    ClientInLoop => lifecycle::client_in_loop,
-    ScalarTimeout => timeouts::scalar_timeout,
-    TimeoutWithoutPool => timeouts::timeout_without_pool,
-    MissingTimeout => timeouts::missing_timeout,
-    TimeoutDisabled => timeouts::timeout_disabled,
-    UnboundedRetryLoop => retries::unbounded_retry_loop,
-    RetryWithoutJitter => retries::retry_without_jitter,
-    RetryWithoutStop => retries::retry_without_stop,
-    RetryOnClientError => retries::retry_on_client_error,
-    RetryEverything => retries::retry_everything,
-    RetriedWriteWithoutIdempotencyKey => retries::retried_write_without_idempotency_key,
-    IdempotencyKeyPerAttempt => retries::idempotency_key_per_attempt,
-    ExcessiveRetries => retries::excessive_retries,
-    VanillaErrorAtBoundary => errors::vanilla_error_at_boundary,
-    ErrorContextDropped => errors::error_context_dropped,
-    MultipleErrorRoots => errors::multiple_error_roots,
-    ErrorMissingContext => errors::error_missing_context,
-    LogAndReraise => errors::log_and_reraise,
-    SwallowedValidationError => errors::swallowed_validation_error,
-    StreamOutsideContext => streaming::stream_outside_context,
-    StreamMethodOutsideContext => streaming::stream_method_outside_context,
-    StreamEscapesContext => streaming::stream_escapes_context,
-    SecretAsPlainStr => secrets::secret_as_plain_str,
-    LoggedHeaders => secrets::logged_headers,
-    LoggedSecret => secrets::logged_secret,
-    HardcodedCredential => secrets::hardcoded_credential,
-    SecretUnwrappedEarly => secrets::secret_unwrapped_early,
-    EnvAtImportTime => configuration::env_at_import_time,
-    SettingsAtImportTime => configuration::settings_at_import_time,
-    MutableConfigModel => configuration::mutable_config_model,
-    ScalarTimeoutSetting => configuration::scalar_timeout_setting,
-    MixedOverrideStyles => configuration::mixed_override_styles,
-    HookKindMismatch => concurrency::hook_kind_mismatch,
-    BlockingCallInAsync => concurrency::blocking_call_in_async,
-    UnboundedGather => concurrency::unbounded_gather,
-    ManualJsonValidation => structured_outputs::manual_json_validation,
-    HandRolledToolSchema => structured_outputs::hand_rolled_tool_schema,
-    UncheckedRefusal => structured_outputs::unchecked_refusal,
-    OffsetPagination => structured_outputs::offset_pagination,
-    MaterializedPages => structured_outputs::materialized_pages,
-}
+// Every rule file (`rules/<family>/<file>.rs` declaring `RULE`) is
+// registered here, in code order, by the build script: declaring the file's
+// module in its family's `mod.rs` is the rule's registration line.
+include!(concat!(env!("OUT_DIR"), "/registered_rules.rs"));
 
 include!(concat!(env!("OUT_DIR"), "/rule_docs.rs"));
 

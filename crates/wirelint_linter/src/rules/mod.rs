@@ -25,7 +25,9 @@ pub(crate) mod timeouts;
 
 use std::any::Any;
 
-use ruff_python_ast::{ExceptHandlerExceptHandler, Expr, ExprCall, Stmt, StmtFunctionDef};
+use ruff_python_ast::{
+    ExceptHandlerExceptHandler, Expr, ExprCall, ExprName, Stmt, StmtFunctionDef,
+};
 
 use crate::checker::Checker;
 use crate::registry::{Family, FixAvailability, Marker, Rule, Status};
@@ -60,7 +62,10 @@ pub(crate) struct RuleDef {
 pub(crate) struct Hooks {
     /// Every statement, before its children.
     pub stmt: Option<fn(&mut Checker, &Stmt)>,
-    /// Every expression (calls included), before its children.
+    /// Every name (loaded, stored or deleted).
+    pub name: Option<fn(&mut Checker, &ExprName)>,
+    /// Every expression that is not a name (calls included), before its
+    /// children.
     pub expr: Option<fn(&mut Checker, &Expr)>,
     /// Every call, with what it talks to (classified once for all rules).
     pub call: Option<fn(&mut Checker, &ExprCall, Option<&CallTarget>)>,
@@ -84,6 +89,7 @@ impl Hooks {
     /// the hooks they want with `..Hooks::NONE`.
     pub(crate) const NONE: Hooks = Hooks {
         stmt: None,
+        name: None,
         expr: None,
         call: None,
         enter_function: None,
@@ -95,6 +101,7 @@ impl Hooks {
 
     pub(crate) const fn is_none(&self) -> bool {
         self.stmt.is_none()
+            && self.name.is_none()
             && self.expr.is_none()
             && self.call.is_none()
             && self.enter_function.is_none()
@@ -114,10 +121,12 @@ pub(crate) struct RuleStates {
 
 impl RuleStates {
     /// `rule`'s state. Each rule keeps one state type.
+    #[inline]
     pub(crate) fn get_mut<S: Default + 'static>(&mut self, rule: Rule) -> &mut S {
         let index = rule as usize;
         if self.states.len() <= index {
-            self.states.resize_with(index + 1, || None);
+            self.states
+                .resize_with(crate::registry::RULES.len(), || None);
         }
         self.states[index]
             .get_or_insert_with(|| Box::new(S::default()))

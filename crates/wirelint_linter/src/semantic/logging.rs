@@ -57,6 +57,14 @@ pub(crate) fn is_logger_name(name: &str) -> bool {
 impl SemanticModel<'_> {
     /// What kind of logging call `call` is, if it is one.
     pub(crate) fn logging_call(&self, call: &ExprCall) -> Option<LoggingCall> {
+        self.memoized(
+            call,
+            |memo| &mut memo.logging,
+            || self.classify_logging_call(call),
+        )
+    }
+
+    fn classify_logging_call(&self, call: &ExprCall) -> Option<LoggingCall> {
         match call.func.as_ref() {
             Expr::Name(_) => {
                 if self.builtin_name(&call.func) == Some("print") {

@@ -142,6 +142,18 @@ pub(crate) struct SemanticModel<'a> {
     imports_network_module: bool,
     /// The module's classes and how they derive (see [`exceptions`]).
     hierarchy: exceptions::ClassHierarchy<'a>,
+    /// Answers several rules ask about the call being visited.
+    call_memo: std::cell::RefCell<CallMemo>,
+}
+
+/// Answers about one call that several rules ask for, kept for the call the
+/// checker is at (see [`SemanticModel::begin_call`]): the model does not
+/// change while the rules look at one node, so the answers hold.
+#[derive(Debug, Default)]
+struct CallMemo {
+    call: Option<TextRange>,
+    logging: Option<Option<logging::LoggingCall>>,
+    retry: Option<(Option<retry::RetryApi>, Option<String>)>,
 }
 
 impl<'a> SemanticModel<'a> {
@@ -158,7 +170,41 @@ impl<'a> SemanticModel<'a> {
             module_client_bindings: 0,
             imports_network_module: false,
             hierarchy: exceptions::ClassHierarchy::default(),
+            call_memo: std::cell::RefCell::default(),
         }
+    }
+
+    /// The checker is at `call`, about to hand it to the rules: answers
+    /// about an earlier call are forgotten.
+    pub(crate) fn begin_call(&self, call: &ast::ExprCall) {
+        *self.call_memo.borrow_mut() = CallMemo {
+            call: Some(ruff_text_size::Ranged::range(call)),
+            ..CallMemo::default()
+        };
+    }
+
+    /// `compute`'s answer about `call`, remembered while the checker is at
+    /// `call`. `field` picks the answer's slot in the memo.
+    fn memoized<T: Clone>(
+        &self,
+        call: &ast::ExprCall,
+        field: fn(&mut CallMemo) -> &mut Option<T>,
+        compute: impl FnOnce() -> T,
+    ) -> T {
+        {
+            let mut memo = self.call_memo.borrow_mut();
+            if memo.call == Some(ruff_text_size::Ranged::range(call))
+                && let Some(answer) = field(&mut memo)
+            {
+                return answer.clone();
+            }
+        }
+        let answer = compute();
+        let mut memo = self.call_memo.borrow_mut();
+        if memo.call == Some(ruff_text_size::Ranged::range(call)) {
+            *field(&mut memo) = Some(answer.clone());
+        }
+        answer
     }
 
     // ---- scopes -------------------------------------------------------

@@ -243,6 +243,18 @@ impl SemanticModel<'_> {
         call: &ExprCall,
         target: Option<&CallTarget>,
     ) -> (Option<RetryApi>, Option<String>) {
+        self.memoized(
+            call,
+            |memo| &mut memo.retry,
+            || self.resolve_retry_call(call, target),
+        )
+    }
+
+    fn resolve_retry_call(
+        &self,
+        call: &ExprCall,
+        target: Option<&CallTarget>,
+    ) -> (Option<RetryApi>, Option<String>) {
         let qualified = match target {
             Some(CallTarget::LibraryFunction { qualified, .. }) => Some(qualified.clone()),
             _ if self.imports_retry_library() => self.qualified_name(&call.func),

@@ -66,11 +66,24 @@ impl<'a> Frame<'a> {
 #[derive(Debug, Default)]
 pub(crate) struct StatementStack<'a> {
     frames: Vec<Frame<'a>>,
+    /// How many frames are loop bodies, and how many are handlers: the
+    /// questions asked at every node are answered without a walk.
+    loop_bodies: u32,
+    handlers: u32,
+}
+
+/// How a frame counts towards the stack's counters.
+fn counts(frame: &Frame) -> (u32, u32) {
+    (
+        u32::from(frame.is_loop_body()),
+        u32::from(frame.handler().is_some()),
+    )
 }
 
 impl<'a> StatementStack<'a> {
     /// Enters `stmt`, in its header.
     pub(crate) fn push(&mut self, stmt: &'a Stmt) {
+        // A frame starts in its header: it counts as neither.
         self.frames.push(Frame {
             stmt,
             part: Part::Header,
@@ -81,13 +94,21 @@ impl<'a> StatementStack<'a> {
     /// Moves the innermost statement's traversal into `part`.
     pub(crate) fn enter_part(&mut self, part: Part) {
         if let Some(frame) = self.frames.last_mut() {
+            let (loop_bodies, handlers) = counts(frame);
             frame.part = part;
             frame.handler_uses_error = false;
+            let (new_loop_bodies, new_handlers) = counts(frame);
+            self.loop_bodies = self.loop_bodies - loop_bodies + new_loop_bodies;
+            self.handlers = self.handlers - handlers + new_handlers;
         }
     }
 
     pub(crate) fn pop(&mut self) {
-        self.frames.pop();
+        if let Some(frame) = self.frames.pop() {
+            let (loop_bodies, handlers) = counts(&frame);
+            self.loop_bodies -= loop_bodies;
+            self.handlers -= handlers;
+        }
     }
 
     /// Starts a function body: the stack holds only its `def`, in its body.
@@ -98,11 +119,24 @@ impl<'a> StatementStack<'a> {
             part: Part::Body,
             handler_uses_error: false,
         };
-        std::mem::replace(&mut self.frames, vec![frame])
+        let frames = std::mem::replace(&mut self.frames, vec![frame]);
+        self.recount();
+        frames
     }
 
     pub(crate) fn restore(&mut self, frames: Vec<Frame<'a>>) {
         self.frames = frames;
+        self.recount();
+    }
+
+    fn recount(&mut self) {
+        let (loop_bodies, handlers) = self
+            .frames
+            .iter()
+            .map(counts)
+            .fold((0, 0), |(a, b), (c, d)| (a + c, b + d));
+        self.loop_bodies = loop_bodies;
+        self.handlers = handlers;
     }
 
     /// The innermost `for`/`while` statement (in any of its parts).
@@ -126,7 +160,7 @@ impl<'a> StatementStack<'a> {
     /// Whether the traversal is in the body of a `for`/`while` loop (not
     /// its iterable, test or `else`).
     pub(crate) fn in_loop_body(&self) -> bool {
-        self.frames.iter().any(Frame::is_loop_body)
+        self.loop_bodies > 0
     }
 
     /// Whether the traversal is in the body of a `try` (not its handlers,
@@ -147,7 +181,15 @@ impl<'a> StatementStack<'a> {
 
     /// The innermost open `except` handler.
     pub(crate) fn innermost_handler(&self) -> Option<&'a ExceptHandlerExceptHandler> {
+        if self.handlers == 0 {
+            return None;
+        }
         self.handlers().next_back()
+    }
+
+    /// Whether the traversal is in an `except` handler.
+    pub(crate) fn in_handler(&self) -> bool {
+        self.handlers > 0
     }
 
     /// Whether the innermost open handler reads its error, raises or
@@ -163,6 +205,9 @@ impl<'a> StatementStack<'a> {
     /// Notes a read of `name`: the open handlers that bound their error to
     /// it use their error.
     pub(crate) fn note_name_read(&mut self, name: &str) {
+        if self.handlers == 0 {
+            return;
+        }
         for frame in &mut self.frames {
             if frame
                 .handler()
@@ -177,6 +222,9 @@ impl<'a> StatementStack<'a> {
     /// Notes a `raise` or a `return` of a value: every open handler handles
     /// its error.
     pub(crate) fn note_error_handled(&mut self) {
+        if self.handlers == 0 {
+            return;
+        }
         for frame in &mut self.frames {
             if frame.handler().is_some() {
                 frame.handler_uses_error = true;

@@ -53,6 +53,7 @@ use crate::checker::Checker;
 use crate::registry::Rule;
 use crate::registry::{Family, FixAvailability, Marker, Status};
 use crate::rules::{Hooks, RuleDef};
+use crate::semantic::CallTarget;
 use crate::semantic::ScopeKind;
 use crate::semantic::logging::LoggingCall;
 
@@ -71,7 +72,7 @@ pub(crate) const RULE: RuleDef = RuleDef {
     fix: FixAvailability::None,
     hooks: Hooks {
         stmt: Some(check_stmt),
-        expr: Some(check_expr),
+        call: Some(check_call),
         leave_handler: Some(leave_handler),
         ..Hooks::NONE
     },
@@ -115,10 +116,8 @@ fn check_stmt(checker: &mut Checker, stmt: &Stmt) {
     }
 }
 
-fn check_expr(checker: &mut Checker, expr: &Expr) {
-    if let Expr::Call(call) = expr
-        && checker.semantic.statements.innermost_handler().is_some()
-    {
+fn check_call(checker: &mut Checker, call: &ExprCall, _target: Option<&CallTarget>) {
+    if checker.semantic.statements.in_handler() {
         note_call(checker, call);
     }
 }

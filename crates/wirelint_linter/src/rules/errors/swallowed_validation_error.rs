@@ -50,6 +50,7 @@ use crate::checker::Checker;
 use crate::registry::Rule;
 use crate::registry::{Family, FixAvailability, Marker, Status};
 use crate::rules::{Hooks, RuleDef};
+use crate::semantic::CallTarget;
 use crate::semantic::exceptions::handler_types;
 
 pub(crate) const RULE: RuleDef = RuleDef {
@@ -62,7 +63,7 @@ pub(crate) const RULE: RuleDef = RuleDef {
     markers: &[Marker::Word("ValidationError")],
     fix: FixAvailability::None,
     hooks: Hooks {
-        expr: Some(check_expr),
+        call: Some(check_call),
         leave_handler: Some(check),
         ..Hooks::NONE
     },
@@ -84,10 +85,8 @@ const VALIDATING_METHODS: &[&str] = &[
 /// a validating call (a fallback) was made.
 type FallbackHandlers = FxHashSet<TextSize>;
 
-fn check_expr(checker: &mut Checker, expr: &Expr) {
-    if let Expr::Call(call) = expr
-        && checker.semantic.statements.innermost_handler().is_some()
-    {
+fn check_call(checker: &mut Checker, call: &ExprCall, _target: Option<&CallTarget>) {
+    if checker.semantic.statements.in_handler() {
         note_call(checker, call);
     }
 }

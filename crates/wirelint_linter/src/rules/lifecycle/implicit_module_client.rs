@@ -35,7 +35,7 @@
 //! ## References
 //! - `policy/library-patterns.md`, "Non-negotiables"
 
-use ruff_python_ast::{Expr, ExprContext};
+use ruff_python_ast::{ExprContext, ExprName};
 use ruff_text_size::Ranged;
 use rustc_hash::FxHashSet;
 
@@ -55,7 +55,7 @@ pub(crate) const RULE: RuleDef = RuleDef {
     markers: &[Marker::NetworkImport],
     fix: FixAvailability::None,
     hooks: Hooks {
-        expr: Some(check),
+        name: Some(check),
         ..Hooks::NONE
     },
 };
@@ -63,10 +63,7 @@ pub(crate) const RULE: RuleDef = RuleDef {
 /// Functions already reported.
 type Reported = FxHashSet<ScopeId>;
 
-fn check(checker: &mut Checker, expr: &Expr) {
-    let Expr::Name(name) = expr else {
-        return;
-    };
+fn check(checker: &mut Checker, name: &ExprName) {
     if name.ctx != ExprContext::Load || !checker.semantic.module_has_client_bindings() {
         return;
     }

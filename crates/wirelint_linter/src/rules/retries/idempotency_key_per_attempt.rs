@@ -50,7 +50,7 @@
 //! - `policy/library-patterns.md`, "Retry Policy" (generated once per logical
 //!   operation, not per attempt)
 
-use ruff_python_ast::{Expr, ExprCall, ExprContext, Stmt, StmtFunctionDef};
+use ruff_python_ast::{Expr, ExprCall, ExprContext, ExprName, Stmt, StmtFunctionDef};
 use ruff_text_size::{Ranged, TextRange, TextSize};
 
 use crate::checker::Checker;
@@ -74,7 +74,8 @@ pub(crate) const RULE: RuleDef = RuleDef {
     fix: FixAvailability::None,
     hooks: Hooks {
         stmt: Some(note_stmt),
-        expr: Some(note_expr),
+        name: Some(note_name),
+        expr: Some(note_dict),
         call: Some(note_call),
         leave_function: Some(settle_function),
         finish: Some(settle),
@@ -192,44 +193,49 @@ fn makes_once(checker: &mut Checker, offset: TextSize, name: &str, value: &Expr)
             })
 }
 
-fn note_expr(checker: &mut Checker, expr: &Expr) {
-    match expr {
-        Expr::Dict(dict) if worth_tracking(checker) => {
-            drop_closed_contexts(checker, expr.start());
-            for item in &dict.items {
-                if let Some(Expr::StringLiteral(key)) = &item.key
-                    && mentions_idempotency(key.value.to_str())
-                {
-                    push_context(checker, item.value.range(), Context::Key);
-                }
-            }
-        }
-        Expr::Name(name) if name.ctx == ExprContext::Load => {
-            if state(checker).pending.is_empty() {
-                return;
-            }
-            let scope = checker.semantic.current_function_scope();
-            let state = state(checker);
-            let offset = name.start();
-            let used_as_key = state
-                .contexts
-                .iter()
-                .any(|(range, context)| matches!(context, Context::Key) && range.contains(offset));
-            if !used_as_key {
-                return;
-            }
-            let (used, rest): (Vec<_>, Vec<_>) = std::mem::take(&mut state.pending)
-                .into_iter()
-                .partition(|(pending, generated)| {
-                    pending == name.id.as_str() && generated.scope == scope
-                });
-            state.pending = rest;
-            state
-                .keys
-                .extend(used.into_iter().map(|(_, generated)| generated));
-        }
-        _ => {}
+fn note_dict(checker: &mut Checker, expr: &Expr) {
+    let Expr::Dict(dict) = expr else {
+        return;
+    };
+    if !worth_tracking(checker) {
+        return;
     }
+    drop_closed_contexts(checker, expr.start());
+    for item in &dict.items {
+        if let Some(Expr::StringLiteral(key)) = &item.key
+            && mentions_idempotency(key.value.to_str())
+        {
+            push_context(checker, item.value.range(), Context::Key);
+        }
+    }
+}
+
+/// A pending fresh value read where a key goes becomes a key.
+fn note_name(checker: &mut Checker, name: &ExprName) {
+    if name.ctx != ExprContext::Load {
+        return;
+    }
+    let offset = name.start();
+    let keys = state(checker);
+    if keys.pending.is_empty() {
+        return;
+    }
+    let used_as_key = keys
+        .contexts
+        .iter()
+        .any(|(range, context)| matches!(context, Context::Key) && range.contains(offset));
+    if !used_as_key {
+        return;
+    }
+    let scope = checker.semantic.current_function_scope();
+    let state = state(checker);
+    let (used, rest): (Vec<_>, Vec<_>) = std::mem::take(&mut state.pending)
+        .into_iter()
+        .partition(|(pending, generated)| pending == name.id.as_str() && generated.scope == scope);
+    state.pending = rest;
+    state
+        .keys
+        .extend(used.into_iter().map(|(_, generated)| generated));
 }
 
 fn note_call(checker: &mut Checker, call: &ExprCall, _target: Option<&CallTarget>) {

@@ -39,6 +39,10 @@ pub(crate) fn bare_tenacity_decorators(checker: &Checker, stmt: &Stmt) -> Vec<Te
     let Stmt::FunctionDef(function) = stmt else {
         return Vec::new();
     };
+    // Until tenacity is imported, no decorator can name it.
+    if !checker.semantic.imports_retry_library() {
+        return Vec::new();
+    }
     function
         .decorator_list
         .iter()

@@ -44,7 +44,7 @@
 //! ## References
 //! - `policy/library-patterns.md`, "Pagination" (cursor over offset)
 
-use ruff_python_ast::{self as ast, Expr, ExprCall, Operator, Stmt, StmtFunctionDef};
+use ruff_python_ast::{self as ast, Expr, ExprCall, ExprName, Operator, Stmt, StmtFunctionDef};
 use ruff_text_size::{Ranged, TextRange, TextSize};
 
 use super::{take_unit_facts, unit_facts};
@@ -66,7 +66,7 @@ pub(crate) const RULE: RuleDef = RuleDef {
     fix: FixAvailability::None,
     hooks: Hooks {
         stmt: Some(note_stmt),
-        expr: Some(note_expr),
+        name: Some(note_name),
         call: Some(note_network_call),
         leave_function: Some(leave_function),
         finish: Some(finish),
@@ -157,9 +157,8 @@ fn note_stmt(checker: &mut Checker, stmt: &Stmt) {
     }
 }
 
-fn note_expr(checker: &mut Checker, expr: &Expr) {
-    if let Expr::Name(name) = expr
-        && name.ctx == ast::ExprContext::Load
+fn note_name(checker: &mut Checker, name: &ExprName) {
+    if name.ctx == ast::ExprContext::Load
         && in_loop_body(checker)
         && is_counter_name(name.id.as_str())
     {

@@ -512,7 +512,9 @@ fn try_record(semantic: &SemanticModel, stmt_try: &ast::StmtTry) -> TryRecord {
 /// functions a retry decorator wraps.
 #[derive(Debug, Default)]
 pub(crate) struct RetryFacts {
-    loops: RetryLoops,
+    /// Boxed so that feeding it (which needs the model too) moves a
+    /// pointer, not the recogniser; created on first use.
+    loops: Option<Box<RetryLoops>>,
     /// The retry loops of the body whose visit just ended (see
     /// [`SemanticModel::settled_retry_loops`]).
     settled: Vec<RetryLoop>,
@@ -558,7 +560,9 @@ impl SemanticModel<'_> {
                 self.retry.imports_retry_library |= imports;
                 return;
             }
-            Stmt::FunctionDef(function) => {
+            // Until tenacity or backoff is imported, no decorator can name
+            // them.
+            Stmt::FunctionDef(function) if self.retry.imports_retry_library => {
                 let decorated = function
                     .decorator_list
                     .iter()
@@ -569,37 +573,51 @@ impl SemanticModel<'_> {
             }
             _ => {}
         }
-        let mut loops = std::mem::take(&mut self.retry.loops);
-        loops.note_stmt(self, stmt);
-        self.retry.loops = loops;
+        let noted = matches!(
+            stmt,
+            Stmt::For(_)
+                | Stmt::While(_)
+                | Stmt::Try(_)
+                | Stmt::If(_)
+                | Stmt::Assign(_)
+                | Stmt::AnnAssign(_)
+                | Stmt::AugAssign(_)
+                | Stmt::Return(_)
+                | Stmt::Break(_)
+        );
+        if noted {
+            self.with_retry_loops(|loops, semantic| loops.note_stmt(semantic, stmt));
+        }
     }
 
     /// Feeds retry recognition an expression that is not a call: reads of a
     /// status attribute (`error.response.status_code`).
     pub(crate) fn note_retry_expr(&mut self, expr: &Expr) {
-        if let Expr::Attribute(attribute) = expr
+        if self.retry_loop_open()
+            && let Expr::Attribute(attribute) = expr
             && handlers::STATUS_ATTRIBUTES.contains(&attribute.attr.as_str())
-            && self.retry.loops.any_open()
             && !self.in_lambda()
+            && let Some(loops) = &mut self.retry.loops
         {
-            self.retry.loops.note_status_read(attribute.start());
+            loops.note_status_read(attribute.start());
         }
     }
 
     /// Feeds retry recognition a call and what it talks to.
     pub(crate) fn note_retry_call(&mut self, call: &ExprCall, target: Option<&super::CallTarget>) {
-        if self.in_lambda() || !self.retry.loops.any_open() {
+        if self.in_lambda() || !self.retry_loop_open() {
             return;
         }
         let sends_request = target.is_some_and(super::retry::sends_request);
-        let mut loops = std::mem::take(&mut self.retry.loops);
-        loops.note_call(self, call, sends_request);
-        self.retry.loops = loops;
+        self.with_retry_loops(|loops, semantic| loops.note_call(semantic, call, sends_request));
     }
 
     /// A function body starts (after its parameters are bound).
     pub(crate) fn enter_retry_function(&mut self, function: &ast::StmtFunctionDef) {
-        self.retry.loops.enter_function();
+        self.retry
+            .loops
+            .get_or_insert_with(Box::default)
+            .enter_function();
         self.retry.in_retried_function = self.retry.retried_functions.contains(&function.start());
     }
 
@@ -608,10 +626,16 @@ impl SemanticModel<'_> {
     /// the end of the file). The rules read the result with
     /// [`Self::settled_retry_loops`].
     pub(crate) fn settle_retry_loops(&mut self, parameters: Option<&Parameters>) {
+        if self.retry.loops.is_none() {
+            self.retry.settled.clear();
+            return;
+        }
         let network_module = self.is_network_module();
-        let mut loops = std::mem::take(&mut self.retry.loops);
-        self.retry.settled = loops.decide(self, parameters, network_module);
-        self.retry.loops = loops;
+        let mut settled = Vec::new();
+        self.with_retry_loops(|loops, semantic| {
+            settled = loops.decide(semantic, parameters, network_module);
+        });
+        self.retry.settled = settled;
     }
 
     /// A function body has been visited and settled; also called before the
@@ -623,7 +647,17 @@ impl SemanticModel<'_> {
     /// Whether a loop of the current body is open (a cheap pre-check; it may
     /// answer `true` just after a loop ends).
     pub(crate) fn retry_loop_open(&self) -> bool {
-        self.retry.loops.any_open()
+        self.retry
+            .loops
+            .as_ref()
+            .is_some_and(|loops| loops.any_open())
+    }
+
+    /// Runs `feed` on the recogniser, which reads the model.
+    fn with_retry_loops(&mut self, feed: impl FnOnce(&mut RetryLoops, &Self)) {
+        let mut loops = self.retry.loops.take().unwrap_or_default();
+        feed(&mut loops, self);
+        self.retry.loops = Some(loops);
     }
 
     /// The retry loops of the body whose visit just ended: valid in the
