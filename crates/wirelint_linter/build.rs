@@ -83,11 +83,14 @@ fn main() {
         };
         let declaration = &text[start..];
         let declaration = &declaration[..declaration.find("\n};").unwrap_or(declaration.len())];
-        let (Some(code), Some(name)) = (declared(declaration, "code"), declared(declaration, "name"))
+        let (Some(code), Some(name)) =
+            (declared(declaration, "code"), declared(declaration, "name"))
         else {
             panic!("{relative}: the RULE declaration lacks a code or a name");
         };
-        let module_path = relative.trim_start_matches("rules/").trim_end_matches(".rs");
+        let module_path = relative
+            .trim_start_matches("rules/")
+            .trim_end_matches(".rs");
         let Some((family, module)) = module_path.split_once('/') else {
             panic!("{relative}: a rule file lives in a family folder, rules/<family>/");
         };

@@ -585,6 +585,9 @@ impl<'a> Checker<'a> {
     fn visit_stmt_inner(&mut self, stmt: &'a Stmt) {
         self.note_stmt(stmt);
         dispatch::stmt(self, stmt);
+        if let Stmt::ClassDef(class) = stmt {
+            dispatch::class(self, class);
+        }
         let compound = matches!(
             stmt,
             Stmt::FunctionDef(_)
@@ -723,6 +726,9 @@ impl<'a> Visitor<'a> for Checker<'a> {
             dispatch::name(self, name);
         } else {
             dispatch::expr(self, expr);
+            if let Expr::Dict(dict) = expr {
+                dispatch::dict(self, dict);
+            }
         }
         if let Expr::Call(call) = expr {
             // What a call talks to is classified once, for every rule.

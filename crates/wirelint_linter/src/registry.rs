@@ -11,7 +11,8 @@
 use std::fmt;
 
 use ruff_python_ast::{
-    ExceptHandlerExceptHandler, Expr, ExprCall, ExprName, Stmt, StmtFunctionDef,
+    ExceptHandlerExceptHandler, Expr, ExprCall, ExprDict, ExprName, Stmt, StmtClassDef,
+    StmtFunctionDef,
 };
 
 use crate::checker::Checker;
@@ -217,6 +218,22 @@ macro_rules! register_rules {
                 $(if let Some(hook) = const { crate::rules::$family::$file::RULE.hooks.stmt } {
                     if checker.enabled(Rule::$variant) {
                         hook(checker, stmt);
+                    }
+                })+
+            }
+
+            pub(crate) fn class(checker: &mut Checker, class: &StmtClassDef) {
+                $(if let Some(hook) = const { crate::rules::$family::$file::RULE.hooks.class } {
+                    if checker.enabled(Rule::$variant) {
+                        hook(checker, class);
+                    }
+                })+
+            }
+
+            pub(crate) fn dict(checker: &mut Checker, dict: &ExprDict) {
+                $(if let Some(hook) = const { crate::rules::$family::$file::RULE.hooks.dict } {
+                    if checker.enabled(Rule::$variant) {
+                        hook(checker, dict);
                     }
                 })+
             }

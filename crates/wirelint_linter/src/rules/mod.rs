@@ -26,7 +26,8 @@ pub(crate) mod timeouts;
 use std::any::Any;
 
 use ruff_python_ast::{
-    ExceptHandlerExceptHandler, Expr, ExprCall, ExprName, Stmt, StmtFunctionDef,
+    ExceptHandlerExceptHandler, Expr, ExprCall, ExprDict, ExprName, Stmt, StmtClassDef,
+    StmtFunctionDef,
 };
 
 use crate::checker::Checker;
@@ -62,11 +63,15 @@ pub(crate) struct RuleDef {
 pub(crate) struct Hooks {
     /// Every statement, before its children.
     pub stmt: Option<fn(&mut Checker, &Stmt)>,
+    /// Every class definition, before its body (after the `stmt` hooks).
+    pub class: Option<fn(&mut Checker, &StmtClassDef)>,
     /// Every name (loaded, stored or deleted).
     pub name: Option<fn(&mut Checker, &ExprName)>,
-    /// Every expression that is not a name (calls included), before its
-    /// children.
+    /// Every expression that is not a name (calls and dicts included),
+    /// before its children.
     pub expr: Option<fn(&mut Checker, &Expr)>,
+    /// Every dict display (after the `expr` hooks).
+    pub dict: Option<fn(&mut Checker, &ExprDict)>,
     /// Every call, with what it talks to (classified once for all rules).
     pub call: Option<fn(&mut Checker, &ExprCall, Option<&CallTarget>)>,
     /// A function body starts (its parameters are bound).
@@ -89,8 +94,10 @@ impl Hooks {
     /// the hooks they want with `..Hooks::NONE`.
     pub(crate) const NONE: Hooks = Hooks {
         stmt: None,
+        class: None,
         name: None,
         expr: None,
+        dict: None,
         call: None,
         enter_function: None,
         leave_function: None,
@@ -101,8 +108,10 @@ impl Hooks {
 
     pub(crate) const fn is_none(&self) -> bool {
         self.stmt.is_none()
+            && self.class.is_none()
             && self.name.is_none()
             && self.expr.is_none()
+            && self.dict.is_none()
             && self.call.is_none()
             && self.enter_function.is_none()
             && self.leave_function.is_none()

@@ -243,6 +243,11 @@ impl SemanticModel<'_> {
         call: &ExprCall,
         target: Option<&CallTarget>,
     ) -> (Option<RetryApi>, Option<String>) {
+        // Most calls name no retry API; they cost no memo.
+        let library_function = matches!(target, Some(CallTarget::LibraryFunction { .. }));
+        if !library_function && !self.imports_retry_library() {
+            return (None, None);
+        }
         self.memoized(
             call,
             |memo| &mut memo.retry,

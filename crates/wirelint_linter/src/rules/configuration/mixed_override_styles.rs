@@ -55,7 +55,7 @@ pub(crate) const RULE: RuleDef = RuleDef {
     markers: &[Marker::Word("with_options")],
     fix: FixAvailability::None,
     hooks: Hooks {
-        stmt: Some(check_stmt),
+        class: Some(check),
         ..Hooks::NONE
     },
 };
@@ -64,12 +64,6 @@ pub(crate) const RULE: RuleDef = RuleDef {
 const NOT_MAPPINGS: &[&str] = &[
     "bool", "int", "float", "str", "bytes", "list", "tuple", "set",
 ];
-
-fn check_stmt(checker: &mut Checker, stmt: &Stmt) {
-    if let Stmt::ClassDef(class) = stmt {
-        check(checker, class);
-    }
-}
 
 fn check(checker: &mut Checker, class: &StmtClassDef) {
     if !offers_with_options(class) {

@@ -67,7 +67,7 @@ pub(crate) const RULE: RuleDef = RuleDef {
     ],
     fix: FixAvailability::None,
     hooks: Hooks {
-        stmt: Some(check_stmt),
+        class: Some(check_class),
         leave_function: Some(leave_function),
         ..Hooks::NONE
     },
@@ -79,12 +79,6 @@ const SCALARS: &[&str] = &["float", "int"];
 /// `__init__` methods whose class is a client only if the body stores a
 /// client on `self`: decided when the body has been visited.
 type PendingInits = Vec<(TextRange, Diagnostic)>;
-
-fn check_stmt(checker: &mut Checker, stmt: &Stmt) {
-    if let Stmt::ClassDef(class) = stmt {
-        check_class(checker, class);
-    }
-}
 
 fn check_class(checker: &mut Checker, class: &StmtClassDef) {
     check_model_fields(checker, class);

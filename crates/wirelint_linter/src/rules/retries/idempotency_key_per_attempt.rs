@@ -50,7 +50,7 @@
 //! - `policy/library-patterns.md`, "Retry Policy" (generated once per logical
 //!   operation, not per attempt)
 
-use ruff_python_ast::{Expr, ExprCall, ExprContext, ExprName, Stmt, StmtFunctionDef};
+use ruff_python_ast::{Expr, ExprCall, ExprContext, ExprDict, ExprName, Stmt, StmtFunctionDef};
 use ruff_text_size::{Ranged, TextRange, TextSize};
 
 use crate::checker::Checker;
@@ -75,7 +75,7 @@ pub(crate) const RULE: RuleDef = RuleDef {
     hooks: Hooks {
         stmt: Some(note_stmt),
         name: Some(note_name),
-        expr: Some(note_dict),
+        dict: Some(note_dict),
         call: Some(note_call),
         leave_function: Some(settle_function),
         finish: Some(settle),
@@ -193,14 +193,11 @@ fn makes_once(checker: &mut Checker, offset: TextSize, name: &str, value: &Expr)
             })
 }
 
-fn note_dict(checker: &mut Checker, expr: &Expr) {
-    let Expr::Dict(dict) = expr else {
-        return;
-    };
+fn note_dict(checker: &mut Checker, dict: &ExprDict) {
     if !worth_tracking(checker) {
         return;
     }
-    drop_closed_contexts(checker, expr.start());
+    drop_closed_contexts(checker, dict.start());
     for item in &dict.items {
         if let Some(Expr::StringLiteral(key)) = &item.key
             && mentions_idempotency(key.value.to_str())

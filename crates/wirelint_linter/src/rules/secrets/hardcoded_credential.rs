@@ -68,7 +68,7 @@ pub(crate) const RULE: RuleDef = RuleDef {
     fix: FixAvailability::None,
     hooks: Hooks {
         stmt: Some(check_stmt),
-        expr: Some(check_expr),
+        dict: Some(check_dict),
         call: Some(check_call),
         ..Hooks::NONE
     },
@@ -114,12 +114,6 @@ fn check_stmt(checker: &mut Checker, stmt: &Stmt) {
         for target in &assign.targets {
             check_header_assignment(checker, target, &assign.value);
         }
-    }
-}
-
-fn check_expr(checker: &mut Checker, expr: &Expr) {
-    if let Expr::Dict(dict) = expr {
-        check_dict(checker, dict);
     }
 }
 

@@ -41,7 +41,7 @@
 //! - `policy/library-patterns.md`, "Non-negotiables" (secrets are `SecretStr`)
 //!   and "Client Construction"
 
-use ruff_python_ast::{Stmt, StmtClassDef};
+use ruff_python_ast::StmtClassDef;
 use ruff_text_size::{Ranged, TextRange};
 
 use super::is_secret_name;
@@ -66,16 +66,10 @@ pub(crate) const RULE: RuleDef = RuleDef {
     ],
     fix: FixAvailability::None,
     hooks: Hooks {
-        stmt: Some(check_stmt),
+        class: Some(check),
         ..Hooks::NONE
     },
 };
-
-fn check_stmt(checker: &mut Checker, stmt: &Stmt) {
-    if let Stmt::ClassDef(class) = stmt {
-        check(checker, class);
-    }
-}
 
 fn check(checker: &mut Checker, class: &StmtClassDef) {
     let Some(model) = checker.semantic.class_model(class) else {

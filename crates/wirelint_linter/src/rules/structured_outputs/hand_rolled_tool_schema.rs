@@ -62,16 +62,10 @@ pub(crate) const RULE: RuleDef = RuleDef {
     markers: &[Marker::Word("input_schema"), Marker::Word("parameters")],
     fix: FixAvailability::None,
     hooks: Hooks {
-        expr: Some(check_expr),
+        dict: Some(check),
         ..Hooks::NONE
     },
 };
-
-fn check_expr(checker: &mut Checker, expr: &Expr) {
-    if let Expr::Dict(dict) = expr {
-        check(checker, dict);
-    }
-}
 
 fn check(checker: &mut Checker, dict: &ExprDict) {
     let message = if let Some(function) = openai_tool_function(dict) {

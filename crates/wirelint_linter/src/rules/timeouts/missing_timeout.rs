@@ -33,7 +33,7 @@
 //! ## References
 //! - `policy/library-patterns.md`, "Timeout Granularity"
 
-use ruff_python_ast::{ExprCall, Stmt};
+use ruff_python_ast::{ExprCall, StmtClassDef};
 use ruff_text_size::Ranged;
 
 use super::judged_target;
@@ -56,7 +56,7 @@ pub(crate) const RULE: RuleDef = RuleDef {
     fix: FixAvailability::None,
     hooks: Hooks {
         call: Some(check_call),
-        stmt: Some(note_class),
+        class: Some(note_class),
         finish: Some(finish),
         ..Hooks::NONE
     },
@@ -134,10 +134,7 @@ fn state<'c>(checker: &'c mut Checker) -> &'c mut State {
 }
 
 /// Notes a class deriving from `requests.adapters.HTTPAdapter`.
-fn note_class(checker: &mut Checker, stmt: &Stmt) {
-    let Stmt::ClassDef(class) = stmt else {
-        return;
-    };
+fn note_class(checker: &mut Checker, class: &StmtClassDef) {
     let derives_adapter = class.bases().iter().any(|base| {
         matches!(
             checker.semantic.qualified_name(base).as_deref(),
