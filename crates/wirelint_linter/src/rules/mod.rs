@@ -143,6 +143,16 @@ impl RuleStates {
             .expect("a rule keeps one state type")
     }
 
+    /// `rule`'s state, if the rule has stored any in this file (a cheap test
+    /// for hooks that run on every node).
+    #[inline]
+    pub(crate) fn get<S: 'static>(&self, rule: Rule) -> Option<&S> {
+        self.states
+            .get(rule as usize)?
+            .as_ref()?
+            .downcast_ref::<S>()
+    }
+
     /// Takes `rule`'s state out, leaving a fresh one.
     pub(crate) fn take<S: Default + 'static>(&mut self, rule: Rule) -> S {
         std::mem::take(self.get_mut(rule))

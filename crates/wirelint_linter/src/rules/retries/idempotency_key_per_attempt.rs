@@ -213,7 +213,12 @@ fn note_name(checker: &mut Checker, name: &ExprName) {
         return;
     }
     let offset = name.start();
-    let keys = state(checker);
+    let Some(keys) = checker
+        .rule_states
+        .get::<State>(Rule::IdempotencyKeyPerAttempt)
+    else {
+        return;
+    };
     if keys.pending.is_empty() {
         return;
     }

@@ -29,7 +29,11 @@ use crate::semantic::retry_loops::RetryLoop;
 /// The retry loops of the body whose visit just ended (for the rules'
 /// `leave_function` and `finish` hooks).
 pub(crate) fn settled_loops(checker: &Checker) -> Vec<RetryLoop> {
-    checker.semantic.settled_retry_loops().to_vec()
+    let settled = checker.semantic.settled_retry_loops();
+    if settled.is_empty() {
+        return Vec::new();
+    }
+    settled.to_vec()
 }
 
 /// The bare `@retry` (or `@tenacity.retry`) decorators of a `def`: every

@@ -573,18 +573,19 @@ impl SemanticModel<'_> {
             }
             _ => {}
         }
-        let noted = matches!(
-            stmt,
-            Stmt::For(_)
-                | Stmt::While(_)
-                | Stmt::Try(_)
-                | Stmt::If(_)
-                | Stmt::Assign(_)
-                | Stmt::AnnAssign(_)
-                | Stmt::AugAssign(_)
-                | Stmt::Return(_)
-                | Stmt::Break(_)
-        );
+        // A loop opens a record; the other statements the recogniser reads
+        // matter only inside an open loop.
+        let noted = match stmt {
+            Stmt::For(_) | Stmt::While(_) => true,
+            Stmt::Try(_)
+            | Stmt::If(_)
+            | Stmt::Assign(_)
+            | Stmt::AnnAssign(_)
+            | Stmt::AugAssign(_)
+            | Stmt::Return(_)
+            | Stmt::Break(_) => self.retry_loop_open(),
+            _ => false,
+        };
         if noted {
             self.with_retry_loops(|loops, semantic| loops.note_stmt(semantic, stmt));
         }
