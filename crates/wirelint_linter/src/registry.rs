@@ -37,20 +37,6 @@ pub enum Family {
 }
 
 impl Family {
-    /// Every family, in code order.
-    pub const ALL: [Family; 10] = [
-        Family::Internal,
-        Family::Lifecycle,
-        Family::Timeouts,
-        Family::Retries,
-        Family::Errors,
-        Family::Streaming,
-        Family::Secrets,
-        Family::Configuration,
-        Family::Concurrency,
-        Family::StructuredOutputs,
-    ];
-
     /// The family's name: its folder below `src/rules/` and
     /// `resources/fixtures/`.
     pub const fn name(self) -> &'static str {

@@ -1,10 +1,11 @@
 //! The rules, one file per rule, grouped by family (one folder per family,
-//! named like its [`Family`] variant). Each rule file holds the rule's user
+//! named by [`Family::name`]). Each rule file holds the rule's user
 //! documentation (its `//!` comment, printed by `wirelint rule CODE`), its
 //! [`RuleDef`] (`pub(crate) const RULE`: code, name, family, status, fast-path
 //! markers, fix availability and the traversal hooks it wants) and its code.
-//! `registry.rs` registers every rule with one line; the checker calls the
-//! hooks of the enabled rules as it passes each node.
+//! Declaring the file's module in its family's `mod.rs` registers the rule
+//! (the build script lists every rule file for `registry.rs`); the checker
+//! calls the hooks of the enabled rules as it passes each node.
 //!
 //! A family's `mod.rs` holds only the family's documentation and the helpers
 //! its rules share; helpers two families need live in [`helpers`]. Facts
