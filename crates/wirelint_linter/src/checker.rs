@@ -249,6 +249,7 @@ impl<'a> Checker<'a> {
     fn finish(mut self) -> Vec<Diagnostic> {
         self.semantic.leave_retry_function();
         self.semantic.settle_retry_loops(None);
+        dispatch::leave_body(&mut self);
         dispatch::finish(&mut self);
         // Boundary rules fire only in network modules; whether this is one
         // is known only now.
@@ -409,6 +410,7 @@ impl<'a> Checker<'a> {
         self.visit_body(&function.body);
         self.semantic.settle_retry_loops(Some(&function.parameters));
         dispatch::leave_function(self, function);
+        dispatch::leave_body(self);
         self.semantic.leave_retry_function();
         self.semantic.statements.restore(saved_statements);
         self.semantic.position = saved_position;

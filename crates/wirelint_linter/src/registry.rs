@@ -264,6 +264,14 @@ macro_rules! register_rules {
                 })+
             }
 
+            pub(crate) fn leave_body(checker: &mut Checker) {
+                $(if let Some(hook) = const { crate::rules::$family::$file::RULE.hooks.leave_body } {
+                    if checker.enabled(Rule::$variant) {
+                        hook(checker);
+                    }
+                })+
+            }
+
             pub(crate) fn enter_handler(checker: &mut Checker, handler: &ExceptHandlerExceptHandler) {
                 $(if let Some(hook) = const { crate::rules::$family::$file::RULE.hooks.enter_handler } {
                     if checker.enabled(Rule::$variant) {

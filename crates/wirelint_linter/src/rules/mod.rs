@@ -80,6 +80,12 @@ pub(crate) struct Hooks {
     /// A function body has been visited; its retry loops are settled (see
     /// [`crate::semantic::SemanticModel::settled_retry_loops`]).
     pub leave_function: Option<fn(&mut Checker, &StmtFunctionDef)>,
+    /// A body has been visited: a function's (after its `leave_function`
+    /// hooks) or, at the end of the file, the module's own code (before the
+    /// `finish` hooks). The body's retry loops are settled, and
+    /// `current_function_scope()` is still the body's. Rules that decide per
+    /// body decide here.
+    pub leave_body: Option<fn(&mut Checker)>,
     /// An `except` handler's body starts (its `as` name is bound).
     pub enter_handler: Option<fn(&mut Checker, &ExceptHandlerExceptHandler)>,
     /// An `except` handler's body has been visited (the model's facts about
@@ -102,6 +108,7 @@ impl Hooks {
         call: None,
         enter_function: None,
         leave_function: None,
+        leave_body: None,
         enter_handler: None,
         leave_handler: None,
         finish: None,
@@ -116,6 +123,7 @@ impl Hooks {
             && self.call.is_none()
             && self.enter_function.is_none()
             && self.leave_function.is_none()
+            && self.leave_body.is_none()
             && self.enter_handler.is_none()
             && self.leave_handler.is_none()
             && self.finish.is_none()

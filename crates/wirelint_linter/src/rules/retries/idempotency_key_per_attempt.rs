@@ -50,7 +50,7 @@
 //! - `policy/library-patterns.md`, "Retry Policy" (generated once per logical
 //!   operation, not per attempt)
 
-use ruff_python_ast::{Expr, ExprCall, ExprContext, ExprDict, ExprName, Stmt, StmtFunctionDef};
+use ruff_python_ast::{Expr, ExprCall, ExprContext, ExprDict, ExprName, Stmt};
 use ruff_text_size::{Ranged, TextRange, TextSize};
 
 use crate::checker::Checker;
@@ -77,8 +77,7 @@ pub(crate) const RULE: RuleDef = RuleDef {
         name: Some(note_name),
         dict: Some(note_dict),
         call: Some(note_call),
-        leave_function: Some(settle_function),
-        finish: Some(settle),
+        leave_body: Some(settle),
         ..Hooks::NONE
     },
 };
@@ -280,10 +279,6 @@ fn note_call(checker: &mut Checker, call: &ExprCall, _target: Option<&CallTarget
     if let Some(name) = assigned_to {
         state.pending.push((name, generated));
     }
-}
-
-fn settle_function(checker: &mut Checker, _function: &StmtFunctionDef) {
-    settle(checker);
 }
 
 /// Reports the keys of the body just visited that a retry makes afresh per

@@ -23,6 +23,7 @@ use ruff_python_ast::{Expr, ExprCall, Stmt};
 use ruff_text_size::{Ranged, TextRange};
 
 use crate::checker::Checker;
+use crate::semantic::CallTarget;
 use crate::semantic::retry::RetryApi;
 use crate::semantic::retry_loops::RetryLoop;
 
@@ -56,6 +57,17 @@ pub(crate) fn bare_tenacity_decorators(checker: &Checker, stmt: &Stmt) -> Vec<Te
         })
         .map(|decorator| decorator.expression.range())
         .collect()
+}
+
+/// The retry API a call configures, when everything it passes can be seen
+/// (no `**mapping`, no `*args`).
+pub(crate) fn visible_retry_api(
+    checker: &Checker,
+    call: &ExprCall,
+    target: Option<&CallTarget>,
+) -> Option<RetryApi> {
+    let (api, _) = checker.semantic.retry_call(call, target);
+    api.filter(|_| !has_opaque_arguments(call))
 }
 
 /// Whether a call passes `**mapping` or `*args`: what it configures cannot

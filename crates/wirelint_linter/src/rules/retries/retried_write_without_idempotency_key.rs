@@ -54,7 +54,7 @@
 //! - `policy/library-patterns.md`, "Retry Policy" (retried writes need
 //!   idempotency keys)
 
-use ruff_python_ast::{ExprCall, StmtFunctionDef};
+use ruff_python_ast::ExprCall;
 use ruff_text_size::{Ranged, TextRange};
 
 use crate::checker::Checker;
@@ -77,8 +77,7 @@ pub(crate) const RULE: RuleDef = RuleDef {
     fix: FixAvailability::None,
     hooks: Hooks {
         call: Some(note_call),
-        leave_function: Some(settle_function),
-        finish: Some(settle),
+        leave_body: Some(settle),
         ..Hooks::NONE
     },
 };
@@ -122,10 +121,6 @@ fn note_call(checker: &mut Checker, call: &ExprCall, target: Option<&CallTarget>
         .rule_states
         .get_mut::<Candidates>(Rule::RetriedWriteWithoutIdempotencyKey)
         .push(candidate);
-}
-
-fn settle_function(checker: &mut Checker, _function: &StmtFunctionDef) {
-    settle(checker);
 }
 
 /// Reports the writes of the body just visited that a retry repeats.

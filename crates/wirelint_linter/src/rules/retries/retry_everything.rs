@@ -58,7 +58,7 @@
 //! - `policy/library-patterns.md`, "Retry Policy" (classify retryable errors)
 //! - `policy/library-patterns.md`, "Anti-Patterns" (retry-everything loops)
 
-use ruff_python_ast::{Expr, ExprCall, Stmt, StmtFunctionDef};
+use ruff_python_ast::{Expr, ExprCall, Stmt};
 use ruff_text_size::{Ranged, TextRange};
 
 use crate::checker::Checker;
@@ -87,8 +87,7 @@ pub(crate) const RULE: RuleDef = RuleDef {
     hooks: Hooks {
         stmt: Some(check_decorators),
         call: Some(check_call),
-        leave_function: Some(check_loops_of_function),
-        finish: Some(check_loops),
+        leave_body: Some(check_loops),
         ..Hooks::NONE
     },
 };
@@ -188,10 +187,7 @@ fn report_missing_predicate(checker: &mut Checker, range: TextRange, name: &str)
     report(checker, message, range);
 }
 
-fn check_loops_of_function(checker: &mut Checker, _function: &StmtFunctionDef) {
-    check_loops(checker);
-}
-
+/// Judges the retry loops of the body just visited.
 fn check_loops(checker: &mut Checker) {
     for retry_loop in settled_loops(checker) {
         check_loop(checker, &retry_loop);

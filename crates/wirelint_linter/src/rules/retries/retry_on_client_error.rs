@@ -86,8 +86,7 @@ pub(crate) const RULE: RuleDef = RuleDef {
         stmt: Some(check_stmt),
         call: Some(check_call),
         enter_function: Some(check_parameters),
-        leave_function: Some(check_loops_of_function),
-        finish: Some(check_loops),
+        leave_body: Some(check_loops),
         ..Hooks::NONE
     },
 };
@@ -294,10 +293,7 @@ fn range_statuses(checker: &Checker, expr: &Expr) -> Option<Vec<u64>> {
     )
 }
 
-fn check_loops_of_function(checker: &mut Checker, _function: &StmtFunctionDef) {
-    check_loops(checker);
-}
-
+/// Judges the retry loops of the body just visited.
 fn check_loops(checker: &mut Checker) {
     for retry_loop in settled_loops(checker) {
         check_loop(checker, &retry_loop);

@@ -58,14 +58,14 @@
 //! - `policy/library-patterns.md`, "Retry Policy" (exponential with jitter)
 //! - AWS Architecture Blog, "Exponential Backoff And Jitter"
 
-use ruff_python_ast::{Expr, ExprCall, Operator, Stmt, StmtFunctionDef};
+use ruff_python_ast::{Expr, ExprCall, Operator, Stmt};
 use ruff_text_size::{Ranged, TextRange};
 
 use crate::checker::Checker;
 use crate::registry::Rule;
 use crate::registry::{Family, FixAvailability, Marker, Status};
 use crate::rules::helpers::snippet;
-use crate::rules::retries::{bare_tenacity_decorators, has_opaque_arguments, settled_loops};
+use crate::rules::retries::{bare_tenacity_decorators, settled_loops, visible_retry_api};
 use crate::rules::{Hooks, RuleDef};
 use crate::semantic::names::MAX_EXPR_DEPTH;
 use crate::semantic::retry::{Randomness, RetryApi};
@@ -88,16 +88,12 @@ pub(crate) const RULE: RuleDef = RuleDef {
     hooks: Hooks {
         stmt: Some(check_decorators),
         call: Some(check_call),
-        leave_function: Some(check_loops_of_function),
-        finish: Some(check_loops),
+        leave_body: Some(check_loops),
         ..Hooks::NONE
     },
 };
 
-fn check_loops_of_function(checker: &mut Checker, _function: &StmtFunctionDef) {
-    check_loops(checker);
-}
-
+/// Judges the retry loops of the body just visited.
 fn check_loops(checker: &mut Checker) {
     for retry_loop in settled_loops(checker) {
         check_loop(checker, &retry_loop);
@@ -128,10 +124,7 @@ fn check_decorators(checker: &mut Checker, stmt: &Stmt) {
 }
 
 fn check_call(checker: &mut Checker, call: &ExprCall, target: Option<&CallTarget>) {
-    let (Some(api), _) = checker.semantic.retry_call(call, target) else {
-        return;
-    };
-    if !has_opaque_arguments(call) {
+    if let Some(api) = visible_retry_api(checker, call, target) {
         check_retry_call(checker, call, api);
     }
 }

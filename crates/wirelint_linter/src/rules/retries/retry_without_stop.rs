@@ -49,7 +49,7 @@ use crate::checker::Checker;
 use crate::registry::Rule;
 use crate::registry::{Family, FixAvailability, Marker, Status};
 use crate::rules::helpers::snippet;
-use crate::rules::retries::{bare_tenacity_decorators, has_opaque_arguments};
+use crate::rules::retries::{bare_tenacity_decorators, visible_retry_api};
 use crate::rules::{Hooks, RuleDef};
 use crate::semantic::CallTarget;
 use crate::semantic::retry::RetryApi;
@@ -84,10 +84,7 @@ fn check_decorators(checker: &mut Checker, stmt: &Stmt) {
 }
 
 fn check_call(checker: &mut Checker, call: &ExprCall, target: Option<&CallTarget>) {
-    let (Some(api), _) = checker.semantic.retry_call(call, target) else {
-        return;
-    };
-    if !has_opaque_arguments(call) {
+    if let Some(api) = visible_retry_api(checker, call, target) {
         check_retry_call(checker, call, api);
     }
 }

@@ -54,8 +54,6 @@
 //! ## References
 //! - `policy/library-patterns.md`, "Retry Policy" (cap attempts)
 
-use ruff_python_ast::StmtFunctionDef;
-
 use crate::checker::Checker;
 use crate::registry::Rule;
 use crate::registry::{Family, FixAvailability, Marker, Status};
@@ -74,16 +72,12 @@ pub(crate) const RULE: RuleDef = RuleDef {
     markers: &[Marker::NetworkImport],
     fix: FixAvailability::None,
     hooks: Hooks {
-        leave_function: Some(check_loops_of_function),
-        finish: Some(check_loops),
+        leave_body: Some(check_loops),
         ..Hooks::NONE
     },
 };
 
-fn check_loops_of_function(checker: &mut Checker, _function: &StmtFunctionDef) {
-    check_loops(checker);
-}
-
+/// Judges the retry loops of the body just visited.
 fn check_loops(checker: &mut Checker) {
     for retry_loop in settled_loops(checker) {
         check_loop(checker, &retry_loop);

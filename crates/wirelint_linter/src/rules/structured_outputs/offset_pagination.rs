@@ -44,7 +44,7 @@
 //! ## References
 //! - `policy/library-patterns.md`, "Pagination" (cursor over offset)
 
-use ruff_python_ast::{self as ast, Expr, ExprCall, ExprName, Operator, Stmt, StmtFunctionDef};
+use ruff_python_ast::{self as ast, Expr, ExprCall, ExprName, Operator, Stmt};
 use ruff_text_size::{Ranged, TextRange, TextSize};
 
 use super::{take_unit_facts, unit_facts};
@@ -68,8 +68,7 @@ pub(crate) const RULE: RuleDef = RuleDef {
         stmt: Some(note_stmt),
         name: Some(note_name),
         call: Some(note_network_call),
-        leave_function: Some(leave_function),
-        finish: Some(finish),
+        leave_body: Some(decide_unit),
         ..Hooks::NONE
     },
 };
@@ -191,14 +190,6 @@ fn note_network_call(checker: &mut Checker, call: &ExprCall, target: Option<&Cal
         .map(|keyword| keyword.value.range());
     let arguments: Vec<TextRange> = positional.chain(keywords).collect();
     facts(checker).call_arguments.extend(arguments);
-}
-
-fn leave_function(checker: &mut Checker, _function: &StmtFunctionDef) {
-    decide_unit(checker);
-}
-
-fn finish(checker: &mut Checker) {
-    decide_unit(checker);
 }
 
 /// Reports each loop of the unit just visited that advances a counter it

@@ -42,7 +42,7 @@
 //! - `policy/library-patterns.md`, "Structured Outputs" (always handle the
 //!   refusal branch)
 
-use ruff_python_ast::{self as ast, CmpOp, Expr, ExprCall, Stmt, StmtFunctionDef};
+use ruff_python_ast::{self as ast, CmpOp, Expr, ExprCall, Stmt};
 use ruff_text_size::TextRange;
 use rustc_hash::FxHashSet;
 
@@ -65,8 +65,7 @@ pub(crate) const RULE: RuleDef = RuleDef {
     hooks: Hooks {
         stmt: Some(note_stmt),
         expr: Some(note_expr),
-        leave_function: Some(leave_function),
-        finish: Some(finish),
+        leave_body: Some(decide_unit),
         ..Hooks::NONE
     },
 };
@@ -227,14 +226,6 @@ fn is_structured_output_call(checker: &Checker, call: &ExprCall) -> bool {
             checker.semantic.classify_call(call),
             Some(CallTarget::ClientMethod { .. })
         )
-}
-
-fn leave_function(checker: &mut Checker, _function: &StmtFunctionDef) {
-    decide_unit(checker);
-}
-
-fn finish(checker: &mut Checker) {
-    decide_unit(checker);
 }
 
 /// Reports the first unchecked `.parsed` read of the unit just visited.
