@@ -15,7 +15,7 @@ use crate::import_insertion::import_insertion;
 /// Timeout`), else through a new `import module` placed where the import
 /// sorters put it ([`import_insertion`]). Imports under `if TYPE_CHECKING:`
 /// do not exist at run time and are not used.
-pub fn member_reference(
+pub(crate) fn member_reference(
     checker: &Checker,
     module: &str,
     member: &str,

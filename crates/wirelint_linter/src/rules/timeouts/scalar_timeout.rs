@@ -55,17 +55,38 @@
 use ruff_python_ast::{ExprCall, Keyword};
 use ruff_text_size::{Ranged, TextRange};
 
-use super::{
-    callee_text, has_keyword_splat, httpx_timeout_default, httpx_timeout_phases, is_httpx_timeout,
-    timeout_keyword,
-};
+use super::{httpx_timeout_default, httpx_timeout_phases, is_httpx_timeout, judged_target};
 use crate::checker::Checker;
 use crate::diagnostic::{Applicability, Fix};
 use crate::fix::member_reference;
 use crate::registry::Rule;
+use crate::registry::{Family, FixAvailability, Marker, Status};
+use crate::rules::helpers::{callee_text, has_keyword_splat, timeout_keyword};
+use crate::rules::{Hooks, RuleDef};
 use crate::semantic::{CallTarget, Library};
 
-pub fn check(checker: &mut Checker, call: &ExprCall, target: &CallTarget) {
+pub(crate) const RULE: RuleDef = RuleDef {
+    code: "WL201",
+    name: "scalar-timeout",
+    family: Family::Timeouts,
+    status: Status::Stable,
+    summary: "A single-number timeout hides which budget (connect, read, write, pool) tripped.",
+    boundary: false,
+    markers: &[Marker::NetworkImport],
+    fix: FixAvailability::Sometimes(Applicability::Safe),
+    hooks: Hooks {
+        call: Some(check_call),
+        ..Hooks::NONE
+    },
+};
+
+fn check_call(checker: &mut Checker, call: &ExprCall, target: Option<&CallTarget>) {
+    if let Some(target) = judged_target(target) {
+        check(checker, call, target);
+    }
+}
+
+fn check(checker: &mut Checker, call: &ExprCall, target: &CallTarget) {
     if is_httpx_timeout(target) {
         check_httpx_timeout(checker, call);
         return;
