@@ -19,6 +19,10 @@
 //!
 //! `urllib.request.urlopen` and `socket` are exempt: they have no structured
 //! form. So are `slack_sdk` and `twilio` clients, which accept only a number.
+//! A name bound to `httpx.Timeout(N)` that the file only ever compares
+//! (`_HTTPX_DEFAULT = httpx.Timeout(5.0)`, then
+//! `client.timeout == _HTTPX_DEFAULT`) is a sentinel that configures
+//! nothing, and is left alone.
 //!
 //! ## Example
 //! ```python
@@ -52,18 +56,20 @@
 //! ## References
 //! - `docs/policy.md`, "Timeout Granularity"
 
-use ruff_python_ast::{ExprCall, Keyword};
+use ruff_python_ast::{Expr, ExprCall, ExprContext, ExprName, Keyword};
 use ruff_text_size::{Ranged, TextRange};
+use rustc_hash::FxHashMap;
 
 use super::{httpx_timeout_default, httpx_timeout_phases, is_httpx_timeout, judged_target};
 use crate::checker::Checker;
-use crate::diagnostic::{Applicability, Fix};
+use crate::diagnostic::{Applicability, Diagnostic, Fix};
 use crate::fix::member_reference;
 use crate::registry::Rule;
 use crate::registry::{Family, FixAvailability, Marker, Status};
 use crate::rules::helpers::{callee_text, has_keyword_splat, timeout_keyword};
 use crate::rules::{Hooks, RuleDef};
-use crate::semantic::{CallTarget, Library};
+use crate::semantic::names::MAX_EXPR_DEPTH;
+use crate::semantic::{CallTarget, CallUse, Library};
 
 pub(crate) const RULE: RuleDef = RuleDef {
     code: "WL201",
@@ -76,9 +82,22 @@ pub(crate) const RULE: RuleDef = RuleDef {
     fix: FixAvailability::Sometimes(Applicability::Safe),
     hooks: Hooks {
         call: Some(check_call),
+        name: Some(count_load),
+        expr: Some(count_compared),
+        finish: Some(finish),
         ..Hooks::NONE
     },
 };
+
+/// `X = httpx.Timeout(N)` findings waiting for the end of the file, with
+/// how the name `X` was read: a name only ever compared configures nothing.
+#[derive(Default)]
+struct NamedTimeouts {
+    candidates: Vec<(String, Diagnostic)>,
+    /// Loads of each candidate name, and those that are (the root of) an
+    /// operand of a comparison (`t == X`, `t.as_dict() != X.as_dict()`).
+    loads: FxHashMap<String, (u32, u32)>,
+}
 
 fn check_call(checker: &mut Checker, call: &ExprCall, target: Option<&CallTarget>) {
     if let Some(target) = judged_target(target) {
@@ -184,5 +203,93 @@ fn check_httpx_timeout(checker: &mut Checker, call: &ExprCall) {
         message: format!("Spell out `connect`, `read`, `write` and `pool` as `{value}`"),
         edits: vec![edit],
     });
+    // `X = httpx.Timeout(N)`: decided at the end of the file, once every
+    // read of `X` is known.
+    if matches!(
+        checker.semantic.call_use(call),
+        Some(CallUse::AssignedTo | CallUse::AssignedToGlobal)
+    ) && let Some(name) = checker.semantic.assigned_name(call)
+    {
+        let state = checker
+            .rule_states
+            .get_mut::<NamedTimeouts>(Rule::ScalarTimeout);
+        state.loads.entry(name.to_string()).or_default();
+        state.candidates.push((name.to_string(), diagnostic));
+        return;
+    }
     checker.report(diagnostic);
+}
+
+/// Counts a read of a name bound to `httpx.Timeout(N)`.
+fn count_load(checker: &mut Checker, name: &ExprName) {
+    if name.ctx != ExprContext::Load {
+        return;
+    }
+    let Some(state) = checker
+        .rule_states
+        .get::<NamedTimeouts>(Rule::ScalarTimeout)
+    else {
+        return;
+    };
+    if !state.loads.contains_key(name.id.as_str()) {
+        return;
+    }
+    let state = checker
+        .rule_states
+        .get_mut::<NamedTimeouts>(Rule::ScalarTimeout);
+    if let Some((loads, _)) = state.loads.get_mut(name.id.as_str()) {
+        *loads += 1;
+    }
+}
+
+/// Counts the operands of a comparison that read a name bound to
+/// `httpx.Timeout(N)`, directly or through attributes and method calls.
+fn count_compared(checker: &mut Checker, expr: &Expr) {
+    let Expr::Compare(compare) = expr else {
+        return;
+    };
+    if checker
+        .rule_states
+        .get::<NamedTimeouts>(Rule::ScalarTimeout)
+        .is_none_or(|state| state.loads.is_empty())
+    {
+        return;
+    }
+    let state = checker
+        .rule_states
+        .get_mut::<NamedTimeouts>(Rule::ScalarTimeout);
+    for operand in std::iter::once(compare.left.as_ref()).chain(&compare.comparators) {
+        if let Some(root) = operand_root(operand)
+            && let Some((_, compared)) = state.loads.get_mut(root)
+        {
+            *compared += 1;
+        }
+    }
+}
+
+/// The name a comparison operand reads: `X`, `X.connect`, `X.as_dict()`.
+fn operand_root(operand: &Expr) -> Option<&str> {
+    let mut cursor = operand;
+    for _ in 0..MAX_EXPR_DEPTH {
+        match cursor {
+            Expr::Name(name) => return Some(name.id.as_str()),
+            Expr::Attribute(attribute) => cursor = &attribute.value,
+            Expr::Call(call) if call.arguments.is_empty() => cursor = &call.func,
+            _ => return None,
+        }
+    }
+    None
+}
+
+/// Reports the named timeouts, except those only ever compared: a sentinel
+/// such as `_HTTPX_DEFAULT = httpx.Timeout(5.0)`, compared with a client's
+/// timeout to tell whether it was configured, sets no budget.
+fn finish(checker: &mut Checker) {
+    let state: NamedTimeouts = checker.rule_states.take(Rule::ScalarTimeout);
+    for (name, diagnostic) in state.candidates {
+        let (loads, compared) = state.loads.get(&name).copied().unwrap_or_default();
+        if loads == 0 || compared < loads {
+            checker.report(diagnostic);
+        }
+    }
 }
