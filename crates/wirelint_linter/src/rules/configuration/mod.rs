@@ -16,8 +16,9 @@ use crate::semantic::models::model_fields;
 /// Name endings of classes that configure something.
 const CONFIG_SUFFIXES: &[&str] = &["Config", "Settings", "Options"];
 
-/// Fields that only a client's configuration has.
-const CLIENT_FIELDS: &[&str] = &["base_url", "api_key", "timeout", "max_retries"];
+/// Fields that only a client's configuration has: where it connects, how
+/// it authenticates, how long it waits and how often it retries.
+const CLIENT_FIELDS: &[&str] = &["base_url", "endpoint", "api_key", "timeout", "max_retries"];
 
 /// How strongly a model's own text says it configures a client (WL703).
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
@@ -28,7 +29,7 @@ pub(crate) enum ClientConfigEvidence {
     /// one client field. A client built from it must confirm it.
     Guess,
     /// Two pieces: the name and a client field, or two client fields
-    /// (`base_url`, `api_key`, `timeout`, `max_retries`).
+    /// (`base_url`, `endpoint`, `api_key`, `timeout`, `max_retries`).
     Confirmed,
 }
 

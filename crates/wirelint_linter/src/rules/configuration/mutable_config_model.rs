@@ -6,7 +6,7 @@
 //!
 //! A model configures a client when two pieces of evidence say so: its name
 //! ends in `Config`, `Settings` or `Options`, it has a `base_url`,
-//! `api_key`, `timeout` or `max_retries` field, or a client of this file is
+//! `endpoint`, `api_key`, `timeout` or `max_retries` field, or a client of this file is
 //! built from it (`httpx.Client(base_url=config.base_url)`, where `config`
 //! is a parameter annotated with the model or a name bound to an instance
 //! of it); a subclass of a confirmed one configures the same client. A
