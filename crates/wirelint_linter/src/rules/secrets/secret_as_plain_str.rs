@@ -4,13 +4,22 @@
 //! Flags a field named like a secret (`api_key`, `*_api_key`, `token`,
 //! `*_token`, `secret`, `*_secret`, `password`, `passwd`, `credential(s)`,
 //! `private_key`, `auth_key`, `access_key`) annotated `str`, `str | None` or
-//! `Optional[str]` in a pydantic model (a `BaseModel` or `BaseSettings`
-//! subclass, directly or through another class of the same module) or in a
-//! dataclass of a module that imports a network library.
+//! `Optional[str]` in a pydantic settings class (a `BaseSettings` subclass,
+//! anywhere: it reads credentials from the environment), or in a pydantic
+//! model (a `BaseModel` subclass, directly or through another class of the
+//! same module) or dataclass of a module that imports a network library,
+//! where a client is in reach. A model of a module with no network import
+//! is a payload or a row, and is left alone.
 //!
 //! Names that only look like secrets are left alone: `next_page_token`,
 //! `page_token`, `max_tokens`, `token_type`, `token_url` and `*_tokens`
 //! counts.
+//!
+//! `token` alone is as often a piece of generated text as a credential
+//! (`class StreamChunk(BaseModel): token: str`), so a bare `token` field
+//! counts only in a settings class or a class whose name speaks of
+//! credentials (`*Credentials`, `*Auth*`, `*Token*`, `*Session`,
+//! `*Connection`, `*Config`, `*Client`...).
 //!
 //! Also left alone:
 //! - a field whose author already kept it out of `repr`:
@@ -115,9 +124,12 @@ fn check(checker: &mut Checker, class: &StmtClassDef) {
     let Some(model) = checker.semantic.class_model(class) else {
         return;
     };
-    if model.is_dataclass() && !checker.semantic.is_network_module() {
+    // A settings class reads credentials from the environment; any other
+    // model holds a secret only where a network call is in reach.
+    if !model.is_settings() && !checker.semantic.is_network_module() {
         return;
     }
+    let credential_context = model.is_settings() || speaks_of_credentials(class.name.as_str());
     let kind = if model.is_dataclass() {
         "dataclass"
     } else {
@@ -132,6 +144,7 @@ fn check(checker: &mut Checker, class: &StmtClassDef) {
                 .semantic
                 .annotation_is_builtin(&field.annotation, &["str"])
             || field_repr_excluded(field)
+            || (is_bare_token(name.id.as_str()) && !credential_context)
         {
             continue;
         }
@@ -150,6 +163,34 @@ fn check(checker: &mut Checker, class: &StmtClassDef) {
             .pending
             .push((class.name.range(), diagnostic));
     }
+}
+
+/// Words in a class's name that make a bare `token` field a credential.
+const CREDENTIAL_CLASS_WORDS: &[&str] = &[
+    "credential",
+    "auth",
+    "token",
+    "secret",
+    "session",
+    "connection",
+    "login",
+    "config",
+    "settings",
+    "options",
+    "client",
+];
+
+/// `token` alone: in LLM code as often a piece of generated text
+/// (`class StreamChunk(BaseModel): token: str`) as a credential.
+fn is_bare_token(name: &str) -> bool {
+    name.trim_matches('_').eq_ignore_ascii_case("token")
+}
+
+fn speaks_of_credentials(class_name: &str) -> bool {
+    let lower = class_name.to_ascii_lowercase();
+    CREDENTIAL_CLASS_WORDS
+        .iter()
+        .any(|word| lower.contains(word))
 }
 
 fn finish(checker: &mut Checker) {
