@@ -96,13 +96,13 @@ impl<'a> SemanticModel<'a> {
                 // declared `global` still counts as the global it is).
                 let stored = assign.targets.iter().any(|target| !target.is_name_expr());
                 for target in &assign.targets {
-                    let named_only = target
-                        .as_name_expr()
-                        .is_some_and(|name| !self.is_declared_global(name.id.as_str()));
-                    if stored && named_only {
-                        continue;
+                    let named_only = stored
+                        && target
+                            .as_name_expr()
+                            .is_some_and(|name| !self.is_declared_global(name.id.as_str()));
+                    if !named_only {
+                        self.note_assignment(target, &assign.value);
                     }
-                    self.note_assignment(target, &assign.value);
                 }
             }
             Stmt::AnnAssign(ast::StmtAnnAssign {
@@ -177,6 +177,7 @@ impl<'a> SemanticModel<'a> {
         }
     }
 
+    #[inline]
     fn note_call_assigned_to_name(&mut self, name: &'a str, call: &'a ExprCall) {
         let in_function = self.current_function_scope().is_some();
         let call_use = if in_function && self.is_declared_global(name) {

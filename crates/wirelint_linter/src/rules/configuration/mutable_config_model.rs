@@ -195,6 +195,15 @@ fn model_class(checker: &Checker, expr: &Expr) -> Option<TextRange> {
 
 /// Notes the parameters annotated with a model class of this file.
 fn note_model_parameters(checker: &mut Checker, function: &StmtFunctionDef) {
+    // Only guesses need a client built from them; module-level classes are
+    // all known before any function body.
+    if checker
+        .rule_states
+        .get::<Guesses>(Rule::MutableConfigModel)
+        .is_none_or(|guesses| guesses.pending.is_empty())
+    {
+        return;
+    }
     let Some(scope) = checker.semantic.current_function_scope() else {
         return;
     };
@@ -217,7 +226,12 @@ fn note_model_parameters(checker: &mut Checker, function: &StmtFunctionDef) {
 /// A client constructor whose arguments read a model instance: the model
 /// configures that client.
 fn note_client_built_from(checker: &mut Checker, call: &ExprCall, target: Option<&CallTarget>) {
-    if !matches!(target, Some(CallTarget::ClientConstructor(_))) {
+    if !matches!(target, Some(CallTarget::ClientConstructor(_)))
+        || checker
+            .rule_states
+            .get::<Guesses>(Rule::MutableConfigModel)
+            .is_none_or(|guesses| guesses.pending.is_empty())
+    {
         return;
     }
     let mut names = Vec::new();

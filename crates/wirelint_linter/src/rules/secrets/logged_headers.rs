@@ -281,12 +281,20 @@ fn track_literal_headers(checker: &mut Checker, stmt: &Stmt) {
         Stmt::AugAssign(aug_assign) => (std::slice::from_ref(aug_assign.target.as_ref()), None),
         _ => return,
     };
+    let tracking = checker
+        .rule_states
+        .get::<LiteralHeaders>(Rule::LoggedHeaders)
+        .is_some_and(|literal| !literal.is_empty());
+    let builds_dict = value.is_some_and(Expr::is_dict_expr);
+    if !tracking && !builds_dict {
+        return;
+    }
     if let Some(Expr::Name(alias)) = value {
         forget(checker, alias.id.as_str());
     }
     for target in targets {
         match target {
-            Expr::Name(name) if is_headers_name(name.id.as_str()) => {
+            Expr::Name(name) => {
                 let id = name.id.as_str();
                 let scope = if checker.semantic.is_declared_global(id) {
                     0
@@ -297,12 +305,14 @@ fn track_literal_headers(checker: &mut Checker, stmt: &Stmt) {
                     .rule_states
                     .get_mut::<LiteralHeaders>(Rule::LoggedHeaders);
                 literal.retain(|(known, known_name)| !(*known == scope && known_name == id));
-                if value.is_some_and(is_literal_headers_dict) {
+                if is_headers_name(id) && value.is_some_and(is_literal_headers_dict) {
                     literal.push((scope, id.to_string()));
                 }
             }
-            Expr::Subscript(subscript) => {
-                if let Expr::Name(name) = subscript.value.as_ref() {
+            Expr::Subscript(subscript) if tracking => {
+                if let Expr::Name(name) = subscript.value.as_ref()
+                    && literal_entry(checker, name.id.as_str()).is_some()
+                {
                     let keeps = subscript
                         .slice
                         .as_string_literal_expr()

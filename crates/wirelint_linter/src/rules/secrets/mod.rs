@@ -221,6 +221,14 @@ const MAPPING_HEADER_PREFIXES: &[&str] = &[
 /// `_headers`, `request_headers`, `default_headers`. Constants in capitals
 /// hold fixed headers written in the source, not a request's.
 pub(crate) fn is_headers_name(name: &str) -> bool {
+    let ends_in_headers = name
+        .len()
+        .checked_sub("headers".len())
+        .and_then(|start| name.get(start..))
+        .is_some_and(|end| end.eq_ignore_ascii_case("headers"));
+    if !ends_in_headers {
+        return false;
+    }
     let name = name.trim_start_matches('_');
     if !name.chars().any(|char| char.is_ascii_lowercase()) {
         return false;

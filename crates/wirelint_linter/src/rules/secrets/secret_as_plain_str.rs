@@ -103,8 +103,9 @@ pub(crate) const RULE: RuleDef = RuleDef {
 /// response payload is left alone.
 #[derive(Default)]
 struct Findings {
-    /// Each finding, with the range of its class's name.
-    pending: Vec<(TextRange, Diagnostic)>,
+    /// Each finding, with the range of its class's name and whether it
+    /// needs a network module.
+    pending: Vec<(TextRange, bool, Diagnostic)>,
     /// Classes (by the range of their name) that are response payloads.
     responses: FxHashSet<TextRange>,
 }
@@ -126,9 +127,7 @@ fn check(checker: &mut Checker, class: &StmtClassDef) {
     };
     // A settings class reads credentials from the environment; any other
     // model holds a secret only where a network call is in reach.
-    if !model.is_settings() && !checker.semantic.is_network_module() {
-        return;
-    }
+    let needs_network = !model.is_settings();
     let credential_context = model.is_settings() || speaks_of_credentials(class.name.as_str());
     let kind = if model.is_dataclass() {
         "dataclass"
@@ -161,7 +160,7 @@ fn check(checker: &mut Checker, class: &StmtClassDef) {
             .rule_states
             .get_mut::<Findings>(Rule::SecretAsPlainStr)
             .pending
-            .push((class.name.range(), diagnostic));
+            .push((class.name.range(), needs_network, diagnostic));
     }
 }
 
@@ -195,8 +194,11 @@ fn speaks_of_credentials(class_name: &str) -> bool {
 
 fn finish(checker: &mut Checker) {
     let findings: Findings = checker.rule_states.take(Rule::SecretAsPlainStr);
-    for (class, diagnostic) in findings.pending {
-        if !findings.responses.contains(&class) {
+    // Whether the module imports a network library is final only now: a
+    // lazy import inside a function counts too.
+    let network = checker.semantic.is_network_module();
+    for (class, needs_network, diagnostic) in findings.pending {
+        if (network || !needs_network) && !findings.responses.contains(&class) {
             checker.report(diagnostic);
         }
     }

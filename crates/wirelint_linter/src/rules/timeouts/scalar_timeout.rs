@@ -19,10 +19,10 @@
 //!
 //! `urllib.request.urlopen` and `socket` are exempt: they have no structured
 //! form. So are `slack_sdk` and `twilio` clients, which accept only a number.
-//! A name bound to `httpx.Timeout(N)` that the file only ever compares
-//! (`_HTTPX_DEFAULT = httpx.Timeout(5.0)`, then
-//! `client.timeout == _HTTPX_DEFAULT`) is a sentinel that configures
-//! nothing, and is left alone.
+//! An `httpx.Timeout(N)` that is only compared configures nothing and is
+//! left alone: a name bound to one that the file compares
+//! (`client.timeout == _HTTPX_DEFAULT`) and never passes to a call, or the
+//! call itself as an operand (`assert client.timeout == httpx.Timeout(5.0)`).
 //!
 //! ## Example
 //! ```python
@@ -56,7 +56,7 @@
 //! ## References
 //! - `docs/policy.md`, "Timeout Granularity"
 
-use ruff_python_ast::{Expr, ExprCall, ExprContext, ExprName, Keyword};
+use ruff_python_ast::{Expr, ExprCall, Keyword};
 use ruff_text_size::{Ranged, TextRange};
 use rustc_hash::FxHashMap;
 
@@ -82,24 +82,30 @@ pub(crate) const RULE: RuleDef = RuleDef {
     fix: FixAvailability::Sometimes(Applicability::Safe),
     hooks: Hooks {
         call: Some(check_call),
-        name: Some(count_load),
-        expr: Some(count_compared),
+        expr: Some(note_comparison),
         finish: Some(finish),
         ..Hooks::NONE
     },
 };
 
-/// `X = httpx.Timeout(N)` findings waiting for the end of the file, with
-/// how the name `X` was read: a name only ever compared configures nothing.
+/// What the file does with the values of `httpx.Timeout(N)`: a timeout
+/// that is only ever compared configures nothing.
 #[derive(Default)]
-struct NamedTimeouts {
+struct ComparedTimeouts {
+    /// `X = httpx.Timeout(N)` findings, by name, decided at the end of the
+    /// file.
     candidates: Vec<(String, Diagnostic)>,
-    /// Loads of each candidate name, and those that are (the root of) an
-    /// operand of a comparison (`t == X`, `t.as_dict() != X.as_dict()`).
-    loads: FxHashMap<String, (u32, u32)>,
+    /// For each candidate name: whether it was passed to a call, and whether
+    /// it was an operand of a comparison (`t == X`, `t.as_dict() !=
+    /// X.as_dict()`).
+    uses: FxHashMap<String, (bool, bool)>,
+    /// `httpx.Timeout(N)` calls that are themselves compared
+    /// (`assert client.timeout == httpx.Timeout(5.0)`).
+    compared_calls: Vec<TextRange>,
 }
 
 fn check_call(checker: &mut Checker, call: &ExprCall, target: Option<&CallTarget>) {
+    note_passed_timeouts(checker, call);
     if let Some(target) = judged_target(target) {
         check(checker, call, target);
     }
@@ -186,6 +192,13 @@ fn check_httpx_timeout(checker: &mut Checker, call: &ExprCall) {
     if !checker.semantic.is_numeric_constant(default) {
         return;
     }
+    let compared = checker
+        .rule_states
+        .get::<ComparedTimeouts>(Rule::ScalarTimeout)
+        .is_some_and(|state| state.compared_calls.contains(&call.range()));
+    if compared {
+        return;
+    }
     let value = checker.locator.slice(default.range());
     let message = format!(
         "`{}` sets the same {value}s budget for connect, read, write and pool; set each phase",
@@ -212,57 +225,105 @@ fn check_httpx_timeout(checker: &mut Checker, call: &ExprCall) {
     {
         let state = checker
             .rule_states
-            .get_mut::<NamedTimeouts>(Rule::ScalarTimeout);
-        state.loads.entry(name.to_string()).or_default();
+            .get_mut::<ComparedTimeouts>(Rule::ScalarTimeout);
+        state.uses.entry(name.to_string()).or_default();
         state.candidates.push((name.to_string(), diagnostic));
         return;
     }
     checker.report(diagnostic);
 }
 
-/// Counts a read of a name bound to `httpx.Timeout(N)`.
-fn count_load(checker: &mut Checker, name: &ExprName) {
-    if name.ctx != ExprContext::Load {
-        return;
-    }
-    let Some(state) = checker
-        .rule_states
-        .get::<NamedTimeouts>(Rule::ScalarTimeout)
-    else {
-        return;
-    };
-    if !state.loads.contains_key(name.id.as_str()) {
-        return;
-    }
-    let state = checker
-        .rule_states
-        .get_mut::<NamedTimeouts>(Rule::ScalarTimeout);
-    if let Some((loads, _)) = state.loads.get_mut(name.id.as_str()) {
-        *loads += 1;
-    }
-}
-
-/// Counts the operands of a comparison that read a name bound to
-/// `httpx.Timeout(N)`, directly or through attributes and method calls.
-fn count_compared(checker: &mut Checker, expr: &Expr) {
-    let Expr::Compare(compare) = expr else {
-        return;
-    };
+/// Notes candidate names passed to a call, directly or inside a
+/// container or conditional argument (`timeout=X`, `{"timeout": X}`).
+fn note_passed_timeouts(checker: &mut Checker, call: &ExprCall) {
     if checker
         .rule_states
-        .get::<NamedTimeouts>(Rule::ScalarTimeout)
-        .is_none_or(|state| state.loads.is_empty())
+        .get::<ComparedTimeouts>(Rule::ScalarTimeout)
+        .is_none_or(|state| state.uses.is_empty())
     {
         return;
     }
     let state = checker
         .rule_states
-        .get_mut::<NamedTimeouts>(Rule::ScalarTimeout);
+        .get_mut::<ComparedTimeouts>(Rule::ScalarTimeout);
+    let arguments = call
+        .arguments
+        .args
+        .iter()
+        .chain(call.arguments.keywords.iter().map(|keyword| &keyword.value));
+    for argument in arguments {
+        note_passed(state, argument, 0);
+    }
+}
+
+fn note_passed(state: &mut ComparedTimeouts, value: &Expr, depth: u32) {
+    if depth > MAX_EXPR_DEPTH {
+        return;
+    }
+    match value {
+        Expr::Name(name) => {
+            if let Some((passed, _)) = state.uses.get_mut(name.id.as_str()) {
+                *passed = true;
+            }
+        }
+        Expr::Dict(dict) => {
+            for item in dict {
+                note_passed(state, &item.value, depth + 1);
+            }
+        }
+        Expr::Tuple(tuple) => {
+            for element in &tuple.elts {
+                note_passed(state, element, depth + 1);
+            }
+        }
+        Expr::If(if_expr) => {
+            note_passed(state, &if_expr.body, depth + 1);
+            note_passed(state, &if_expr.orelse, depth + 1);
+        }
+        Expr::BoolOp(bool_op) => {
+            for alternative in &bool_op.values {
+                note_passed(state, alternative, depth + 1);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Notes the operands of a comparison: a candidate name read there
+/// (directly or through attributes and method calls), or an
+/// `httpx.Timeout(...)` call compared as it is.
+fn note_comparison(checker: &mut Checker, expr: &Expr) {
+    let Expr::Compare(compare) = expr else {
+        return;
+    };
     for operand in std::iter::once(compare.left.as_ref()).chain(&compare.comparators) {
-        if let Some(root) = operand_root(operand)
-            && let Some((_, compared)) = state.loads.get_mut(root)
+        let callee = operand.as_call_expr().map(|call| match call.func.as_ref() {
+            Expr::Attribute(attribute) => attribute.attr.as_str(),
+            Expr::Name(name) => name.id.as_str(),
+            _ => "",
+        });
+        if let (Some("Timeout"), Expr::Call(call)) = (callee, operand) {
+            checker
+                .rule_states
+                .get_mut::<ComparedTimeouts>(Rule::ScalarTimeout)
+                .compared_calls
+                .push(call.range());
+            continue;
+        }
+        let Some(root) = operand_root(operand) else {
+            continue;
+        };
+        if let Some(state) = checker
+            .rule_states
+            .get::<ComparedTimeouts>(Rule::ScalarTimeout)
+            && state.uses.contains_key(root)
         {
-            *compared += 1;
+            let state = checker
+                .rule_states
+                .get_mut::<ComparedTimeouts>(Rule::ScalarTimeout);
+            if let Some((_, compared)) = state.uses.get_mut(root) {
+                *compared = true;
+            }
         }
     }
 }
@@ -281,14 +342,15 @@ fn operand_root(operand: &Expr) -> Option<&str> {
     None
 }
 
-/// Reports the named timeouts, except those only ever compared: a sentinel
-/// such as `_HTTPX_DEFAULT = httpx.Timeout(5.0)`, compared with a client's
-/// timeout to tell whether it was configured, sets no budget.
+/// Reports the named timeouts, except those compared and never passed to a
+/// call: a sentinel such as `_HTTPX_DEFAULT = httpx.Timeout(5.0)`, compared
+/// with a client's timeout to tell whether it was configured, sets no
+/// budget.
 fn finish(checker: &mut Checker) {
-    let state: NamedTimeouts = checker.rule_states.take(Rule::ScalarTimeout);
+    let state: ComparedTimeouts = checker.rule_states.take(Rule::ScalarTimeout);
     for (name, diagnostic) in state.candidates {
-        let (loads, compared) = state.loads.get(&name).copied().unwrap_or_default();
-        if loads == 0 || compared < loads {
+        let (passed, compared) = state.uses.get(&name).copied().unwrap_or_default();
+        if passed || !compared {
             checker.report(diagnostic);
         }
     }
