@@ -7,8 +7,8 @@
 //! `Optional[str]` in a pydantic settings class (a `BaseSettings` subclass,
 //! anywhere: it reads credentials from the environment), or in a pydantic
 //! model (a `BaseModel` subclass, directly or through another class of the
-//! same module) or dataclass of a module that imports a network library,
-//! where a client is in reach. A model of a module with no network import
+//! same module) or dataclass of a module that imports a network library
+//! (at module level or inside a function), where a client is in reach. A model of a module with no network import
 //! is a payload or a row, and is left alone.
 //!
 //! Names that only look like secrets are left alone: `next_page_token`,
