@@ -26,10 +26,10 @@ pub const FIX_ALL_KIND: &str = "source.fixAll.wirelint";
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ClientFeatures {
     pub encoding: PositionEncoding,
-    /// `textDocument/diagnostic`: the client pulls; otherwise we push.
+    /// The client pulls diagnostics (`textDocument/diagnostic`) and can be
+    /// told to pull again (`workspace/diagnostic/refresh`, needed when a
+    /// configuration changes); otherwise we push them.
     pub pull_diagnostics: bool,
-    /// `workspace/diagnostic/refresh`.
-    pub diagnostic_refresh: bool,
     /// `workspace/configuration`.
     pub configuration: bool,
     /// Registering `workspace/didChangeConfiguration` dynamically.
@@ -67,12 +67,12 @@ impl ClientFeatures {
             .pointer("/capabilities/textDocument/hover/contentFormat")
             .and_then(Value::as_array)
             .is_some_and(|formats| formats.iter().any(|format| format == "markdown"));
+        let pulls = params
+            .pointer("/capabilities/textDocument/diagnostic")
+            .is_some_and(Value::is_object);
         ClientFeatures {
             encoding: PositionEncoding::negotiate(encodings.as_deref()),
-            pull_diagnostics: params
-                .pointer("/capabilities/textDocument/diagnostic")
-                .is_some_and(Value::is_object),
-            diagnostic_refresh: flag("/workspace/diagnostics/refreshSupport"),
+            pull_diagnostics: pulls && flag("/workspace/diagnostics/refreshSupport"),
             configuration: flag("/workspace/configuration"),
             configuration_registration: flag(
                 "/workspace/didChangeConfiguration/dynamicRegistration",
@@ -156,6 +156,17 @@ mod tests {
     }
 
     #[test]
+    fn pulling_needs_refresh_support_too() {
+        let pull_only = json!({"capabilities": {"textDocument": {"diagnostic": {}}}});
+        assert!(!ClientFeatures::from_initialize_params(&pull_only).pull_diagnostics);
+        let both = json!({"capabilities": {
+            "textDocument": {"diagnostic": {}},
+            "workspace": {"diagnostics": {"refreshSupport": true}},
+        }});
+        assert!(ClientFeatures::from_initialize_params(&both).pull_diagnostics);
+    }
+
+    #[test]
     fn features_are_read_from_the_capabilities() {
         let features = ClientFeatures::from_initialize_params(&json!({"capabilities": {
             "general": {"positionEncodings": ["utf-8", "utf-16"]},
@@ -178,7 +189,6 @@ mod tests {
             ClientFeatures {
                 encoding: PositionEncoding::Utf8,
                 pull_diagnostics: true,
-                diagnostic_refresh: true,
                 configuration: true,
                 configuration_registration: false,
                 watched_files_registration: true,

@@ -72,10 +72,15 @@ impl Folders {
         self.folders.iter()
     }
 
-    /// Sets the settings of the folder with `uri`, if there is one.
-    pub fn set_folder_settings(&mut self, uri: &Uri, settings: ClientSettings) {
-        if let Some(folder) = self.folders.iter_mut().find(|folder| folder.uri == *uri) {
-            folder.settings = settings;
+    /// Sets the settings of the folder with `uri`, if there is one;
+    /// returns whether they changed.
+    pub fn set_folder_settings(&mut self, uri: &Uri, settings: ClientSettings) -> bool {
+        match self.folders.iter_mut().find(|folder| folder.uri == *uri) {
+            Some(folder) if folder.settings != settings => {
+                folder.settings = settings;
+                true
+            }
+            _ => false,
         }
     }
 

@@ -732,10 +732,11 @@ impl Server {
                 );
             }
         }
+        // Documents move to their new folders now, and again if the new
+        // folders' own settings differ.
+        self.settings_changed();
         if self.client.configuration {
             self.request_configuration();
-        } else {
-            self.settings_changed();
         }
     }
 
@@ -793,13 +794,16 @@ impl Server {
         let mut problems = Vec::new();
         let (global, global_problems) = ClientSettings::from_json(&values[0]);
         problems.extend(global_problems);
+        let mut changed = self.folders.global != global;
         self.folders.global = global;
         for (folder, value) in folders.iter().zip(&values[1..]) {
             let (settings, folder_problems) = ClientSettings::from_json(value);
             problems.extend(folder_problems);
-            self.folders.set_folder_settings(folder, settings);
+            changed |= self.folders.set_folder_settings(folder, settings);
         }
-        self.settings_changed();
+        if changed {
+            self.settings_changed();
+        }
         self.report_settings_problems("settings", problems);
     }
 
@@ -844,7 +848,7 @@ impl Server {
             }
             self.schedule_lint(&uri);
         }
-        if self.client.pull_diagnostics && self.client.diagnostic_refresh {
+        if self.client.pull_diagnostics {
             self.request_client(WorkspaceDiagnosticRefresh::METHOD, (), ClientRequest::Other);
         }
     }

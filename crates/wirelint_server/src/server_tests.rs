@@ -384,7 +384,10 @@ fn edits_during_a_lint_are_coalesced_and_stale_results_never_published() {
 
 #[test]
 fn pull_clients_get_reports_and_unchanged_results() {
-    let capabilities = json!({"textDocument": {"diagnostic": {}}});
+    let capabilities = json!({
+        "textDocument": {"diagnostic": {}},
+        "workspace": {"diagnostics": {"refreshSupport": true}},
+    });
     let (lint, engine) = blocking_engine();
     let mut client = Client::initialized(lint, capabilities);
     let uri = "file:///nonexistent/a.py";
