@@ -212,6 +212,58 @@ async def test_quick_fix_then_relint_is_clean(start_session: StartSession, tmp_p
     assert await session.diagnostics(uri, version=version) == []
 
 
+async def test_half_typed_code_is_wl001_and_the_rest_is_still_checked(
+    start_session: StartSession, tmp_path: Path
+) -> None:
+    session = await start_session(folders=[tmp_path])
+    uri = uri_of(tmp_path / "client.py")
+    session.open(uri, "import requests\n\nrequests.get(url)\n")
+    assert codes(await session.diagnostics(uri, version=1)) == ["WL203"]
+    version = session.replace(uri, "import requests\n\ndef fetch(url:\n\nrequests.get(url)\n")
+    found = await session.diagnostics(uri, version=version)
+    assert "WL001" in codes(found) and "WL203" in codes(found), codes(found)
+    [call] = [d for d in found if d.code == "WL203"]
+    assert call.range.start == types.Position(line=4, character=0)
+
+
+UNSAFE = """import json
+from pydantic import BaseModel
+
+
+class User(BaseModel):
+    name: str
+
+
+def parse(text):
+    return User.model_validate(json.loads(text))
+"""
+
+
+@pytest.mark.parametrize("unsafe_fixes", [False, True])
+async def test_unsafe_fixes_are_offered_only_when_enabled_and_say_so(
+    start_session: StartSession, tmp_path: Path, unsafe_fixes: bool
+) -> None:
+    session = await start_session(
+        folders=[tmp_path], initialization_options={"unsafeFixes": unsafe_fixes}
+    )
+    uri = uri_of(tmp_path / "models.py")
+    session.open(uri, UNSAFE)
+    diagnostics = await session.diagnostics(uri, version=1)
+    assert codes(diagnostics) == ["WL901"]
+    titles = [action.title for action in await code_actions(session, uri, diagnostics)]
+    fixes = [title for title in titles if title.startswith("WL901: ")]
+    assert "Disable WL901 for this line" in titles
+    if not unsafe_fixes:
+        assert fixes == [], titles
+        return
+    assert len(fixes) == 1 and "(unsafe fix" in fixes[0], titles
+    [fix] = [a for a in await code_actions(session, uri, diagnostics) if a.title == fixes[0]]
+    assert fix.edit is not None and not fix.is_preferred
+    version = session.apply_workspace_edit(fix.edit)
+    assert "User.model_validate_json(text)" in session.texts[uri]
+    assert await session.diagnostics(uri, version=version) == []
+
+
 async def test_noqa_action_silences_the_finding_and_extends_a_directive(
     start_session: StartSession, tmp_path: Path
 ) -> None:

@@ -442,3 +442,33 @@ fn non_python_documents_are_not_linted() {
     assert_eq!(published["uri"], "file:///nonexistent/a.py");
     assert_eq!(client.exit(), 1);
 }
+
+#[test]
+fn a_waiting_pull_can_be_cancelled() {
+    let capabilities = json!({
+        "textDocument": {"diagnostic": {}},
+        "workspace": {"diagnostics": {"refreshSupport": true}},
+    });
+    let (lint, engine) = blocking_engine();
+    let mut client = Client::initialized(lint, capabilities);
+    let uri = "file:///nonexistent/a.py";
+    client.open(uri, 1, &format!("{CALL}# BLOCK\n"));
+    let id = client.send_request(
+        "textDocument/diagnostic",
+        json!({"textDocument": {"uri": uri}}),
+    );
+    client.notify("$/cancelRequest", json!({"id": 1_000}));
+    client.notify("$/cancelRequest", json!({"id": client.next_id}));
+    assert_eq!(error_code(&client.response(&id)), -32800);
+    engine.release.send(()).unwrap();
+    // The lint still finishes and serves the next pull.
+    let report = client
+        .request(
+            "textDocument/diagnostic",
+            json!({"textDocument": {"uri": uri}}),
+        )
+        .response_result
+        .unwrap();
+    assert_eq!(report["items"][0]["code"], "WL203");
+    assert_eq!(client.exit(), 1);
+}
