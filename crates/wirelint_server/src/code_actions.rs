@@ -393,11 +393,12 @@ mod tests {
         let snapshot = snapshot(SOURCE_TEXT, PositionEncoding::Utf16);
         let result = lint(&snapshot, &engine());
         let mut request = params(&snapshot, 0, Some(vec![CodeActionKind::QUICKFIX]));
-        request.context.diagnostics = result.lsp.clone();
+        let lsp: Vec<lsp_types::Diagnostic> = serde_json::from_str(&result.lsp_json).unwrap();
+        request.context.diagnostics = lsp.clone();
         let found = code_actions(&snapshot, &result, &request, &engine());
         assert_eq!(found.len(), 2);
 
-        let mut stale = result.lsp.clone();
+        let mut stale = lsp;
         stale[0].data = Some(serde_json::json!({"version": 2, "start": 0, "end": 1}));
         request.context.diagnostics = stale;
         assert!(code_actions(&snapshot, &result, &request, &engine()).is_empty());

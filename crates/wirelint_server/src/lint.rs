@@ -49,8 +49,9 @@ pub struct LintResult {
     pub plan: Plan,
     /// The engine's diagnostics, sorted by position.
     pub diagnostics: Vec<Diagnostic>,
-    /// The same, for the client.
-    pub lsp: Vec<lsp_types::Diagnostic>,
+    /// The same as LSP diagnostics: a JSON array, serialized once here
+    /// rather than on the message loop for each message that carries it.
+    pub lsp_json: String,
 }
 
 impl LintResult {
@@ -60,7 +61,7 @@ impl LintResult {
             revision,
             plan: Plan::Skip(reason),
             diagnostics: Vec::new(),
-            lsp: Vec::new(),
+            lsp_json: "[]".to_string(),
         }
     }
 }
@@ -90,7 +91,7 @@ pub fn lint(snapshot: &Snapshot, lint: &LintFn) -> LintResult {
         Plan::Lint { settings, package } => lint(&snapshot.text, package.as_deref(), settings),
         Plan::Skip(_) | Plan::ConfigError(_) => Vec::new(),
     };
-    let lsp = diagnostics
+    let lsp: Vec<lsp_types::Diagnostic> = diagnostics
         .iter()
         .map(|diagnostic| to_lsp(snapshot, diagnostic))
         .collect();
@@ -98,7 +99,7 @@ pub fn lint(snapshot: &Snapshot, lint: &LintFn) -> LintResult {
         revision: snapshot.revision,
         plan,
         diagnostics,
-        lsp,
+        lsp_json: serde_json::to_string(&lsp).unwrap_or_else(|_| "[]".to_string()),
     }
 }
 

@@ -49,6 +49,12 @@ use crate::transport::{Incoming, Outgoing};
 use crate::uri;
 use crate::worker::{self, Done, Job, Outcome, Task};
 
+/// How many linting threads serve the documents. One keeps memory flat
+/// (each thread's allocator keeps its own pages: a second one added a few
+/// MiB to the peak, in `bench/lsp_bench.py`) and the answer to one edit
+/// takes milliseconds; the message loop answers meanwhile either way.
+const LINT_THREADS: usize = 1;
+
 /// Exit code after `exit` (or the end of input) following `shutdown`.
 const EXIT_AFTER_SHUTDOWN: u8 = 0;
 /// Exit code after `exit` (or the end of input) without `shutdown` first.
@@ -61,8 +67,7 @@ pub fn serve(incoming: Receiver<Incoming>, outgoing: Sender<Outgoing>, lint: Lin
         return EXIT_WITHOUT_SHUTDOWN;
     };
     let (done_sender, done) = unbounded();
-    let threads = std::thread::available_parallelism().map_or(2, |count| count.get().min(4));
-    let jobs = match worker::start(threads, &lint, &done_sender) {
+    let jobs = match worker::start(LINT_THREADS, &lint, &done_sender) {
         Ok(jobs) => jobs,
         Err(error) => {
             let message = format!("wirelint cannot start its linting threads: {error}");
@@ -114,7 +119,7 @@ fn wait_for_initialize(
             Incoming::Message(_) => {}
             Incoming::Malformed(malformed) => {
                 if let Some(response) = malformed.response() {
-                    let _ = outgoing.send(Outgoing::Raw(response));
+                    let _ = outgoing.send(Outgoing::Text(response));
                 }
             }
         }
@@ -268,7 +273,7 @@ impl Server {
                     format!("ignored malformed input: {}", malformed.message),
                 );
                 if let Some(response) = malformed.response() {
-                    let _ = self.outgoing.send(Outgoing::Raw(response));
+                    let _ = self.outgoing.send(Outgoing::Text(response));
                 }
                 None
             }
@@ -294,6 +299,24 @@ impl Server {
 
     fn respond(&self, response: Response) {
         self.send(Message::Response(response));
+    }
+
+    /// Answers `id` with a result already serialized.
+    fn respond_json(&self, id: &RequestId, result: &str) {
+        let id = serde_json::to_string(id).unwrap_or_else(|_| "null".to_string());
+        let text = format!(r#"{{"jsonrpc":"2.0","id":{id},"result":{result}}}"#);
+        let _ = self.outgoing.send(Outgoing::Text(text));
+    }
+
+    /// Publishes diagnostics (a JSON array) for `uri`.
+    fn publish(&self, uri: &Uri, version: Option<i32>, diagnostics: &str) {
+        let uri = serde_json::to_string(uri).unwrap_or_else(|_| "null".to_string());
+        let version = version.map_or(String::new(), |version| format!(r#","version":{version}"#));
+        let text = format!(
+            r#"{{"jsonrpc":"2.0","method":"{}","params":{{"uri":{uri}{version},"diagnostics":{diagnostics}}}}}"#,
+            PublishDiagnostics::METHOD
+        );
+        let _ = self.outgoing.send(Outgoing::Text(text));
     }
 
     fn respond_error(&self, id: RequestId, code: ErrorCode, message: String) {
@@ -418,16 +441,16 @@ impl Server {
     fn pull_diagnostics(&mut self, id: RequestId, params: DocumentDiagnosticParams) {
         let uri = params.text_document.uri;
         let Some(document) = self.documents.get_mut(&uri) else {
-            self.respond(Response::new_ok(id, full_report(None, &[])));
+            self.respond_json(&id, EMPTY_REPORT);
             return;
         };
         if !document.is_python {
-            self.respond(Response::new_ok(id, full_report(None, &[])));
+            self.respond_json(&id, EMPTY_REPORT);
             return;
         }
         if let Some(result) = document.current_result() {
             let report = pull_report(result, params.previous_result_id.as_deref());
-            self.respond(Response::new_ok(id, report));
+            self.respond_json(&id, &report);
             return;
         }
         document.waiting.push((id, params.previous_result_id));
@@ -698,10 +721,7 @@ impl Server {
         };
         self.answer_waiting_with_nothing(document.waiting);
         if !self.client.pull_diagnostics && document.is_python {
-            self.notify(
-                PublishDiagnostics::METHOD,
-                json!({"uri": uri, "diagnostics": []}),
-            );
+            self.publish(&uri, None, "[]");
         }
     }
 
@@ -982,23 +1002,17 @@ impl Server {
             Plan::Skip(_) | Plan::Lint { .. } => {}
         }
         for (id, previous) in waiting {
-            self.respond(Response::new_ok(
-                id,
-                pull_report(&result, previous.as_deref()),
-            ));
+            self.respond_json(&id, &pull_report(&result, previous.as_deref()));
         }
         // After `shutdown` the client no longer listens for diagnostics.
         if !self.client.pull_diagnostics && !self.shutdown {
-            self.notify(
-                PublishDiagnostics::METHOD,
-                json!({"uri": uri, "diagnostics": &result.lsp, "version": version}),
-            );
+            self.publish(uri, Some(version), &result.lsp_json);
         }
     }
 
     fn answer_waiting_with_nothing(&self, waiting: Vec<(RequestId, Option<String>)>) {
         for (id, _) in waiting {
-            self.respond(Response::new_ok(id, full_report(None, &[])));
+            self.respond_json(&id, EMPTY_REPORT);
         }
     }
 }
@@ -1045,18 +1059,18 @@ fn command_document(argument: &Value) -> Option<(Uri, Option<i32>)> {
     Some((uri.parse().ok()?, version))
 }
 
-/// A pull report of `result`: unchanged when the client has it already.
-fn pull_report(result: &LintResult, previous_result_id: Option<&str>) -> Value {
-    let result_id = result.revision.to_string();
-    if previous_result_id == Some(result_id.as_str()) {
-        return json!({"kind": "unchanged", "resultId": result_id});
-    }
-    full_report(Some(result_id), &result.lsp)
-}
+/// A pull report of nothing: for a document that is not open or not Python.
+const EMPTY_REPORT: &str = r#"{"kind":"full","items":[]}"#;
 
-fn full_report(result_id: Option<String>, items: &[lsp_types::Diagnostic]) -> Value {
-    match result_id {
-        Some(result_id) => json!({"kind": "full", "resultId": result_id, "items": items}),
-        None => json!({"kind": "full", "items": items}),
+/// A pull report of `result`, as JSON: unchanged when the client has it
+/// already.
+fn pull_report(result: &LintResult, previous_result_id: Option<&str>) -> String {
+    let result_id = result.revision;
+    if previous_result_id == Some(result_id.to_string().as_str()) {
+        return format!(r#"{{"kind":"unchanged","resultId":"{result_id}"}}"#);
     }
+    format!(
+        r#"{{"kind":"full","resultId":"{result_id}","items":{}}}"#,
+        result.lsp_json
+    )
 }

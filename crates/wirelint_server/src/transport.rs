@@ -53,13 +53,14 @@ impl Malformed {
     }
 
     /// The JSON-RPC error response to send, when one is due.
-    pub fn response(&self) -> Option<Value> {
+    pub fn response(&self) -> Option<String> {
         self.reply.then(|| {
             serde_json::json!({
                 "jsonrpc": "2.0",
                 "id": self.id,
                 "error": {"code": self.code as i32, "message": self.message},
             })
+            .to_string()
         })
     }
 }
@@ -68,9 +69,10 @@ impl Malformed {
 #[derive(Debug)]
 pub enum Outgoing {
     Message(Message),
-    /// A message `lsp-server` cannot express (an error response whose id
-    /// is `null`).
-    Raw(Value),
+    /// A message already serialized: one `lsp-server` cannot express (an
+    /// error response whose id is `null`), or one built from diagnostics
+    /// serialized once on a linting thread.
+    Text(String),
 }
 
 impl From<Message> for Outgoing {
@@ -137,8 +139,7 @@ pub fn write_messages(mut writer: impl Write, outgoing: &Receiver<Outgoing>) -> 
     for item in outgoing {
         match item {
             Outgoing::Message(message) => message.write(&mut writer)?,
-            Outgoing::Raw(value) => {
-                let body = serde_json::to_string(&value)?;
+            Outgoing::Text(body) => {
                 write!(writer, "Content-Length: {}\r\n\r\n{body}", body.len())?;
                 writer.flush()?;
             }
@@ -401,7 +402,7 @@ mod tests {
             .unwrap();
         let malformed = Malformed::parse_error("bad".to_string());
         sender
-            .send(Outgoing::Raw(malformed.response().unwrap()))
+            .send(Outgoing::Text(malformed.response().unwrap()))
             .unwrap();
         drop(sender);
         let mut output = Vec::new();
