@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+import pytest_asyncio
 
 from helpers import Run, wirelint_environment
+from lsp_session import Session, StartSession, start
 
 
 @pytest.fixture(scope="session")
@@ -49,3 +53,20 @@ def run(wirelint_executable: str, tmp_path: Path) -> Run:
         )
 
     return run_wirelint
+
+
+@pytest_asyncio.fixture
+async def start_session(wirelint_executable: str) -> AsyncIterator[StartSession]:
+    """Starts `wirelint server` (or `command=`) sessions with a real LSP client (see
+    lsp_session.py); each still running at the end is shut down properly."""
+    sessions: list[Session] = []
+
+    async def start_one(command: list[str] | None = None, **options: Any) -> Session:
+        session = await start(command or [wirelint_executable, "server"], **options)
+        sessions.append(session)
+        return session
+
+    yield start_one
+    for session in sessions:
+        if session.process.returncode is None:
+            await session.close()

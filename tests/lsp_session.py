@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import re
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -169,6 +170,11 @@ class Session:
         await self.client.stop()
         assert self.process.returncode is not None
         return self.process.returncode
+
+
+# The `start_session` fixture (conftest.py): starts `wirelint server` (or `command`) with the
+# options of `start` below; every session is shut down properly when the test ends.
+StartSession = Callable[..., Awaitable[Session]]
 
 
 async def start(

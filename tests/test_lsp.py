@@ -7,39 +7,18 @@ several workspace folders."""
 from __future__ import annotations
 
 import subprocess
-from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
-import pytest_asyncio
 from lsprotocol import types
 
 from helpers import wirelint_environment, write
-from lsp_session import Session, apply_edits, capabilities, codes, position_of, start
+from lsp_session import Session, StartSession, apply_edits, capabilities, codes, position_of
 
 pytestmark = pytest.mark.asyncio
 
-StartSession = Callable[..., Awaitable[Session]]
-
 CALL = "import requests\n\nrequests.get(url)\n"
 SCALAR = "import requests\n\nrequests.get(url, timeout=5)\n"
-
-
-@pytest_asyncio.fixture
-async def start_session(wirelint_executable: str) -> AsyncIterator[StartSession]:
-    """Starts `wirelint server` sessions; each is shut down properly at the end."""
-    sessions: list[Session] = []
-
-    async def start_one(**options: Any) -> Session:
-        session = await start([wirelint_executable, "server"], **options)
-        sessions.append(session)
-        return session
-
-    yield start_one
-    for session in sessions:
-        if session.process.returncode is None:
-            await session.close()
 
 
 def uri_of(path: Path) -> str:

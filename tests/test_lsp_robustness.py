@@ -8,38 +8,19 @@ from __future__ import annotations
 import asyncio
 import json
 import sys
-from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-import pytest_asyncio
 from lsprotocol import types
 from pygls.exceptions import JsonRpcInvalidParams, JsonRpcInvalidRequest, JsonRpcMethodNotFound
 
 from helpers import CONCISE_LINE, Run, wirelint_environment
-from lsp_session import TIMEOUT, Session, codes, start
+from lsp_session import TIMEOUT, StartSession, codes
 
 pytestmark = pytest.mark.asyncio
 
-StartSession = Callable[..., Awaitable[Session]]
-
 CALL = "import requests\n\nrequests.get(url)\n"
-
-
-@pytest_asyncio.fixture
-async def start_session(wirelint_executable: str) -> AsyncIterator[StartSession]:
-    sessions: list[Session] = []
-
-    async def start_one(command: list[str] | None = None, **options: Any) -> Session:
-        session = await start(command or [wirelint_executable, "server"], **options)
-        sessions.append(session)
-        return session
-
-    yield start_one
-    for session in sessions:
-        if session.process.returncode is None:
-            await session.close()
 
 
 def frame(body: bytes) -> bytes:

@@ -392,14 +392,18 @@ fn edits_during_a_lint_are_coalesced_and_stale_results_never_published() {
     assert_eq!(client.exit(), 1);
 }
 
-#[test]
-fn pull_clients_get_reports_and_unchanged_results() {
-    let capabilities = json!({
+/// The capabilities of a client that pulls diagnostics.
+fn pull_capabilities() -> Value {
+    json!({
         "textDocument": {"diagnostic": {}},
         "workspace": {"diagnostics": {"refreshSupport": true}},
-    });
+    })
+}
+
+#[test]
+fn pull_clients_get_reports_and_unchanged_results() {
     let (lint, engine) = blocking_engine();
-    let mut client = Client::initialized(lint, capabilities);
+    let mut client = Client::initialized(lint, pull_capabilities());
     let uri = "file:///nonexistent/a.py";
     client.open(uri, 1, &format!("{CALL}# BLOCK\n"));
     // The pull waits for the running lint.
@@ -455,12 +459,8 @@ fn non_python_documents_are_not_linted() {
 
 #[test]
 fn a_waiting_pull_can_be_cancelled() {
-    let capabilities = json!({
-        "textDocument": {"diagnostic": {}},
-        "workspace": {"diagnostics": {"refreshSupport": true}},
-    });
     let (lint, engine) = blocking_engine();
-    let mut client = Client::initialized(lint, capabilities);
+    let mut client = Client::initialized(lint, pull_capabilities());
     let uri = "file:///nonexistent/a.py";
     client.open(uri, 1, &format!("{CALL}# BLOCK\n"));
     let id = client.send_request(
