@@ -96,23 +96,29 @@ impl Client {
         }
     }
 
-    /// Waits for the response to `id`, keeping notifications; requests
-    /// from the server get an empty answer.
-    fn response(&mut self, id: &RequestId) -> Response {
+    /// The next response or notification; requests from the server get
+    /// an empty answer.
+    fn next_message(&mut self) -> Message {
         loop {
             match self.receive() {
-                Outgoing::Message(Message::Response(response)) if response.id == *id => {
-                    return response;
-                }
-                Outgoing::Message(Message::Notification(notification)) => {
-                    self.notifications.push(notification);
-                }
                 Outgoing::Message(Message::Request(request)) => {
                     self.send(Incoming::Message(Message::Response(Response::new_ok(
                         request.id,
                         Value::Null,
                     ))));
                 }
+                Outgoing::Message(message) => return message,
+                Outgoing::Text(text) => panic!("not a message: {text}"),
+            }
+        }
+    }
+
+    /// Waits for the response to `id`, keeping notifications.
+    fn response(&mut self, id: &RequestId) -> Response {
+        loop {
+            match self.next_message() {
+                Message::Response(response) if response.id == *id => return response,
+                Message::Notification(notification) => self.notifications.push(notification),
                 other => panic!("unexpected while waiting for {id}: {other:?}"),
             }
         }
@@ -124,21 +130,11 @@ impl Client {
             return self.notifications.remove(index).params;
         }
         loop {
-            match self.receive() {
-                Outgoing::Message(Message::Notification(notification))
-                    if notification.method == method =>
-                {
+            match self.next_message() {
+                Message::Notification(notification) if notification.method == method => {
                     return notification.params;
                 }
-                Outgoing::Message(Message::Notification(notification)) => {
-                    self.notifications.push(notification);
-                }
-                Outgoing::Message(Message::Request(request)) => {
-                    self.send(Incoming::Message(Message::Response(Response::new_ok(
-                        request.id,
-                        Value::Null,
-                    ))));
-                }
+                Message::Notification(notification) => self.notifications.push(notification),
                 other => panic!("unexpected while waiting for {method}: {other:?}"),
             }
         }
