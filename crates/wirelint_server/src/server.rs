@@ -3,7 +3,7 @@
 //! results reach the client.
 //!
 //! The loop never reads a document's content itself: it hands snapshots to
-//! the linting threads ([`crate::worker`]) and waits for either the next
+//! the linting thread ([`crate::worker`]) and waits for either the next
 //! message or a finished job. At most one lint of a document runs at a
 //! time; edits that arrive meanwhile are coalesced into one lint of the
 //! newest text when it finishes. Each change of text or settings gives the
