@@ -463,6 +463,15 @@ impl Server {
             self.respond_error(id, ErrorCode::InvalidParams, message);
             return;
         }
+        if !self.client.apply_edit {
+            let message = format!(
+                "`{APPLY_AUTOFIX_COMMAND}` edits through `workspace/applyEdit`, which this client \
+                 does not support; use the `{}` code action instead",
+                crate::capabilities::FIX_ALL_KIND
+            );
+            self.respond_error(id, ErrorCode::RequestFailed, message);
+            return;
+        }
         let Some((uri, version)) = params.arguments.first().and_then(command_document) else {
             let message = format!(
                 "`{APPLY_AUTOFIX_COMMAND}` needs a document: its URI, or an object with `uri`"

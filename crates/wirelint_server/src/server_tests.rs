@@ -478,3 +478,44 @@ fn a_waiting_pull_can_be_cancelled() {
     assert_eq!(report["items"][0]["code"], "WL203");
     assert_eq!(client.exit(), 1);
 }
+
+#[test]
+fn apply_autofix_needs_a_client_that_applies_edits() {
+    let mut client = Client::initialized(engine(), json!({}));
+    client.open("file:///nonexistent/a.py", 1, CALL);
+    let refused = client.request(
+        "workspace/executeCommand",
+        json!({"command": "wirelint.applyAutofix", "arguments": ["file:///nonexistent/a.py"]}),
+    );
+    assert_eq!(error_code(&refused), -32803);
+    assert_eq!(client.exit(), 1);
+
+    let mut client = Client::initialized(engine(), json!({"workspace": {"applyEdit": true}}));
+    let uri = "file:///nonexistent/a.py";
+    client.open(uri, 1, "import requests\nrequests.get(u, timeout=5)\n");
+    client.diagnostics();
+    let stale = client.request(
+        "workspace/executeCommand",
+        json!({"command": "wirelint.applyAutofix", "arguments": [{"uri": uri, "version": 7}]}),
+    );
+    assert_eq!(error_code(&stale), -32801);
+    let id = client.send_request(
+        "workspace/executeCommand",
+        json!({"command": "wirelint.applyAutofix", "arguments": [{"uri": uri, "version": 1}]}),
+    );
+    // The edit comes first, as a request to the client, then the answer.
+    let apply = loop {
+        match client.receive() {
+            Outgoing::Message(Message::Request(request)) => break request,
+            Outgoing::Message(Message::Notification(notification)) => {
+                client.notifications.push(notification);
+            }
+            other => panic!("{other:?}"),
+        }
+    };
+    assert_eq!(apply.method, "workspace/applyEdit");
+    let edits = &apply.params["edit"]["changes"][uri];
+    assert_eq!(edits[0]["newText"], "(5, 5)");
+    assert!(client.response(&id).response_result.is_ok());
+    assert_eq!(client.exit(), 1);
+}
