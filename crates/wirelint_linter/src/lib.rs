@@ -9,6 +9,7 @@
 pub mod checker;
 pub mod diagnostic;
 pub mod fix;
+mod import_insertion;
 pub mod noqa;
 pub mod registry;
 pub mod rules;
@@ -19,6 +20,8 @@ pub mod settings;
 mod fixture_tests;
 #[cfg(test)]
 mod readme_table;
+#[cfg(test)]
+mod rule_pages;
 
 pub use diagnostic::{Applicability, Diagnostic, Edit, Fix, Location, Locator};
 pub use registry::{Family, RULES, Rule, RuleInfo, Status};

@@ -21,6 +21,8 @@ mod panics;
 pub mod resolver;
 pub mod runner;
 pub mod settings;
+#[cfg(test)]
+mod skipped_directories_docs;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

@@ -33,7 +33,7 @@
 //! ```
 //!
 //! ## References
-//! - `policy/library-patterns.md`, "Client Construction" (async lifecycle)
+//! - `docs/policy.md`, "Client Construction" (async lifecycle)
 
 use ruff_python_ast::ExprCall;
 use ruff_text_size::Ranged;

@@ -31,7 +31,7 @@
 //! ```
 //!
 //! ## References
-//! - `policy/library-patterns.md`, "Observability"
+//! - `docs/policy.md`, "Observability"
 
 use ruff_python_ast::{Expr, ExprCall};
 use ruff_text_size::Ranged;

@@ -37,7 +37,7 @@
 //! ```
 //!
 //! ## References
-//! - `policy/library-patterns.md`, "Streaming" (backpressure) and `python:performance`
+//! - `docs/policy.md`, "Streaming" (backpressure) and `python:performance`
 
 use ruff_python_ast::{Expr, ExprCall};
 use ruff_text_size::{Ranged, TextRange};

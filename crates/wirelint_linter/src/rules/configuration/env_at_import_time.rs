@@ -37,7 +37,7 @@
 //! or a `BaseSettings` model instantiated at startup.
 //!
 //! ## References
-//! - `policy/library-patterns.md`, "Settings & Config" (loaded once at
+//! - `docs/policy.md`, "Settings & Config" (loaded once at
 //!   startup, never at import time)
 
 use ruff_python_ast::{Expr, ExprContext};

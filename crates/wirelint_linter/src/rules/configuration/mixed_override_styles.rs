@@ -34,7 +34,7 @@
 //! ```
 //!
 //! ## References
-//! - `policy/library-patterns.md`, "Per-Request Overrides" (do not mix both
+//! - `docs/policy.md`, "Per-Request Overrides" (do not mix both
 //!   forms in one client)
 
 use ruff_python_ast::{Expr, Stmt, StmtClassDef, StmtFunctionDef};

@@ -39,7 +39,7 @@
 //! ```
 //!
 //! ## References
-//! - `policy/library-patterns.md`, "Client Construction" (the config object
+//! - `docs/policy.md`, "Client Construction" (the config object
 //!   is a frozen Pydantic model)
 
 use ruff_python_ast::StmtClassDef;

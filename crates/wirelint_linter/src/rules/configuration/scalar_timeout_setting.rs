@@ -38,7 +38,7 @@
 //! ```
 //!
 //! ## References
-//! - `policy/library-patterns.md`, "Client Construction" and "Timeout
+//! - `docs/policy.md`, "Client Construction" and "Timeout
 //!   Granularity"
 
 use ruff_python_ast::{Expr, Stmt, StmtClassDef, StmtFunctionDef};

@@ -35,7 +35,7 @@
 //! or build them in the application's startup hook and pass them on.
 //!
 //! ## References
-//! - `policy/library-patterns.md`, "Settings & Config" (loader called once
+//! - `docs/policy.md`, "Settings & Config" (loader called once
 //!   at startup, never at import time) and "Client Construction"
 
 use ruff_python_ast::ExprCall;

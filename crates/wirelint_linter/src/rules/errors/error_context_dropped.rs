@@ -45,7 +45,7 @@
 //! ```
 //!
 //! ## References
-//! - `policy/library-patterns.md`, "Anti-Patterns" (catching the SDK's base
+//! - `docs/policy.md`, "Anti-Patterns" (catching the SDK's base
 //!   exception, then re-raising `RuntimeError`)
 
 use ruff_python_ast::StmtRaise;

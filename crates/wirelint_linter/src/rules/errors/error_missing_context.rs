@@ -51,7 +51,7 @@
 //! ```
 //!
 //! ## References
-//! - `policy/library-patterns.md`, "Error Hierarchy"
+//! - `docs/policy.md`, "Error Hierarchy"
 
 use ruff_python_ast::{Expr, Stmt, StmtFunctionDef};
 use rustc_hash::{FxHashMap, FxHashSet};

@@ -43,7 +43,7 @@
 //! ```
 //!
 //! ## References
-//! - `policy/library-patterns.md`, "Observability" (errors are logged once)
+//! - `docs/policy.md`, "Observability" (errors are logged once)
 
 use ruff_python_ast::{Expr, ExprCall, Stmt, StmtRaise};
 use ruff_text_size::{Ranged, TextRange, TextSize};

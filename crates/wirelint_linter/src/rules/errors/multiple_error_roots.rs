@@ -34,7 +34,7 @@
 //! ```
 //!
 //! ## References
-//! - `policy/library-patterns.md`, "Error Hierarchy"
+//! - `docs/policy.md`, "Error Hierarchy"
 
 use rustc_hash::FxHashSet;
 

@@ -39,7 +39,7 @@
 //! ```
 //!
 //! ## References
-//! - `policy/library-patterns.md`, "Anti-Patterns" (catching `ValidationError`
+//! - `docs/policy.md`, "Anti-Patterns" (catching `ValidationError`
 //!   deep inside the client)
 
 use ruff_python_ast::{Expr, ExprCall};

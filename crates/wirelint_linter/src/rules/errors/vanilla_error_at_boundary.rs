@@ -64,7 +64,7 @@
 //! ```
 //!
 //! ## References
-//! - `policy/library-patterns.md`, "Non-negotiables" and "Error Hierarchy"
+//! - `docs/policy.md`, "Non-negotiables" and "Error Hierarchy"
 
 use ruff_python_ast::{Expr, StmtRaise};
 use ruff_text_size::{Ranged, TextRange};

@@ -37,7 +37,7 @@
 //! ```
 //!
 //! ## References
-//! - `policy/library-patterns.md`, "Client Construction" and "Anti-Patterns"
+//! - `docs/policy.md`, "Client Construction" and "Anti-Patterns"
 
 use ruff_python_ast::ExprCall;
 use ruff_text_size::Ranged;

@@ -28,7 +28,7 @@
 //! ```
 //!
 //! ## References
-//! - `policy/library-patterns.md`, "Client Construction"
+//! - `docs/policy.md`, "Client Construction"
 
 use ruff_python_ast::ExprCall;
 use ruff_text_size::Ranged;

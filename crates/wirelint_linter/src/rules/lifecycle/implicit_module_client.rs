@@ -33,7 +33,7 @@
 //! ```
 //!
 //! ## References
-//! - `policy/library-patterns.md`, "Non-negotiables"
+//! - `docs/policy.md`, "Non-negotiables"
 
 use ruff_python_ast::ExprName;
 use ruff_text_size::Ranged;

@@ -36,7 +36,7 @@
 //! ```
 //!
 //! ## References
-//! - `policy/library-patterns.md`, "Non-negotiables" and "Anti-Patterns"
+//! - `docs/policy.md`, "Non-negotiables" and "Anti-Patterns"
 
 use ruff_python_ast::{Expr, ExprCall, StmtFunctionDef};
 use ruff_text_size::Ranged;

@@ -31,7 +31,7 @@
 //! ```
 //!
 //! ## References
-//! - `policy/library-patterns.md`, "Non-negotiables"
+//! - `docs/policy.md`, "Non-negotiables"
 
 use ruff_python_ast::ExprCall;
 use ruff_text_size::{Ranged, TextRange};

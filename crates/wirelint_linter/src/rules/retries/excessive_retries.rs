@@ -37,7 +37,7 @@
 //! - `max-retries` (default 5): the highest retry count allowed.
 //!
 //! ## References
-//! - `policy/library-patterns.md`, "Retry Policy" (cap attempts)
+//! - `docs/policy.md`, "Retry Policy" (cap attempts)
 
 use ruff_python_ast::{ArgOrKeyword, Expr, ExprCall};
 use ruff_text_size::{Ranged, TextRange};

@@ -47,7 +47,7 @@
 //! ```
 //!
 //! ## References
-//! - `policy/library-patterns.md`, "Retry Policy" (generated once per logical
+//! - `docs/policy.md`, "Retry Policy" (generated once per logical
 //!   operation, not per attempt)
 
 use ruff_python_ast::{Expr, ExprCall, ExprContext, Stmt};

@@ -51,7 +51,7 @@
 //! ```
 //!
 //! ## References
-//! - `policy/library-patterns.md`, "Retry Policy" (retried writes need
+//! - `docs/policy.md`, "Retry Policy" (retried writes need
 //!   idempotency keys)
 
 use ruff_python_ast::ExprCall;

@@ -55,8 +55,8 @@
 //! ```
 //!
 //! ## References
-//! - `policy/library-patterns.md`, "Retry Policy" (classify retryable errors)
-//! - `policy/library-patterns.md`, "Anti-Patterns" (retry-everything loops)
+//! - `docs/policy.md`, "Retry Policy" (classify retryable errors)
+//! - `docs/policy.md`, "Anti-Patterns" (retry-everything loops)
 
 use ruff_python_ast::{Expr, ExprCall};
 use ruff_text_size::{Ranged, TextRange};

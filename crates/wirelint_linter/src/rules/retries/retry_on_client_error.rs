@@ -52,7 +52,7 @@
 //! ```
 //!
 //! ## References
-//! - `policy/library-patterns.md`, "Retry Policy" (classify retryable errors)
+//! - `docs/policy.md`, "Retry Policy" (classify retryable errors)
 
 use ruff_python_ast::{self as ast, Expr, ExprCall, Number, Parameters, Stmt};
 use ruff_text_size::{Ranged, TextRange};

@@ -55,7 +55,7 @@
 //! ```
 //!
 //! ## References
-//! - `policy/library-patterns.md`, "Retry Policy" (exponential with jitter)
+//! - `docs/policy.md`, "Retry Policy" (exponential with jitter)
 //! - AWS Architecture Blog, "Exponential Backoff And Jitter"
 
 use ruff_python_ast::{Expr, ExprCall, Operator};

@@ -40,7 +40,7 @@
 //! ```
 //!
 //! ## References
-//! - `policy/library-patterns.md`, "Retry Policy" (cap attempts)
+//! - `docs/policy.md`, "Retry Policy" (cap attempts)
 
 use ruff_python_ast::ExprCall;
 use ruff_text_size::{Ranged, TextRange};

@@ -52,7 +52,7 @@
 //! ```
 //!
 //! ## References
-//! - `policy/library-patterns.md`, "Retry Policy" (cap attempts)
+//! - `docs/policy.md`, "Retry Policy" (cap attempts)
 
 use crate::checker::Checker;
 use crate::registry::Rule;

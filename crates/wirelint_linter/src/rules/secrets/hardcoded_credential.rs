@@ -38,7 +38,7 @@
 //! ```
 //!
 //! ## References
-//! - `policy/library-patterns.md`, "Client Construction" and
+//! - `docs/policy.md`, "Client Construction" and
 //!   "Settings & Config"
 
 use ruff_python_ast::{Expr, ExprCall, ExprDict};

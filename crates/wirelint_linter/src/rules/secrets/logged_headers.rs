@@ -33,7 +33,7 @@
 //! ```
 //!
 //! ## References
-//! - `policy/library-patterns.md`, "Observability" (log the keys, redact the
+//! - `docs/policy.md`, "Observability" (log the keys, redact the
 //!   values) and "Anti-Patterns" (logging raw headers)
 
 use ruff_python_ast::{Expr, ExprCall};

@@ -35,7 +35,7 @@
 //! ```
 //!
 //! ## References
-//! - `policy/library-patterns.md`, "Observability" (secrets are redacted)
+//! - `docs/policy.md`, "Observability" (secrets are redacted)
 
 use ruff_python_ast::{Expr, ExprCall};
 use ruff_text_size::Ranged;

@@ -38,7 +38,7 @@
 //! ```
 //!
 //! ## References
-//! - `policy/library-patterns.md`, "Non-negotiables" (secrets are `SecretStr`)
+//! - `docs/policy.md`, "Non-negotiables" (secrets are `SecretStr`)
 //!   and "Client Construction"
 
 use ruff_python_ast::StmtClassDef;

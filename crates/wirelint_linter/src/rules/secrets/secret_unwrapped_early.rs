@@ -38,7 +38,7 @@
 //! ```
 //!
 //! ## References
-//! - `policy/library-patterns.md`, "Non-negotiables" (secrets are `SecretStr`
+//! - `docs/policy.md`, "Non-negotiables" (secrets are `SecretStr`
 //!   until the call site that injects them)
 
 use ruff_python_ast::{Expr, ExprCall, InterpolatedStringElement, Operator};

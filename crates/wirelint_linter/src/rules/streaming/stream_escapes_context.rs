@@ -33,7 +33,7 @@
 //! ```
 //!
 //! ## References
-//! - `policy/library-patterns.md`, "Streaming"
+//! - `docs/policy.md`, "Streaming"
 
 use ruff_python_ast::{Expr, ExprCall, Stmt};
 use ruff_text_size::{Ranged, TextRange};

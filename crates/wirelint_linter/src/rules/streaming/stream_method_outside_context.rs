@@ -32,7 +32,7 @@
 //! ```
 //!
 //! ## References
-//! - `policy/library-patterns.md`, "Streaming"
+//! - `docs/policy.md`, "Streaming"
 //!
 //! The check itself lives with WL501's, in `stream_outside_context.rs`: the
 //! two rules differ only in which calls they cover.

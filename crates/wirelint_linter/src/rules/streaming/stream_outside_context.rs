@@ -34,7 +34,7 @@
 //! ```
 //!
 //! ## References
-//! - `policy/library-patterns.md`, "Streaming"
+//! - `docs/policy.md`, "Streaming"
 
 use ruff_python_ast::ExprCall;
 use ruff_text_size::{Ranged, TextRange};

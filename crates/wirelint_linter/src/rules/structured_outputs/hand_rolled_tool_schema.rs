@@ -42,7 +42,7 @@
 //! ```
 //!
 //! ## References
-//! - `policy/library-patterns.md`, "Structured Outputs" and "Tool Use"
+//! - `docs/policy.md`, "Structured Outputs" and "Tool Use"
 
 use ruff_python_ast::{Expr, ExprDict};
 use ruff_text_size::Ranged;

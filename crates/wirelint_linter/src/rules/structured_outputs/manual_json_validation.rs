@@ -39,7 +39,7 @@
 //! ```
 //!
 //! ## References
-//! - `policy/library-patterns.md`, "Structured Outputs"
+//! - `docs/policy.md`, "Structured Outputs"
 
 use ruff_python_ast::{Expr, ExprCall};
 use ruff_text_size::Ranged;

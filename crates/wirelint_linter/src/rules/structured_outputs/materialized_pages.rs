@@ -45,7 +45,7 @@
 //! ```
 //!
 //! ## References
-//! - `policy/library-patterns.md`, "Pagination" (never materialize the full
+//! - `docs/policy.md`, "Pagination" (never materialize the full
 //!   list inside the client)
 
 use ruff_python_ast::{self as ast, Expr, Operator, Stmt, StmtFunctionDef};

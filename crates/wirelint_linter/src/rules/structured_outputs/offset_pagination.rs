@@ -42,7 +42,7 @@
 //! ```
 //!
 //! ## References
-//! - `policy/library-patterns.md`, "Pagination" (cursor over offset)
+//! - `docs/policy.md`, "Pagination" (cursor over offset)
 
 use ruff_python_ast::{self as ast, Expr, ExprCall, Operator, Stmt};
 use ruff_text_size::{Ranged, TextRange, TextSize};

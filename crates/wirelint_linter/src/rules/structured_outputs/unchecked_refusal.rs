@@ -39,7 +39,7 @@
 //! ```
 //!
 //! ## References
-//! - `policy/library-patterns.md`, "Structured Outputs" (always handle the
+//! - `docs/policy.md`, "Structured Outputs" (always handle the
 //!   refusal branch)
 
 use ruff_python_ast::{self as ast, CmpOp, Expr, ExprCall, Stmt};

@@ -42,13 +42,15 @@
 //! Safe: the fix spells out the same budget for every phase, which changes
 //! nothing at run time and leaves a structure to tune. For httpx and the SDKs
 //! built on it (openai, anthropic) `timeout=N` becomes
-//! `httpx.Timeout(N, connect=N, read=N, write=N, pool=N)` (adding
-//! `import httpx` when needed); for requests it becomes `(N, N)`.
+//! `httpx.Timeout(N, connect=N, read=N, write=N, pool=N)`, through the
+//! file's `import httpx` or `from httpx import Timeout`, or adding
+//! `import httpx` where isort and Ruff would sort it; for requests it
+//! becomes `(N, N)`.
 //! `httpx.Timeout(N)` gains `connect=N, read=N, write=N, pool=N`. Other
 //! libraries get no fix; the message names their structured type.
 //!
 //! ## References
-//! - `policy/library-patterns.md`, "Timeout Granularity"
+//! - `docs/policy.md`, "Timeout Granularity"
 
 use ruff_python_ast::{ExprCall, Keyword};
 use ruff_text_size::{Ranged, TextRange};
@@ -59,7 +61,7 @@ use super::{
 };
 use crate::checker::Checker;
 use crate::diagnostic::{Applicability, Fix};
-use crate::fix::module_reference;
+use crate::fix::member_reference;
 use crate::registry::Rule;
 use crate::semantic::{CallTarget, Library};
 
@@ -121,15 +123,14 @@ fn scalar_fix(checker: &Checker, library: Library, keyword: &Keyword, value: &st
     if !library.takes_httpx_timeout() {
         return None;
     }
-    let (httpx, import_edit) = module_reference(checker, "httpx");
-    let replacement = format!(
-        "{httpx}.Timeout({value}, connect={value}, read={value}, write={value}, pool={value})"
-    );
+    let (timeout, import_edit) = member_reference(checker, "httpx", "Timeout", value_range.start());
+    let replacement =
+        format!("{timeout}({value}, connect={value}, read={value}, write={value}, pool={value})");
     let mut edits = vec![checker.locator.edit(value_range, replacement)];
     edits.extend(import_edit);
     Some(Fix {
         applicability: Applicability::Safe,
-        message: format!("Replace with `{httpx}.Timeout(...)` setting each phase to `{value}`"),
+        message: format!("Replace with `{timeout}(...)` setting each phase to `{value}`"),
         edits,
     })
 }

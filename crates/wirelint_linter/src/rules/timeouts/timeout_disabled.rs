@@ -31,7 +31,7 @@
 //! There is no automatic fix: only you know the right budget.
 //!
 //! ## References
-//! - `policy/library-patterns.md`, "Timeout Granularity"
+//! - `docs/policy.md`, "Timeout Granularity"
 
 use ruff_python_ast::ExprCall;
 use ruff_text_size::Ranged;

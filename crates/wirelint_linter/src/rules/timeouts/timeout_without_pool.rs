@@ -26,7 +26,7 @@
 //! There is no automatic fix: only you know the right pool budget.
 //!
 //! ## References
-//! - `policy/library-patterns.md`, "Timeout Granularity"
+//! - `docs/policy.md`, "Timeout Granularity"
 
 use ruff_python_ast::ExprCall;
 use ruff_text_size::Ranged;
