@@ -34,6 +34,7 @@ pub use cache::Cache;
 pub use config::ConfigError;
 pub use discovery::{CheckTarget, Discovery, SKIPPED_DIRECTORIES, discover};
 pub use fix::FixOptions;
+pub use panics::catch_panic;
 pub use resolver::{ConfigSource, DirectoryInfo, Resolver, ResolverOptions};
 pub use runner::{RunOptions, check_files};
 pub use settings::{CACHE_DIR_ENV_VAR, Overrides, Settings};
