@@ -60,6 +60,7 @@ use crate::checker::Checker;
 use crate::diagnostic::Diagnostic;
 use crate::registry::Rule;
 use crate::registry::{Family, FixAvailability, Marker, Status};
+use crate::rules::helpers::argument_values;
 use crate::rules::{Hooks, RuleDef};
 use crate::semantic::models::ExtraFields;
 use crate::semantic::names::read_names;
@@ -235,12 +236,7 @@ fn note_client_built_from(checker: &mut Checker, call: &ExprCall, target: Option
         return;
     }
     let mut names = Vec::new();
-    for argument in call
-        .arguments
-        .args
-        .iter()
-        .chain(call.arguments.keywords.iter().map(|keyword| &keyword.value))
-    {
+    for argument in argument_values(call) {
         read_names(argument, &mut names);
     }
     for name in names {

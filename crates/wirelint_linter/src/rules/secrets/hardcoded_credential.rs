@@ -51,7 +51,7 @@
 //! - `docs/policy.md`, "Client Construction" and
 //!   "Settings & Config"
 
-use ruff_python_ast::{Expr, ExprCall, ExprDict, Stmt, StmtClassDef};
+use ruff_python_ast::{Expr, ExprCall, ExprDict, Keyword, Stmt, StmtClassDef};
 use ruff_text_size::Ranged;
 
 use super::is_secret_name;
@@ -189,28 +189,14 @@ fn check_boto3(checker: &mut Checker, call: &ExprCall) {
     if !BOTO3_CONSTRUCTORS.contains(&qualified.as_str()) {
         return;
     }
-    for keyword in &call.arguments.keywords {
-        let Some(arg) = keyword
-            .arg
-            .as_ref()
-            .filter(|arg| BOTO3_SECRET_KEYWORDS.contains(&arg.as_str()))
-        else {
-            continue;
-        };
-        let Some(value) = literal_value(&checker.semantic, &keyword.value) else {
-            continue;
-        };
-        if looks_like_placeholder(value) {
-            continue;
-        }
+    let found = literal_credentials(&checker.semantic, call, |arg| {
+        BOTO3_SECRET_KEYWORDS.contains(&arg)
+    });
+    for (keyword, arg) in found {
         let message = format!(
             "`{arg}=` of `{qualified}(...)` is a credential written in the source; let boto3 find it (environment, profile, role) or read it from a secret store"
         );
-        let diagnostic =
-            checker
-                .locator
-                .diagnostic(Rule::HardcodedCredential, message, keyword.range());
-        checker.report(diagnostic);
+        report_keyword(checker, keyword, message);
     }
 }
 
@@ -279,29 +265,39 @@ pub(crate) fn looks_like_live_credential(value: &str) -> bool {
 
 /// A secret-named keyword given a literal, in a client constructor call.
 fn check_constructor(checker: &mut Checker, call: &ExprCall) {
-    for keyword in &call.arguments.keywords {
-        let Some(arg) = &keyword.arg else {
-            continue;
-        };
-        if !is_secret_name(arg.as_str()) {
-            continue;
-        }
-        let Some(value) = literal_value(&checker.semantic, &keyword.value) else {
-            continue;
-        };
-        if looks_like_placeholder(value) {
-            continue;
-        }
+    for (keyword, arg) in literal_credentials(&checker.semantic, call, is_secret_name) {
         let message = format!(
             "`{arg}=` of `{}(...)` is a credential written in the source; read it from the environment into a `SecretStr` at startup",
             callee_text(checker, call)
         );
-        let diagnostic =
-            checker
-                .locator
-                .diagnostic(Rule::HardcodedCredential, message, keyword.range());
-        checker.report(diagnostic);
+        report_keyword(checker, keyword, message);
     }
+}
+
+/// The keywords of `call` named as `names_secret` accepts whose value is a
+/// literal that is not a placeholder, with their names.
+fn literal_credentials<'c>(
+    semantic: &SemanticModel<'c>,
+    call: &'c ExprCall,
+    names_secret: impl Fn(&str) -> bool,
+) -> Vec<(&'c Keyword, &'c str)> {
+    call.arguments
+        .keywords
+        .iter()
+        .filter_map(|keyword| {
+            let arg = keyword.arg.as_ref()?.as_str();
+            let value = literal_value(semantic, &keyword.value)?;
+            (names_secret(arg) && !looks_like_placeholder(value)).then_some((keyword, arg))
+        })
+        .collect()
+}
+
+fn report_keyword(checker: &mut Checker, keyword: &Keyword, message: String) {
+    let diagnostic =
+        checker
+            .locator
+            .diagnostic(Rule::HardcodedCredential, message, keyword.range());
+    checker.report(diagnostic);
 }
 
 /// `{"Authorization": "Bearer <literal>"}`.

@@ -56,7 +56,7 @@ use super::{
 use crate::checker::Checker;
 use crate::registry::Rule;
 use crate::registry::{Family, FixAvailability, Marker, Status};
-use crate::rules::helpers::snippet;
+use crate::rules::helpers::{argument_values, snippet};
 use crate::rules::{Hooks, RuleDef};
 use crate::semantic::logging::LoggingCall;
 use crate::semantic::names::MAX_EXPR_DEPTH;
@@ -376,11 +376,7 @@ fn forget_passed_headers(checker: &mut Checker, call: &ExprCall) {
     {
         forget(checker, receiver.id.as_str());
     }
-    let arguments = call
-        .arguments
-        .args
-        .iter()
-        .chain(call.arguments.keywords.iter().map(|keyword| &keyword.value));
+    let arguments = argument_values(call);
     for argument in arguments {
         let passed = match argument {
             Expr::Name(name) => name,

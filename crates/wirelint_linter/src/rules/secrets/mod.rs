@@ -15,7 +15,7 @@ use ruff_python_ast::{
 };
 
 use crate::checker::Checker;
-use crate::rules::helpers::snippet;
+use crate::rules::helpers::{argument_values, snippet};
 use crate::semantic::SemanticModel;
 use crate::semantic::logging::LoggingCall;
 use crate::semantic::names::MAX_EXPR_DEPTH;
@@ -489,11 +489,7 @@ fn find_shown<'e>(
         Expr::Named(named) => find_shown(semantic, &named.value, shown, depth, matches),
         Expr::Call(call) => match transparent_call(semantic, call) {
             Some(argument_shown) => {
-                let arguments = call
-                    .arguments
-                    .args
-                    .iter()
-                    .chain(call.arguments.keywords.iter().map(|keyword| &keyword.value));
+                let arguments = argument_values(call);
                 for argument in arguments {
                     if let Some(found) =
                         find_shown(semantic, argument, argument_shown, depth, matches)

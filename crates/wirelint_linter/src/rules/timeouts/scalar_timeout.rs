@@ -66,7 +66,7 @@ use crate::diagnostic::{Applicability, Diagnostic, Fix};
 use crate::fix::member_reference;
 use crate::registry::Rule;
 use crate::registry::{Family, FixAvailability, Marker, Status};
-use crate::rules::helpers::{callee_text, has_keyword_splat, timeout_keyword};
+use crate::rules::helpers::{argument_values, callee_text, has_keyword_splat, timeout_keyword};
 use crate::rules::{Hooks, RuleDef};
 use crate::semantic::names::MAX_EXPR_DEPTH;
 use crate::semantic::{CallTarget, CallUse, Library};
@@ -246,11 +246,7 @@ fn note_passed_timeouts(checker: &mut Checker, call: &ExprCall) {
     let state = checker
         .rule_states
         .get_mut::<ComparedTimeouts>(Rule::ScalarTimeout);
-    let arguments = call
-        .arguments
-        .args
-        .iter()
-        .chain(call.arguments.keywords.iter().map(|keyword| &keyword.value));
+    let arguments = argument_values(call);
     for argument in arguments {
         note_passed(state, argument, 0);
     }
