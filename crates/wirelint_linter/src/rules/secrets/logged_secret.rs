@@ -108,6 +108,7 @@ const CREDENTIAL_HOLDERS: &[&str] = &[
     "secret",
 ];
 
+#[inline]
 fn check_call(checker: &mut Checker, call: &ExprCall, _target: Option<&CallTarget>) {
     if let Some(kind) = checker.semantic.logging_call(call) {
         check(checker, call, kind);

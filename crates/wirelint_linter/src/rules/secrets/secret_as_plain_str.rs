@@ -260,6 +260,9 @@ fn note_response_model(checker: &mut Checker, call: &ExprCall, _target: Option<&
 
 /// `@app.post("/path") def handler(...) -> Payload`.
 fn note_route_return(checker: &mut Checker, function: &StmtFunctionDef) {
+    if function.decorator_list.is_empty() {
+        return;
+    }
     let Some(returns) = &function.returns else {
         return;
     };

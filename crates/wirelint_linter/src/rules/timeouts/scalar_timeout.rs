@@ -56,7 +56,7 @@
 //! ## References
 //! - `docs/policy.md`, "Timeout Granularity"
 
-use ruff_python_ast::{Expr, ExprCall, Keyword};
+use ruff_python_ast::{Expr, ExprCall, ExprCompare, Keyword};
 use ruff_text_size::{Ranged, TextRange};
 use rustc_hash::FxHashMap;
 
@@ -104,8 +104,11 @@ struct ComparedTimeouts {
     compared_calls: Vec<TextRange>,
 }
 
+#[inline]
 fn check_call(checker: &mut Checker, call: &ExprCall, target: Option<&CallTarget>) {
-    note_passed_timeouts(checker, call);
+    if has_named_timeouts(checker) {
+        note_passed_timeouts(checker, call);
+    }
     if let Some(target) = judged_target(target) {
         check(checker, call, target);
     }
@@ -236,13 +239,6 @@ fn check_httpx_timeout(checker: &mut Checker, call: &ExprCall) {
 /// Notes candidate names passed to a call, directly or inside a
 /// container or conditional argument (`timeout=X`, `{"timeout": X}`).
 fn note_passed_timeouts(checker: &mut Checker, call: &ExprCall) {
-    if checker
-        .rule_states
-        .get::<ComparedTimeouts>(Rule::ScalarTimeout)
-        .is_none_or(|state| state.uses.is_empty())
-    {
-        return;
-    }
     let state = checker
         .rule_states
         .get_mut::<ComparedTimeouts>(Rule::ScalarTimeout);
@@ -288,17 +284,28 @@ fn note_passed(state: &mut ComparedTimeouts, value: &Expr, depth: u32) {
 /// Notes the operands of a comparison: a candidate name read there
 /// (directly or through attributes and method calls), or an
 /// `httpx.Timeout(...)` call compared as it is.
+#[inline]
 fn note_comparison(checker: &mut Checker, expr: &Expr) {
-    let Expr::Compare(compare) = expr else {
-        return;
-    };
+    if let Expr::Compare(compare) = expr {
+        note_compared_operands(checker, compare);
+    }
+}
+
+/// Whether the file bound a name to `httpx.Timeout(N)` so far.
+#[inline]
+fn has_named_timeouts(checker: &Checker) -> bool {
+    checker
+        .rule_states
+        .get::<ComparedTimeouts>(Rule::ScalarTimeout)
+        .is_some_and(|state| !state.uses.is_empty())
+}
+
+fn note_compared_operands(checker: &mut Checker, compare: &ExprCompare) {
+    let has_candidates = has_named_timeouts(checker);
     for operand in std::iter::once(compare.left.as_ref()).chain(&compare.comparators) {
-        let callee = operand.as_call_expr().map(|call| match call.func.as_ref() {
-            Expr::Attribute(attribute) => attribute.attr.as_str(),
-            Expr::Name(name) => name.id.as_str(),
-            _ => "",
-        });
-        if let (Some("Timeout"), Expr::Call(call)) = (callee, operand) {
+        if let Expr::Call(call) = operand
+            && is_timeout_call(call)
+        {
             checker
                 .rule_states
                 .get_mut::<ComparedTimeouts>(Rule::ScalarTimeout)
@@ -306,21 +313,28 @@ fn note_comparison(checker: &mut Checker, expr: &Expr) {
                 .push(call.range());
             continue;
         }
+        if !has_candidates {
+            continue;
+        }
         let Some(root) = operand_root(operand) else {
             continue;
         };
-        if let Some(state) = checker
+        let state = checker
             .rule_states
-            .get::<ComparedTimeouts>(Rule::ScalarTimeout)
-            && state.uses.contains_key(root)
-        {
-            let state = checker
-                .rule_states
-                .get_mut::<ComparedTimeouts>(Rule::ScalarTimeout);
-            if let Some((_, compared)) = state.uses.get_mut(root) {
-                *compared = true;
-            }
+            .get_mut::<ComparedTimeouts>(Rule::ScalarTimeout);
+        if let Some((_, compared)) = state.uses.get_mut(root) {
+            *compared = true;
         }
+    }
+}
+
+/// `Timeout(...)`, `httpx.Timeout(...)`: whatever it resolves to, the rule
+/// judges only `httpx.Timeout`.
+fn is_timeout_call(call: &ExprCall) -> bool {
+    match call.func.as_ref() {
+        Expr::Attribute(attribute) => attribute.attr.as_str() == "Timeout",
+        Expr::Name(name) => name.id.as_str() == "Timeout",
+        _ => false,
     }
 }
 

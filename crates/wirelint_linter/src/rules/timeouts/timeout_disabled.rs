@@ -75,22 +75,32 @@ const IN_PROCESS_TRANSPORTS: &[&str] = &[
     "httpx.MockTransport",
 ];
 
+#[inline]
 fn check_call(checker: &mut Checker, call: &ExprCall, target: Option<&CallTarget>) {
-    if let Some(target) = judged_target(target) {
-        if let Some(transport) = call.arguments.find_keyword("transport")
-            && is_in_process_transport(checker, &transport.value)
-        {
-            if let Some(timeout) = timeout_keyword(call) {
-                let range = timeout.value.range();
-                checker
-                    .rule_states
-                    .get_mut::<InProcess>(Rule::TimeoutDisabled)
-                    .push(range);
-            }
-            return;
-        }
+    if let Some(target) = judged_target(target)
+        && !has_in_process_transport(checker, call)
+    {
         check(checker, call, target);
     }
+}
+
+/// `Client(transport=httpx.ASGITransport(...), timeout=...)`: notes the
+/// timeout's value as given beside an in-process transport.
+fn has_in_process_transport(checker: &mut Checker, call: &ExprCall) -> bool {
+    let Some(transport) = call.arguments.find_keyword("transport") else {
+        return false;
+    };
+    if !is_in_process_transport(checker, &transport.value) {
+        return false;
+    }
+    if let Some(timeout) = timeout_keyword(call) {
+        let range = timeout.value.range();
+        checker
+            .rule_states
+            .get_mut::<InProcess>(Rule::TimeoutDisabled)
+            .push(range);
+    }
+    true
 }
 
 /// `{"transport": httpx.ASGITransport(...), "timeout": ...}`: client
