@@ -3,8 +3,16 @@
 //! ## What it does
 //! Flags, inside `async def`, a synchronous network call (any `requests`
 //! request, `httpx.get/post/...`, a method of a sync client such as
-//! `httpx.Client`, `requests.Session`, `OpenAI` or `Anthropic`,
-//! `urllib.request.urlopen`) and `time.sleep`.
+//! `httpx.Client`, `requests.Session`, `OpenAI`, `Anthropic`,
+//! `google.genai.Client` or any urllib3 pool, `urllib.request.urlopen`),
+//! a sync client's `close()` (it shuts its sockets down in the calling
+//! thread), and `time.sleep`.
+//!
+//! urllib3's pools are sync clients under every spelling:
+//! `urllib3.PoolManager`, `ProxyManager`, `HTTPConnectionPool` and
+//! `HTTPSConnectionPool`, also as `urllib3.poolmanager.*` and
+//! `urllib3.connectionpool.*`, built in the function, or held by a
+//! parameter or attribute annotated with one.
 //!
 //! A lambda or nested `def` inside the coroutine is a separate, synchronous
 //! scope (`await asyncio.to_thread(lambda: requests.get(url))` is the right
@@ -64,7 +72,6 @@ pub(crate) const RULE: RuleDef = RuleDef {
 const LOCAL_SDK_METHODS: &[&str] = &[
     "with_options",
     "copy",
-    "close",
     "__enter__",
     "__exit__",
     "model_dump",
@@ -83,7 +90,7 @@ fn check(checker: &mut Checker, call: &ExprCall, target: Option<&CallTarget>) {
         Some(CallTarget::ClientMethod { client, method }) if !client.is_async => {
             match client.library {
                 Library::Httpx | Library::Requests | Library::Urllib3 | Library::Project => {
-                    HTTP_CLIENT_METHODS.contains(method)
+                    HTTP_CLIENT_METHODS.contains(method) || *method == "close"
                 }
                 Library::Aiohttp => false,
                 _ => !LOCAL_SDK_METHODS.contains(method),
@@ -99,6 +106,9 @@ fn check(checker: &mut Checker, call: &ExprCall, target: Option<&CallTarget>) {
     let callee = callee_text(checker, call);
     let hint = if callee.ends_with("sleep") {
         "use `await asyncio.sleep(...)`"
+    } else if callee.ends_with(".close") {
+        "close the async client with `await client.aclose()`, or run it in \
+         `await asyncio.to_thread(...)`"
     } else {
         "use an async client, or `await asyncio.to_thread(...)`"
     };

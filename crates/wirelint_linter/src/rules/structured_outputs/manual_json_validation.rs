@@ -8,6 +8,14 @@
 //! `json.loads(x)` counts: with `object_hook=`, `parse_float=` and the like
 //! the parsing is deliberate.
 //!
+//! The two-step form is the same fault: `data = json.loads(text)`, then
+//! `Model.model_validate(data)` (or any of the calls above) in the same
+//! function, when `data` is bound only there and the validating call is
+//! its only read. A dict that is read, changed or passed anywhere else
+//! (`data.setdefault(...)`, `if "error" in data:`) is left alone: the code
+//! needs the parsed dict for more than validation. The two-step form gets
+//! no fix.
+//!
 //! ## Why is this bad?
 //! pydantic validates JSON text directly, in one pass, without building an
 //! intermediate dict (faster, less memory), and in JSON mode it knows that
@@ -41,15 +49,16 @@
 //! ## References
 //! - `docs/policy.md`, "Structured Outputs"
 
-use ruff_python_ast::{Expr, ExprCall};
-use ruff_text_size::Ranged;
+use ruff_python_ast::{Expr, ExprCall, ExprContext, ExprName};
+use ruff_text_size::{Ranged, TextRange};
+use rustc_hash::FxHashMap;
 
 use crate::checker::Checker;
 use crate::diagnostic::{Applicability, Fix};
 use crate::registry::Rule;
 use crate::registry::{Family, FixAvailability, Marker, Status};
 use crate::rules::{Hooks, RuleDef};
-use crate::semantic::CallTarget;
+use crate::semantic::{BindingKind, CallTarget, CallUse, ScopeId};
 
 pub(crate) const RULE: RuleDef = RuleDef {
     code: "WL901",
@@ -61,12 +70,192 @@ pub(crate) const RULE: RuleDef = RuleDef {
     markers: &[Marker::Word("loads")],
     fix: FixAvailability::Sometimes(Applicability::Unsafe),
     hooks: Hooks {
+        name: Some(count_read),
         call: Some(check),
+        leave_body: Some(check_two_step),
         ..Hooks::NONE
     },
 };
 
+/// The two-step form's facts: locals bound to a plain `json.loads(...)`,
+/// how often each is read, and the validating calls that read one.
+#[derive(Debug, Default)]
+struct TwoStep {
+    /// Reads of each loaded local (function scope, name), from its binding.
+    loaded: FxHashMap<(Option<ScopeId>, String), u32>,
+    candidates: Vec<Candidate>,
+}
+
+#[derive(Debug)]
+struct Candidate {
+    scope: Option<ScopeId>,
+    name: String,
+    call: TextRange,
+    /// How the message shows the validating call, up to the local's name:
+    /// `User.model_validate(`, `User(**`.
+    callee: String,
+    replacement: String,
+}
+
+fn two_step<'c>(checker: &'c mut Checker) -> &'c mut TwoStep {
+    checker.rule_states.get_mut(Rule::ManualJsonValidation)
+}
+
 fn check(checker: &mut Checker, call: &ExprCall, _target: Option<&CallTarget>) {
+    note_loads(checker, call);
+    note_two_step(checker, call);
+    check_nested(checker, call);
+}
+
+/// `data = json.loads(text)`: a local the two-step form may validate.
+fn note_loads(checker: &mut Checker, call: &ExprCall) {
+    if plain_loads(checker, call).is_none()
+        || checker.semantic.call_use(call) != Some(CallUse::AssignedTo)
+    {
+        return;
+    }
+    let Some(name) = checker.semantic.assigned_name(call) else {
+        return;
+    };
+    let key = (checker.semantic.current_function_scope(), name.to_string());
+    two_step(checker).loaded.insert(key, 0);
+}
+
+fn count_read(checker: &mut Checker, name: &ExprName) {
+    if name.ctx != ExprContext::Load {
+        return;
+    }
+    let scope = checker.semantic.current_function_scope();
+    let state = two_step(checker);
+    if state.loaded.is_empty() {
+        return;
+    }
+    if let Some(reads) = state.loaded.get_mut(&(scope, name.id.to_string())) {
+        *reads += 1;
+    }
+}
+
+/// `Model.model_validate(data)` (and the other validating calls) of a local
+/// bound once to a plain `json.loads(...)`.
+fn note_two_step(checker: &mut Checker, call: &ExprCall) {
+    if two_step(checker).loaded.is_empty() {
+        return;
+    }
+    let (argument, callee, replacement) = match call.func.as_ref() {
+        Expr::Attribute(attribute) => {
+            let [argument] = &*call.arguments.args else {
+                return;
+            };
+            let receiver = checker.locator.slice(attribute.value.range());
+            let replacement = match attribute.attr.as_str() {
+                "model_validate" | "parse_obj" => "model_validate_json",
+                "validate_python" if is_type_adapter(checker, &attribute.value) => "validate_json",
+                _ => return,
+            };
+            (
+                argument,
+                format!("{receiver}.{}(", attribute.attr),
+                format!("{receiver}.{replacement}"),
+            )
+        }
+        func @ Expr::Name(_) => {
+            let ([], [keyword]) = (&*call.arguments.args, &*call.arguments.keywords) else {
+                return;
+            };
+            if keyword.arg.is_some()
+                || !checker
+                    .semantic
+                    .model_named_by(func)
+                    .is_some_and(|model| model.is_pydantic())
+            {
+                return;
+            }
+            let model = checker.locator.slice(func.range());
+            (
+                &keyword.value,
+                format!("{model}(**"),
+                format!("{model}.model_validate_json"),
+            )
+        }
+        _ => return,
+    };
+    let Expr::Name(name) = argument else {
+        return;
+    };
+    let loaded_here = checker
+        .semantic
+        .lookup(name.id.as_str())
+        .filter(|binding| binding.kind == BindingKind::Assignment && binding.times_bound == 1)
+        .and_then(|binding| binding.value)
+        .and_then(Expr::as_call_expr)
+        .is_some_and(|value| plain_loads(checker, value).is_some());
+    if !loaded_here {
+        return;
+    }
+    let candidate = Candidate {
+        scope: checker.semantic.current_function_scope(),
+        name: name.id.to_string(),
+        call: call.range(),
+        callee,
+        replacement,
+    };
+    two_step(checker).candidates.push(candidate);
+}
+
+/// Reports the two-step validations of the body just visited whose local
+/// is bound once and read only by the validating call.
+fn check_two_step(checker: &mut Checker) {
+    let scope = checker.semantic.current_function_scope();
+    let state = two_step(checker);
+    if state.candidates.is_empty() {
+        state
+            .loaded
+            .retain(|(loaded_scope, _), _| *loaded_scope != scope);
+        return;
+    }
+    let (mine, others): (Vec<Candidate>, Vec<Candidate>) = std::mem::take(&mut state.candidates)
+        .into_iter()
+        .partition(|candidate| candidate.scope == scope);
+    state.candidates = others;
+    let reads: Vec<u32> = mine
+        .iter()
+        .map(|candidate| {
+            state
+                .loaded
+                .get(&(scope, candidate.name.clone()))
+                .copied()
+                .unwrap_or(0)
+        })
+        .collect();
+    state
+        .loaded
+        .retain(|(loaded_scope, _), _| *loaded_scope != scope);
+    for (candidate, reads) in mine.into_iter().zip(reads) {
+        let bound_once = checker
+            .semantic
+            .current_scope()
+            .get(&candidate.name)
+            .is_some_and(|binding| binding.times_bound == 1);
+        if reads != 1 || !bound_once {
+            continue;
+        }
+        let message = format!(
+            "`{name} = json.loads(...)` is only validated by `{callee}{name})`: validate the \
+             JSON text in one pass with `{replacement}(...)`",
+            name = candidate.name,
+            callee = candidate.callee,
+            replacement = candidate.replacement,
+        );
+        let diagnostic =
+            checker
+                .locator
+                .diagnostic(Rule::ManualJsonValidation, message, candidate.call);
+        checker.report(diagnostic);
+    }
+}
+
+/// The nested form: `Model.model_validate(json.loads(x))` and its kin.
+fn check_nested(checker: &mut Checker, call: &ExprCall) {
     match call.func.as_ref() {
         Expr::Attribute(attribute) => {
             let [argument] = &*call.arguments.args else {
@@ -153,6 +342,11 @@ fn loaded_text<'e>(checker: &Checker, expr: &'e Expr) -> Option<&'e Expr> {
     let Expr::Call(call) = expr else {
         return None;
     };
+    plain_loads(checker, call)
+}
+
+/// The text argument of a call that is a plain `json.loads(text)`.
+fn plain_loads<'e>(checker: &Checker, call: &'e ExprCall) -> Option<&'e Expr> {
     let [text] = &*call.arguments.args else {
         return None;
     };
