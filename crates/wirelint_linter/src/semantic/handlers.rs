@@ -209,6 +209,56 @@ impl<'a> ruff_python_ast::visitor::Visitor<'a> for NameReads<'_> {
     }
 }
 
+/// How many times a block reads `name` (loads only), nested definitions
+/// and lambdas included: a closure's read is a read. Past the depth limit
+/// the walk stops and answers `u32::MAX`, never too few.
+pub(crate) fn count_reads(body: &[Stmt], name: &str) -> u32 {
+    let mut counter = ReadCounter {
+        name,
+        count: 0,
+        depth: 0,
+    };
+    for stmt in body {
+        ruff_python_ast::visitor::Visitor::visit_stmt(&mut counter, stmt);
+    }
+    counter.count
+}
+
+struct ReadCounter<'n> {
+    name: &'n str,
+    count: u32,
+    depth: u32,
+}
+
+impl<'a> ruff_python_ast::visitor::Visitor<'a> for ReadCounter<'_> {
+    fn visit_stmt(&mut self, stmt: &'a Stmt) {
+        if self.depth > MAX_DEPTH {
+            self.count = u32::MAX;
+            return;
+        }
+        self.depth += 1;
+        ruff_python_ast::visitor::walk_stmt(self, stmt);
+        self.depth -= 1;
+    }
+
+    fn visit_expr(&mut self, expr: &'a Expr) {
+        if self.depth > MAX_DEPTH {
+            self.count = u32::MAX;
+            return;
+        }
+        if let Expr::Name(name) = expr
+            && name.ctx == ast::ExprContext::Load
+            && name.id.as_str() == self.name
+        {
+            self.count = self.count.saturating_add(1);
+            return;
+        }
+        self.depth += 1;
+        ruff_python_ast::visitor::walk_expr(self, expr);
+        self.depth -= 1;
+    }
+}
+
 /// How the paths from a point in an `except` handler to the handler's end
 /// go on.
 #[derive(Copy, Clone, Debug, Default, PartialEq, Eq)]

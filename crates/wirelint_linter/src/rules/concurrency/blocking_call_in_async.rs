@@ -14,6 +14,10 @@
 //! `urllib3.connectionpool.*`, built in the function, or held by a
 //! parameter or attribute annotated with one.
 //!
+//! Not flagged: a call on a client built, in view, on an in-process
+//! transport (`httpx.Client(transport=httpx.MockTransport(...))`,
+//! `ASGITransport`, `WSGITransport`): nothing goes over the network.
+//!
 //! A lambda or nested `def` inside the coroutine is a separate, synchronous
 //! scope (`await asyncio.to_thread(lambda: requests.get(url))` is the right
 //! way to run blocking code), so calls there are not flagged.
@@ -43,7 +47,7 @@
 //! ## References
 //! - `docs/policy.md`, "Client Construction" (async lifecycle)
 
-use ruff_python_ast::ExprCall;
+use ruff_python_ast::{Expr, ExprCall};
 use ruff_text_size::Ranged;
 
 use crate::checker::Checker;
@@ -100,14 +104,14 @@ fn check(checker: &mut Checker, call: &ExprCall, target: Option<&CallTarget>) {
         None => checker.semantic.qualified_name(&call.func).as_deref() == Some("time.sleep"),
         _ => false,
     };
-    if !blocking {
+    if !blocking || has_in_process_transport(checker, call) {
         return;
     }
     let callee = callee_text(checker, call);
     let hint = if callee.ends_with("sleep") {
         "use `await asyncio.sleep(...)`"
     } else if callee.ends_with(".close") {
-        "close the async client with `await client.aclose()`, or run it in \
+        "close an async client with `await client.aclose()` instead, or run this in \
          `await asyncio.to_thread(...)`"
     } else {
         "use an async client, or `await asyncio.to_thread(...)`"
@@ -117,4 +121,36 @@ fn check(checker: &mut Checker, call: &ExprCall, target: Option<&CallTarget>) {
         .locator
         .diagnostic(Rule::BlockingCallInAsync, message, call.range());
     checker.report(diagnostic);
+}
+
+/// In-process transports of httpx: a client built on one sends nothing over
+/// the network.
+const IN_PROCESS_TRANSPORTS: &[&str] = &[
+    "httpx.MockTransport",
+    "httpx.ASGITransport",
+    "httpx.WSGITransport",
+];
+
+/// Whether the call is made on a local client built in view with an
+/// in-process transport (`httpx.Client(transport=httpx.MockTransport(...))`).
+fn has_in_process_transport(checker: &Checker, call: &ExprCall) -> bool {
+    let Expr::Attribute(attribute) = call.func.as_ref() else {
+        return false;
+    };
+    let Some(receiver) = attribute.value.as_name_expr() else {
+        return false;
+    };
+    let Some(Expr::Call(constructor)) = checker
+        .semantic
+        .lookup(receiver.id.as_str())
+        .and_then(|binding| binding.value)
+    else {
+        return false;
+    };
+    constructor
+        .arguments
+        .find_keyword("transport")
+        .and_then(|keyword| keyword.value.as_call_expr())
+        .and_then(|transport| checker.semantic.qualified_name(&transport.func))
+        .is_some_and(|name| IN_PROCESS_TRANSPORTS.contains(&name.as_str()))
 }

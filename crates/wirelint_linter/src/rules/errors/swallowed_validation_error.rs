@@ -23,12 +23,13 @@
 //!   (`-> User | None`, `Optional[User]`): `None` is its typed answer for
 //!   "not valid";
 //! - a `try` written so that passing over the error falls back on purpose:
-//!   its body always leaves on success (`return validated`, so the code
-//!   after the `try` is the fallback), it has an `else` clause, it is the
+//!   its body may leave on success (`return validated`, so the code after
+//!   the `try` is a fallback), it has an `else` clause, it is the
 //!   last statement of a loop body (`pass` skips the item, as `continue`
 //!   would; `break` is still flagged), or it rebinds
 //!   the name it validates (`item = Item.model_validate(item)`, keeping the
-//!   raw value);
+//!   raw value) or stores into an attribute or item (`result.parsed =
+//!   ...`, keeping the object's earlier value);
 //! - a handler that uses the caught error (`except ValidationError as e:`
 //!   and then logs `e`, collects it or passes it on), raises on some path,
 //!   or validates again as a fallback (`except ValidationError: data =
@@ -75,7 +76,7 @@ use crate::registry::{Family, FixAvailability, Marker, Status};
 use crate::rules::{Hooks, RuleDef};
 use crate::semantic::CallTarget;
 use crate::semantic::exceptions::handler_types;
-use crate::semantic::handlers::always_leaves;
+use crate::semantic::handlers::may_leave;
 use crate::semantic::statements::Part;
 
 pub(crate) const RULE: RuleDef = RuleDef {
@@ -240,19 +241,20 @@ fn admits_none(annotation: &Expr, depth: u32) -> bool {
 
 /// Whether the `try` of the innermost handler is written so that passing
 /// over the error falls back to something on purpose:
-/// - its body always leaves on success (`return validated`), so the code
-///   after the `try` is the fallback for what did not validate;
+/// - its body may leave on success (`return validated`, on some path), so
+///   the code after the `try` is a fallback for what did not validate;
 /// - it has an `else` clause, which uses the value only when it validated;
 /// - it is the last statement of a loop body: `pass` there skips the item
 ///   (a `break` stops the loop instead, and is not a fallback);
-/// - it rebinds the name it validates (`item = Item.model_validate(item)`):
-///   the raw value stays when it does not validate.
+/// - it rebinds the name it validates (`item = Item.model_validate(item)`)
+///   or stores into an attribute or item (`result.parsed = ...`): the
+///   earlier value stays when it does not validate.
 fn falls_back_after(checker: &Checker, handler: &ExceptHandlerExceptHandler) -> bool {
     let mut enclosing = checker.semantic.statements.enclosing();
     let Some((Stmt::Try(stmt_try), _)) = enclosing.next() else {
         return false;
     };
-    if !stmt_try.orelse.is_empty() || always_leaves(&stmt_try.body) {
+    if !stmt_try.orelse.is_empty() || may_leave(&stmt_try.body) {
         return true;
     }
     let last_in_loop = enclosing.next().is_some_and(|(parent, part)| {
@@ -270,18 +272,30 @@ fn falls_back_after(checker: &Checker, handler: &ExceptHandlerExceptHandler) -> 
     last_in_loop || stmt_try.body.iter().any(rebinds_validated_name)
 }
 
-/// `item = Item.model_validate(item)`: the name keeps its raw value when
-/// validation fails.
+/// `item = Item.model_validate(item)`, `result.parsed = Model.model_validate(...)`:
+/// the target keeps its earlier value (the raw item, the object's default)
+/// when validation fails.
 fn rebinds_validated_name(stmt: &Stmt) -> bool {
-    let Stmt::Assign(assign) = stmt else {
-        return false;
+    let assign = match stmt {
+        Stmt::Assign(assign) => assign,
+        Stmt::If(stmt_if) => {
+            return stmt_if.body.iter().any(rebinds_validated_name)
+                || stmt_if
+                    .elif_else_clauses
+                    .iter()
+                    .any(|clause| clause.body.iter().any(rebinds_validated_name));
+        }
+        Stmt::With(stmt_with) => return stmt_with.body.iter().any(rebinds_validated_name),
+        _ => return false,
     };
-    let ([Expr::Name(target)], Expr::Call(call)) = (&*assign.targets, assign.value.as_ref()) else {
-        return false;
-    };
-    call.arguments
-        .args
-        .first()
-        .and_then(Expr::as_name_expr)
-        .is_some_and(|argument| argument.id == target.id)
+    match (&*assign.targets, assign.value.as_ref()) {
+        ([Expr::Attribute(_) | Expr::Subscript(_)], _) => true,
+        ([Expr::Name(target)], Expr::Call(call)) => call
+            .arguments
+            .args
+            .first()
+            .and_then(Expr::as_name_expr)
+            .is_some_and(|argument| argument.id == target.id),
+        _ => false,
+    }
 }

@@ -196,31 +196,32 @@ const RESPONSE_STATUS_ATTRIBUTES: &[&str] = &[
 /// response has, or a `status` compared with a number (`resp.status != 200`;
 /// a bare `status` may be any object's state).
 fn note_status_read(checker: &mut Checker, expr: &Expr) {
-    let (reads_status, receiver) = match expr {
-        Expr::Attribute(attribute) => (
-            RESPONSE_STATUS_ATTRIBUTES.contains(&attribute.attr.as_str()),
-            status_receiver(expr),
-        ),
+    let status = match expr {
+        Expr::Attribute(attribute)
+            if RESPONSE_STATUS_ATTRIBUTES.contains(&attribute.attr.as_str()) =>
+        {
+            expr
+        }
         Expr::Compare(compare) => {
             let mut operands =
                 std::iter::once(compare.left.as_ref()).chain(compare.comparators.iter());
-            let status = operands.clone().find(|operand| {
+            let Some(status) = operands.clone().find(|operand| {
                 operand
                     .as_attribute_expr()
                     .is_some_and(|attribute| attribute.attr.as_str() == "status")
-            });
-            (
-                status.is_some() && operands.any(Expr::is_number_literal_expr),
-                status.and_then(status_receiver),
-            )
+            }) else {
+                return;
+            };
+            if !operands.any(Expr::is_number_literal_expr) {
+                return;
+            }
+            status
         }
-        _ => (false, None),
+        _ => return,
     };
-    if reads_status {
-        mark_service_unit(checker, expr.start());
-        if let Some(receiver) = receiver {
-            note_response_name(checker, receiver);
-        }
+    mark_service_unit(checker, expr.start());
+    if let Some(receiver) = status_receiver(status) {
+        note_response_name(checker, receiver);
     }
 }
 

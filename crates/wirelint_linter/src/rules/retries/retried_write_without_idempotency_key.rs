@@ -136,12 +136,15 @@ fn note_call(checker: &mut Checker, call: &ExprCall, target: Option<&CallTarget>
 
 /// Reports the writes of the body just visited that a retry repeats.
 fn settle(checker: &mut Checker) {
-    let retry_loops = settled_loops(checker);
-    let retried_function = checker.semantic.in_retried_function();
-    let scope = checker.semantic.current_function_scope();
     let candidates: Candidates = checker
         .rule_states
         .take(Rule::RetriedWriteWithoutIdempotencyKey);
+    if candidates.is_empty() {
+        return;
+    }
+    let retry_loops = settled_loops(checker);
+    let retried_function = checker.semantic.in_retried_function();
+    let scope = checker.semantic.current_function_scope();
     let (mine, others): (Vec<Candidate>, Vec<Candidate>) = candidates
         .into_iter()
         .partition(|candidate| candidate.scope == scope);

@@ -11,8 +11,9 @@
 //!   case: `_RETRYABLE_STATUSES`, `self.retry_status_codes`, a parameter
 //!   default) holding one of them, once the file shows the collection
 //!   feeding a retry of the same request: passed as `status_forcelist=`,
-//!   tested (`status in RETRY_STATUSES`) inside a retry loop (see WL301), or
-//!   tested inside a function that a retry loop calls or a tenacity
+//!   tested (`status in RETRY_STATUSES`, in an `if`/`while` test, a
+//!   `return` or an assignment) inside a retry loop (see WL301), or tested
+//!   so inside a function that a retry loop calls or a tenacity
 //!   `retry_if_exception(...)`/`retry_if_result(...)` takes as its
 //!   predicate;
 //! - in a retry loop, a handler catching `httpx.HTTPStatusError` or
@@ -120,7 +121,6 @@ pub(crate) const RULE: RuleDef = RuleDef {
     fix: FixAvailability::None,
     hooks: Hooks {
         stmt: Some(check_stmt),
-        expr: Some(note_membership_test),
         call: Some(check_call),
         enter_function: Some(check_parameters),
         leave_body: Some(check_loops),
@@ -195,6 +195,7 @@ fn state<'c>(checker: &'c mut Checker) -> &'c mut State {
 }
 
 fn check_stmt(checker: &mut Checker, stmt: &Stmt) {
+    note_membership_tests(checker, stmt);
     let (targets, value): (Vec<&Expr>, &Expr) = match stmt {
         Stmt::Assign(assign) => (assign.targets.iter().collect(), &assign.value),
         Stmt::AnnAssign(ast::StmtAnnAssign {
@@ -301,17 +302,50 @@ fn note_candidates(checker: &mut Checker, value: &Expr, holder: &Holder) {
         }));
 }
 
-/// `status in RETRY_STATUSES`, `code not in self.retry_status_codes`: a
-/// test of a retry-status collection, kept with where it stands.
-fn note_membership_test(checker: &mut Checker, expr: &Expr) {
-    let Expr::Compare(compare) = expr else {
+/// The tests of a branch, loop or `return` that may test a status
+/// collection: `if status in RETRY_STATUSES:`, `return code in
+/// self.retry_status_codes`.
+fn note_membership_tests(checker: &mut Checker, stmt: &Stmt) {
+    match stmt {
+        Stmt::If(stmt_if) => {
+            note_membership_test(checker, &stmt_if.test, 0);
+            for clause in &stmt_if.elif_else_clauses {
+                if let Some(test) = &clause.test {
+                    note_membership_test(checker, test, 0);
+                }
+            }
+        }
+        Stmt::While(stmt_while) => note_membership_test(checker, &stmt_while.test, 0),
+        Stmt::Return(ast::StmtReturn {
+            value: Some(value), ..
+        }) => note_membership_test(checker, value, 0),
+        Stmt::Assign(assign) => note_membership_test(checker, &assign.value, 0),
+        _ => {}
+    }
+}
+
+/// `status in RETRY_STATUSES`, `code not in self.retry_status_codes`, also
+/// inside `and`/`or`/`not`: a test of a retry-status collection, kept with
+/// where it stands.
+fn note_membership_test(checker: &mut Checker, expr: &Expr, depth: u32) {
+    if depth > 8 {
         return;
+    }
+    let compare = match expr {
+        Expr::BoolOp(bool_op) => {
+            for value in &bool_op.values {
+                note_membership_test(checker, value, depth + 1);
+            }
+            return;
+        }
+        Expr::UnaryOp(unary) => return note_membership_test(checker, &unary.operand, depth + 1),
+        Expr::Compare(compare) => compare,
+        _ => return,
     };
     for (op, comparator) in compare.ops.iter().zip(&compare.comparators) {
-        if !matches!(op, CmpOp::In | CmpOp::NotIn) {
-            continue;
-        }
-        if !holder_name(comparator).is_some_and(is_retry_status_name) {
+        if !matches!(op, CmpOp::In | CmpOp::NotIn)
+            || !holder_name(comparator).is_some_and(is_retry_status_name)
+        {
             continue;
         }
         let Some(holder) = holder_of(checker, comparator) else {
@@ -488,6 +522,10 @@ fn range_statuses(checker: &Checker, expr: &Expr) -> Option<Vec<u64>> {
 /// tests and calls made in it.
 fn check_loops(checker: &mut Checker) {
     let loops = settled_loops(checker);
+    let pending = state(checker);
+    if loops.is_empty() && pending.tests.is_empty() && pending.calls.is_empty() {
+        return;
+    }
     let scope = checker.semantic.current_function_scope();
     let retrying = |at: TextSize| {
         loops

@@ -49,16 +49,16 @@
 //! ## References
 //! - `docs/policy.md`, "Structured Outputs"
 
-use ruff_python_ast::{Expr, ExprCall, ExprContext, ExprName};
+use ruff_python_ast::{Expr, ExprCall};
 use ruff_text_size::{Ranged, TextRange};
-use rustc_hash::FxHashMap;
 
 use crate::checker::Checker;
 use crate::diagnostic::{Applicability, Fix};
 use crate::registry::Rule;
 use crate::registry::{Family, FixAvailability, Marker, Status};
 use crate::rules::{Hooks, RuleDef};
-use crate::semantic::{BindingKind, CallTarget, CallUse, ScopeId};
+use crate::semantic::handlers::count_reads;
+use crate::semantic::{BindingKind, CallTarget, ScopeId};
 
 pub(crate) const RULE: RuleDef = RuleDef {
     code: "WL901",
@@ -70,21 +70,15 @@ pub(crate) const RULE: RuleDef = RuleDef {
     markers: &[Marker::Word("loads")],
     fix: FixAvailability::Sometimes(Applicability::Unsafe),
     hooks: Hooks {
-        name: Some(count_read),
         call: Some(check),
         leave_body: Some(check_two_step),
         ..Hooks::NONE
     },
 };
 
-/// The two-step form's facts: locals bound to a plain `json.loads(...)`,
-/// how often each is read, and the validating calls that read one.
-#[derive(Debug, Default)]
-struct TwoStep {
-    /// Reads of each loaded local (function scope, name), from its binding.
-    loaded: FxHashMap<(Option<ScopeId>, String), u32>,
-    candidates: Vec<Candidate>,
-}
+/// Validating calls of a local bound to a plain `json.loads(...)`, decided
+/// when their function body has been visited.
+type TwoStep = Vec<Candidate>;
 
 #[derive(Debug)]
 struct Candidate {
@@ -97,48 +91,17 @@ struct Candidate {
     replacement: String,
 }
 
-fn two_step<'c>(checker: &'c mut Checker) -> &'c mut TwoStep {
-    checker.rule_states.get_mut(Rule::ManualJsonValidation)
-}
-
 fn check(checker: &mut Checker, call: &ExprCall, _target: Option<&CallTarget>) {
-    note_loads(checker, call);
     note_two_step(checker, call);
     check_nested(checker, call);
-}
-
-/// `data = json.loads(text)`: a local the two-step form may validate.
-fn note_loads(checker: &mut Checker, call: &ExprCall) {
-    if plain_loads(checker, call).is_none()
-        || checker.semantic.call_use(call) != Some(CallUse::AssignedTo)
-    {
-        return;
-    }
-    let Some(name) = checker.semantic.assigned_name(call) else {
-        return;
-    };
-    let key = (checker.semantic.current_function_scope(), name.to_string());
-    two_step(checker).loaded.insert(key, 0);
-}
-
-fn count_read(checker: &mut Checker, name: &ExprName) {
-    if name.ctx != ExprContext::Load {
-        return;
-    }
-    let scope = checker.semantic.current_function_scope();
-    let state = two_step(checker);
-    if state.loaded.is_empty() {
-        return;
-    }
-    if let Some(reads) = state.loaded.get_mut(&(scope, name.id.to_string())) {
-        *reads += 1;
-    }
 }
 
 /// `Model.model_validate(data)` (and the other validating calls) of a local
 /// bound once to a plain `json.loads(...)`.
 fn note_two_step(checker: &mut Checker, call: &ExprCall) {
-    if two_step(checker).loaded.is_empty() {
+    // The two-step form is judged in function bodies, where the reads of
+    // the local can be counted.
+    if checker.semantic.statements.function().is_none() {
         return;
     }
     let (argument, callee, replacement) = match call.func.as_ref() {
@@ -199,44 +162,36 @@ fn note_two_step(checker: &mut Checker, call: &ExprCall) {
         callee,
         replacement,
     };
-    two_step(checker).candidates.push(candidate);
+    checker
+        .rule_states
+        .get_mut::<TwoStep>(Rule::ManualJsonValidation)
+        .push(candidate);
 }
 
-/// Reports the two-step validations of the body just visited whose local
-/// is bound once and read only by the validating call.
+/// Reports the two-step validations of the function just visited whose
+/// local is bound once and read only by the validating call.
 fn check_two_step(checker: &mut Checker) {
     let scope = checker.semantic.current_function_scope();
-    let state = two_step(checker);
-    if state.candidates.is_empty() {
-        state
-            .loaded
-            .retain(|(loaded_scope, _), _| *loaded_scope != scope);
+    let state = checker
+        .rule_states
+        .get_mut::<TwoStep>(Rule::ManualJsonValidation);
+    if state.is_empty() {
         return;
     }
-    let (mine, others): (Vec<Candidate>, Vec<Candidate>) = std::mem::take(&mut state.candidates)
+    let (mine, others): (Vec<Candidate>, Vec<Candidate>) = std::mem::take(state)
         .into_iter()
         .partition(|candidate| candidate.scope == scope);
-    state.candidates = others;
-    let reads: Vec<u32> = mine
-        .iter()
-        .map(|candidate| {
-            state
-                .loaded
-                .get(&(scope, candidate.name.clone()))
-                .copied()
-                .unwrap_or(0)
-        })
-        .collect();
-    state
-        .loaded
-        .retain(|(loaded_scope, _), _| *loaded_scope != scope);
-    for (candidate, reads) in mine.into_iter().zip(reads) {
+    *state = others;
+    let Some(function) = checker.semantic.statements.function() else {
+        return;
+    };
+    for candidate in mine {
         let bound_once = checker
             .semantic
             .current_scope()
             .get(&candidate.name)
             .is_some_and(|binding| binding.times_bound == 1);
-        if reads != 1 || !bound_once {
+        if !bound_once || count_reads(&function.body, &candidate.name) != 1 {
             continue;
         }
         let message = format!(
