@@ -125,36 +125,15 @@ pub(crate) fn may_leave(body: &[Stmt]) -> bool {
 /// bare `raise` is their own error).
 pub(crate) fn reraises_caught(handler: &ExceptHandlerExceptHandler) -> bool {
     let name = handler.name.as_ref().map(ast::Identifier::as_str);
-    handler.body.iter().any(|stmt| stmt_reraises(stmt, name, 0))
-}
-
-fn stmt_reraises(stmt: &Stmt, name: Option<&str>, depth: u32) -> bool {
-    if depth > MAX_DEPTH {
-        return true;
-    }
-    let any = |body: &[Stmt]| body.iter().any(|stmt| stmt_reraises(stmt, name, depth + 1));
-    match stmt {
-        Stmt::Raise(raise) => match raise.exc.as_deref() {
-            None => true,
-            Some(Expr::Name(raised)) => Some(raised.id.as_str()) == name,
-            Some(_) => false,
-        },
-        Stmt::If(stmt_if) => {
-            any(&stmt_if.body)
-                || stmt_if
-                    .elif_else_clauses
-                    .iter()
-                    .any(|clause| any(&clause.body))
-        }
-        Stmt::Try(stmt_try) => {
-            any(&stmt_try.body) || any(&stmt_try.orelse) || any(&stmt_try.finalbody)
-        }
-        Stmt::With(stmt_with) => any(&stmt_with.body),
-        Stmt::For(stmt_for) => any(&stmt_for.body) || any(&stmt_for.orelse),
-        Stmt::While(stmt_while) => any(&stmt_while.body) || any(&stmt_while.orelse),
-        Stmt::Match(stmt_match) => stmt_match.cases.iter().any(|case| any(&case.body)),
-        _ => false,
-    }
+    let reraise = |raise: &ast::StmtRaise| match raise.exc.as_deref() {
+        None => true,
+        Some(Expr::Name(raised)) => Some(raised.id.as_str()) == name,
+        Some(_) => false,
+    };
+    handler
+        .body
+        .iter()
+        .any(|stmt| stmt_has_raise(stmt, &reraise, false, 0))
 }
 
 /// Whether a block reads any of `names` (outside nested definitions and
@@ -430,7 +409,8 @@ fn stmt_outcome(stmt: &Stmt, name: Option<&str>, depth: u32) -> Outcome {
 
 /// Whether `body` contains a `raise` statement outside nested definitions.
 pub(crate) fn contains_raise(body: &[Stmt]) -> bool {
-    body.iter().any(|stmt| stmt_raises(stmt, 0))
+    body.iter()
+        .any(|stmt| stmt_has_raise(stmt, &|_| true, true, 0))
 }
 
 fn block_flow(body: &[Stmt], depth: u32) -> Paths {
@@ -557,14 +537,23 @@ fn stmt_may_leave(stmt: &Stmt, depth: u32, in_nested_loop: bool) -> bool {
     }
 }
 
-fn stmt_raises(stmt: &Stmt, depth: u32) -> bool {
+/// Whether `stmt` holds a `raise` that `matches` (outside nested
+/// definitions); `into_handlers`: look into the handlers of nested `try`s.
+fn stmt_has_raise(
+    stmt: &Stmt,
+    matches: &dyn Fn(&ast::StmtRaise) -> bool,
+    into_handlers: bool,
+    depth: u32,
+) -> bool {
     if depth > MAX_DEPTH {
         return false;
     }
-    let depth = depth + 1;
-    let any = |body: &[Stmt]| body.iter().any(|stmt| stmt_raises(stmt, depth));
+    let any = |body: &[Stmt]| {
+        body.iter()
+            .any(|stmt| stmt_has_raise(stmt, matches, into_handlers, depth + 1))
+    };
     match stmt {
-        Stmt::Raise(_) => true,
+        Stmt::Raise(raise) => matches(raise),
         Stmt::If(stmt_if) => {
             any(&stmt_if.body)
                 || stmt_if
@@ -576,10 +565,11 @@ fn stmt_raises(stmt: &Stmt, depth: u32) -> bool {
             any(&stmt_try.body)
                 || any(&stmt_try.orelse)
                 || any(&stmt_try.finalbody)
-                || stmt_try.handlers.iter().any(|handler| {
-                    let ast::ExceptHandler::ExceptHandler(handler) = handler;
-                    any(&handler.body)
-                })
+                || (into_handlers
+                    && stmt_try.handlers.iter().any(|handler| {
+                        let ast::ExceptHandler::ExceptHandler(handler) = handler;
+                        any(&handler.body)
+                    }))
         }
         Stmt::With(stmt_with) => any(&stmt_with.body),
         Stmt::For(stmt_for) => any(&stmt_for.body) || any(&stmt_for.orelse),

@@ -111,26 +111,7 @@ fn check(checker: &mut Checker, dict: &ExprDict) {
 /// `TypeAdapter(...)`: the module can validate a hand-written schema's
 /// arguments.
 fn note_type_adapter(checker: &mut Checker, call: &ExprCall, _target: Option<&CallTarget>) {
-    // Most calls are not `TypeAdapter(...)`: look at the name before
-    // resolving it.
-    let named = match call.func.as_ref() {
-        Expr::Name(name) => name.id.as_str() == "TypeAdapter",
-        Expr::Attribute(attribute) => attribute.attr.as_str() == "TypeAdapter",
-        _ => false,
-    };
-    if !named {
-        return;
-    }
-    let is_adapter = checker
-        .semantic
-        .qualified_name(&call.func)
-        .is_some_and(|name| {
-            matches!(
-                name.as_str(),
-                "pydantic.TypeAdapter" | "pydantic.type_adapter.TypeAdapter"
-            )
-        });
-    if is_adapter {
+    if checker.semantic.names_type_adapter(&call.func) {
         checker
             .rule_states
             .get_mut::<AnthropicTools>(Rule::HandRolledToolSchema)

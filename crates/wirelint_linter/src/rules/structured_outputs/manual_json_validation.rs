@@ -323,13 +323,5 @@ fn is_type_adapter(checker: &Checker, receiver: &Expr) -> bool {
     let Some(Expr::Call(call)) = value else {
         return false;
     };
-    checker
-        .semantic
-        .qualified_name(&call.func)
-        .is_some_and(|name| {
-            matches!(
-                name.as_str(),
-                "pydantic.TypeAdapter" | "pydantic.type_adapter.TypeAdapter"
-            )
-        })
+    checker.semantic.names_type_adapter(&call.func)
 }
