@@ -35,10 +35,11 @@
 //! Only a retry that sends the *same* request again counts: a loop whose
 //! request reads a name the loop rebinds (`client.get(urls[attempt])`,
 //! `for url in mirrors:`) falls back to a different request, and a 404
-//! there moves on to the next candidate. A collection tested only in a
-//! helper whose answer the loop reads (`reason = self._retry_reason(r)`) is
-//! not followed, and neither is a name alone: it needs one of the uses
-//! above. Names that say the list is *not* retried
+//! there moves on to the next candidate. A loop that decides through a
+//! helper's answer (`reason = self._retry_reason(r)`, then `if reason is
+//! None: return r`) is not a retry loop the model recognises, so a
+//! collection tested only in that helper is not followed; and a name alone
+//! is not enough: it needs one of the uses above. Names that say the list is *not* retried
 //! (`NON_RETRYABLE_STATUSES`, `NO_RETRY_STATUS_CODES`, `FATAL_STATUSES`...)
 //! are left alone. 408, 409, 429 and 5xx are the retryable statuses.
 //!
