@@ -2,7 +2,7 @@
 //! loop whose body has a `try` with an `except` handler that can let the
 //! loop go on, where the `try` body makes a network call, or the module is a
 //! network module and the handler sleeps. A loop with no `try` retries too
-//! when a status branch decides it ([`status_branches`]): a request whose
+//! when a status branch decides it ([`mod@status_branches`]): a request whose
 //! response status sends the loop round again on failure and out of it on
 //! success.
 //!
