@@ -7,7 +7,7 @@ use std::io::Write;
 use std::path::Path;
 
 use wirelint_linter::noqa::{self, NoqaAddition};
-use wirelint_workspace::atomic_write::{Rewrite, rewrite_if_unchanged};
+use wirelint_workspace::atomic_write::{Expected, Rewrite, rewrite_if_unchanged};
 use wirelint_workspace::{CheckResult, FileReport};
 
 use crate::{ExitStatus, output_failed};
@@ -86,10 +86,18 @@ fn add_to_file(report: &FileReport, stderr: &mut dyn Write) -> Result<usize, Str
 }
 
 fn write_back(path: &Path, original: &str, updated: &str) -> Result<(), String> {
-    match rewrite_if_unchanged(path, original.as_bytes(), updated.as_bytes()) {
+    let expected = Expected {
+        content: original.as_bytes(),
+        stamp: None,
+    };
+    match rewrite_if_unchanged(path, expected, updated.as_bytes()) {
         Ok(Rewrite::Written) => Ok(()),
         Ok(Rewrite::ChangedOnDisk) => Err(format!(
             "`{}` changed while it was being checked; left it alone (run again to add its directives)",
+            path.display()
+        )),
+        Ok(Rewrite::Refused(refusal)) => Err(format!(
+            "left `{}` without its directives: {refusal}",
             path.display()
         )),
         Err(error) => Err(format!("cannot write `{}`: {error}", path.display())),

@@ -41,16 +41,26 @@
 //! reader sees a whole old entry or a whole new one. Each entry starts with
 //! a magic number, a checksum of everything after it, the format version,
 //! the engine key, the entry key and the content hash; a lookup that finds
-//! a missing, truncated, corrupt, foreign or stale entry (or cannot read
-//! it) reports a miss, and the file is linted and its entry rewritten.
-//! Decoded diagnostics are checked against the file's length and the rule
-//! registry before use. A run whose cache cannot be written still checks
-//! every file; the failures are counted for one warning.
+//! a missing, truncated, corrupt, foreign, stale or oversized entry (or
+//! cannot read it, or finds something other than a regular file) reports a
+//! miss, and the file is linted and its entry rewritten. Decoded
+//! diagnostics are checked against the file's length and the rule registry
+//! before use. A run whose cache cannot be written still checks every file;
+//! the failures are counted for one warning.
 //!
-//! The cache directory gets a `CACHEDIR.TAG` (so backup tools skip it) and
-//! a `.gitignore` of `*` (so git ignores it wherever it is). Temporary
-//! files of a run that was killed mid-write (`.*.tmp` in a shard) are
-//! harmless and never read.
+//! # What wirelint writes where
+//! A cache directory is used only if wirelint made it: a new one is built
+//! under a temporary name, with a `CACHEDIR.TAG` (so backup tools skip it)
+//! and a `.gitignore` of `*` (so git ignores it wherever it is), and renamed
+//! into place; an existing directory is used only if it has that tag. A
+//! directory that is, or contains, the current directory or the project
+//! root is refused, so the cache can never hide the project from git or
+//! from backups. Inside, nothing is written through a symbolic link: the
+//! entry and shard directories are opened without following links (on
+//! Unix), so a link planted in the cache cannot send a write elsewhere.
+//! Temporary files of a run that was killed mid-write (`.*.tmp` in a
+//! shard) are never read, and a later run that writes to the shard removes
+//! them.
 
 use std::borrow::Cow;
 use std::fs;
@@ -64,14 +74,17 @@ use serde::{Deserialize, Serialize};
 use wirelint_linter::{Applicability, Diagnostic, Edit, Fix, LinterSettings, Location, Rule};
 use xxhash_rust::xxh3::{Xxh3, xxh3_64, xxh3_128};
 
-use crate::atomic_write::write_atomic_unsynced;
-
 /// The file that marks a cache directory, for backup and archiving tools.
 pub const CACHE_DIR_TAG: &str = "CACHEDIR.TAG";
+
+const CACHE_DIR_TAG_SIGNATURE: &str = "Signature: 8a477f597d28d172789f06886806bc55\n";
 
 const CACHE_DIR_TAG_CONTENT: &str = "Signature: 8a477f597d28d172789f06886806bc55\n\
     # This file is a cache directory tag created by wirelint.\n\
     # For information about cache directory tags, see https://bford.info/cachedir/\n";
+
+/// What a tag wirelint wrote says, besides the signature.
+const CACHE_DIR_TAG_OWNER: &str = "created by wirelint";
 
 const GITIGNORE_CONTENT: &str = "# Created by wirelint: everything here is a cache.\n*\n";
 
@@ -94,15 +107,23 @@ const CHECKSUMMED_FROM: usize = 16;
 /// The number of shard directories (the first byte of the entry key).
 const SHARDS: usize = 256;
 
+/// The largest entry stored or read for a source of `content_len` bytes:
+/// far more than its diagnostics can take (a finding every few bytes, a
+/// few hundred bytes each), and never unbounded.
+fn entry_limit(content_len: u64) -> u64 {
+    HEADER_LEN as u64 + 64 * 1024 + content_len.saturating_mul(256)
+}
+
 /// A cache directory in use by one run; shared by the linting threads.
 #[derive(Debug)]
 pub struct Cache {
     directory: PathBuf,
-    entries: PathBuf,
+    store: store::EntryStore,
     /// Relative paths are keyed as absolute paths against this directory.
     current_dir: PathBuf,
     engine: u128,
-    /// Which shard directories are known to exist.
+    /// Which shard directories are known to exist (and were swept of
+    /// stale temporary files).
     shards_ready: Box<[AtomicBool]>,
     write_failures: AtomicUsize,
     first_write_failure: Mutex<Option<String>>,
@@ -130,20 +151,24 @@ impl ContentHash {
 
 impl Cache {
     /// Opens the cache in `directory`, creating it (with its `CACHEDIR.TAG`
-    /// and `.gitignore`) when needed. `current_dir` anchors relative paths.
-    pub fn open(directory: &Path, current_dir: &Path) -> io::Result<Cache> {
-        Cache::open_for_engine(directory, current_dir, engine_key())
+    /// and `.gitignore`) when it does not exist. `current_dir` anchors
+    /// relative paths. Fails when `directory` is or contains `current_dir`
+    /// or `project_root`, or exists without being a wirelint cache.
+    pub fn open(directory: &Path, current_dir: &Path, project_root: &Path) -> io::Result<Cache> {
+        Cache::open_for_engine(directory, current_dir, project_root, engine_key())
     }
 
-    fn open_for_engine(directory: &Path, current_dir: &Path, engine: u128) -> io::Result<Cache> {
-        fs::create_dir_all(directory)?;
-        write_if_missing(&directory.join(CACHE_DIR_TAG), CACHE_DIR_TAG_CONTENT)?;
-        write_if_missing(&directory.join(".gitignore"), GITIGNORE_CONTENT)?;
-        let entries = directory.join(ENTRIES_DIR);
-        fs::create_dir_all(&entries)?;
+    fn open_for_engine(
+        directory: &Path,
+        current_dir: &Path,
+        project_root: &Path,
+        engine: u128,
+    ) -> io::Result<Cache> {
+        refuse_if_containing(directory, &[current_dir, project_root])?;
+        let store = store::EntryStore::open(directory)?;
         Ok(Cache {
             directory: directory.to_path_buf(),
-            entries,
+            store,
             current_dir: current_dir.to_path_buf(),
             engine,
             shards_ready: (0..SHARDS).map(|_| AtomicBool::new(false)).collect(),
@@ -185,19 +210,24 @@ impl Cache {
     /// The diagnostics stored for `key` and `content`, or `None` when there
     /// is no usable entry.
     pub fn get(&self, key: EntryKey, content: ContentHash) -> Option<Vec<Diagnostic>> {
-        let data = fs::read(self.entry_path(key)).ok()?;
+        let (shard, name) = entry_name(key);
+        let data = self.store.read(&shard, &name, entry_limit(content.len))?;
         decode(&data, self.engine, key, content)
     }
 
     /// Stores `diagnostics` as the result for `key` and `content`. A failure
-    /// is counted (see [`Cache::write_failures`]), never fatal.
+    /// is counted (see [`Cache::write_failures`]), never fatal; an entry
+    /// over the size limit is not stored.
     pub fn put(&self, key: EntryKey, content: ContentHash, diagnostics: &[Diagnostic]) {
-        let path = self.entry_path(key);
+        let (shard, name) = entry_name(key);
         let stored = encode(self.engine, key, content, diagnostics)
             .map_err(io::Error::other)
             .and_then(|data| {
-                self.ensure_shard(key, &path)?;
-                write_atomic_unsynced(&path, &data)
+                if data.len() as u64 > entry_limit(content.len) {
+                    return Ok(());
+                }
+                self.ensure_shard(key, &shard)?;
+                self.store.write(&shard, &name, &data)
             });
         if let Err(error) = stored {
             self.write_failures.fetch_add(1, Ordering::Relaxed);
@@ -205,6 +235,7 @@ impl Cache {
                 .first_write_failure
                 .lock()
                 .unwrap_or_else(PoisonError::into_inner);
+            let path = self.entry_path(key);
             first.get_or_insert_with(|| format!("`{}`: {error}", path.display()));
         }
     }
@@ -220,24 +251,85 @@ impl Cache {
         Some((count, first))
     }
 
+    /// Where the entry of `key` is, for messages and tests.
     fn entry_path(&self, key: EntryKey) -> PathBuf {
-        let shard = key.0 >> 120;
-        let rest = key.0 & ((1 << 120) - 1);
-        self.entries
-            .join(format!("{shard:02x}"))
-            .join(format!("{rest:030x}"))
+        let (shard, name) = entry_name(key);
+        self.directory.join(ENTRIES_DIR).join(shard).join(name)
     }
 
-    fn ensure_shard(&self, key: EntryKey, entry_path: &Path) -> io::Result<()> {
+    /// Creates the shard directory of `key` and sweeps it of stale
+    /// temporary files, once per run.
+    fn ensure_shard(&self, key: EntryKey, shard: &str) -> io::Result<()> {
         let ready = &self.shards_ready[(key.0 >> 120) as usize];
         if !ready.load(Ordering::Relaxed) {
-            if let Some(shard) = entry_path.parent() {
-                fs::create_dir_all(shard)?;
-            }
+            self.store.prepare_shard(shard)?;
             ready.store(true, Ordering::Relaxed);
         }
         Ok(())
     }
+}
+
+/// The shard directory and file name of the entry of `key`.
+fn entry_name(key: EntryKey) -> (String, String) {
+    let shard = key.0 >> 120;
+    let rest = key.0 & ((1 << 120) - 1);
+    (format!("{shard:02x}"), format!("{rest:030x}"))
+}
+
+/// Fails when `directory` is, or contains, one of `protected`: a cache
+/// there would write its `.gitignore` of `*` over the project.
+fn refuse_if_containing(directory: &Path, protected: &[&Path]) -> io::Result<()> {
+    let resolved = resolve_existing_prefix(directory);
+    for path in protected {
+        let path = fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+        if path.starts_with(&resolved) {
+            return Err(io::Error::other(format!(
+                "it is or contains `{}`, and a cache there would hide the project from \
+                 git and from backups; point `cache-dir` at a directory of its own",
+                path.display()
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// `path` with its longest existing prefix resolved (links followed,
+/// `..` applied), the rest appended as written.
+fn resolve_existing_prefix(path: &Path) -> PathBuf {
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut existing = absolute.as_path();
+    let mut rest = Vec::new();
+    loop {
+        if let Ok(resolved) = fs::canonicalize(existing) {
+            let mut resolved = resolved;
+            for component in rest.iter().rev() {
+                resolved.push(component);
+            }
+            return resolved;
+        }
+        match (existing.parent(), existing.file_name()) {
+            (Some(parent), Some(name)) => {
+                rest.push(name.to_os_string());
+                existing = parent;
+            }
+            _ => return absolute,
+        }
+    }
+}
+
+/// Whether `text` is a `CACHEDIR.TAG` wirelint wrote.
+fn is_our_tag(text: &[u8]) -> bool {
+    let text = String::from_utf8_lossy(text);
+    text.starts_with(CACHE_DIR_TAG_SIGNATURE) && text.contains(CACHE_DIR_TAG_OWNER)
+}
+
+/// Why an existing directory is not used as a cache.
+fn not_a_cache_error() -> io::Error {
+    io::Error::other(format!(
+        "it exists and is not a wirelint cache (it has no `{CACHE_DIR_TAG}` written by \
+         wirelint); wirelint only writes into a cache directory it created: remove it or \
+         point `cache-dir` elsewhere"
+    ))
 }
 
 /// The key of this build of the engine: version, source fingerprint and
@@ -270,13 +362,248 @@ impl KeyHasher {
     }
 }
 
-fn write_if_missing(path: &Path, content: &str) -> io::Result<()> {
-    match fs::symlink_metadata(path) {
-        Ok(_) => Ok(()),
-        Err(error) if error.kind() == io::ErrorKind::NotFound => {
-            write_atomic_unsynced(path, content.as_bytes())
+#[cfg(unix)]
+mod store {
+    //! The entries on Unix: every file below the cache directory is opened
+    //! relative to an open directory, without following links.
+
+    use std::ffi::OsStr;
+    use std::fs::{self, File};
+    use std::io::{self, Read, Write};
+    use std::os::fd::{AsFd, OwnedFd};
+    use std::path::Path;
+
+    use rustix::fs::{AtFlags, Mode, OFlags};
+    use rustix::io::Errno;
+
+    use super::{
+        CACHE_DIR_TAG, CACHE_DIR_TAG_CONTENT, ENTRIES_DIR, GITIGNORE_CONTENT, is_our_tag,
+        not_a_cache_error,
+    };
+    use crate::atomic_write::{Temp, remove_stale_temp_files_at};
+
+    /// The entries directory (`v1`) of a cache wirelint made.
+    #[derive(Debug)]
+    pub(super) struct EntryStore {
+        entries: OwnedFd,
+    }
+
+    const DIRECTORY_FLAGS: OFlags = OFlags::RDONLY
+        .union(OFlags::DIRECTORY)
+        .union(OFlags::NOFOLLOW)
+        .union(OFlags::CLOEXEC);
+
+    impl EntryStore {
+        /// Opens the cache in `directory`, building it when missing.
+        pub(super) fn open(directory: &Path) -> io::Result<EntryStore> {
+            if fs::symlink_metadata(directory).is_err() {
+                build(directory)?;
+            }
+            // The directory itself may be a link the user set up.
+            let root = rustix::fs::open(
+                directory,
+                OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC,
+                Mode::empty(),
+            )?;
+            let tag = read_small(root.as_fd(), CACHE_DIR_TAG, 4096);
+            if !tag.is_some_and(|tag| is_our_tag(&tag)) {
+                return Err(not_a_cache_error());
+            }
+            let entries =
+                match rustix::fs::openat(&root, ENTRIES_DIR, DIRECTORY_FLAGS, Mode::empty()) {
+                    Err(Errno::NOENT) => {
+                        match rustix::fs::mkdirat(&root, ENTRIES_DIR, Mode::from_raw_mode(0o777)) {
+                            Ok(()) | Err(Errno::EXIST) => {}
+                            Err(error) => return Err(error.into()),
+                        }
+                        rustix::fs::openat(&root, ENTRIES_DIR, DIRECTORY_FLAGS, Mode::empty())?
+                    }
+                    other => other?,
+                };
+            Ok(EntryStore { entries })
         }
-        Err(error) => Err(error),
+
+        /// The bytes of entry `name` in `shard`, if it is a regular file of
+        /// at most `limit` bytes that can be read.
+        pub(super) fn read(&self, shard: &str, name: &str, limit: u64) -> Option<Vec<u8>> {
+            let shard =
+                rustix::fs::openat(&self.entries, shard, DIRECTORY_FLAGS, Mode::empty()).ok()?;
+            read_small(shard.as_fd(), name, limit)
+        }
+
+        /// Makes sure `shard` exists as a directory (not a link) and
+        /// removes stale temporary files from it.
+        pub(super) fn prepare_shard(&self, shard: &str) -> io::Result<()> {
+            match rustix::fs::mkdirat(&self.entries, shard, Mode::from_raw_mode(0o777)) {
+                Ok(()) | Err(Errno::EXIST) => {}
+                Err(error) => return Err(error.into()),
+            }
+            let shard = rustix::fs::openat(&self.entries, shard, DIRECTORY_FLAGS, Mode::empty())?;
+            // A leftover costs disk space only.
+            let _ = remove_stale_temp_files_at(shard.as_fd());
+            Ok(())
+        }
+
+        /// Replaces entry `name` in `shard` with `data`, atomically.
+        pub(super) fn write(&self, shard: &str, name: &str, data: &[u8]) -> io::Result<()> {
+            let shard = rustix::fs::openat(&self.entries, shard, DIRECTORY_FLAGS, Mode::empty())?;
+            let mut temp = Temp::create(shard.as_fd(), OsStr::new(name), 0o666)?;
+            temp.file.write_all(data)?;
+            temp.rename_to(OsStr::new(name))
+        }
+    }
+
+    /// Builds a new cache directory under a temporary name beside
+    /// `directory`, with its tag and `.gitignore`, and renames it into
+    /// place; another process doing the same at once wins the rename, and
+    /// its directory is used.
+    fn build(directory: &Path) -> io::Result<()> {
+        let parent = match directory.parent() {
+            Some(parent) if !parent.as_os_str().is_empty() => parent,
+            _ => Path::new("."),
+        };
+        let name = directory
+            .file_name()
+            .ok_or_else(|| io::Error::other("it does not name a directory"))?;
+        fs::create_dir_all(parent)?;
+        let parent = rustix::fs::open(
+            parent,
+            OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC,
+            Mode::empty(),
+        )?;
+        let building = crate::atomic_write::temp_name(name);
+        rustix::fs::mkdirat(&parent, &building, Mode::from_raw_mode(0o777))?;
+        let built = (|| {
+            let new = rustix::fs::openat(&parent, &building, DIRECTORY_FLAGS, Mode::empty())?;
+            write_new(new.as_fd(), CACHE_DIR_TAG, CACHE_DIR_TAG_CONTENT)?;
+            write_new(new.as_fd(), ".gitignore", GITIGNORE_CONTENT)?;
+            match rustix::fs::renameat(&parent, &building, &parent, name) {
+                // Someone else's cache directory got there first.
+                Ok(()) | Err(Errno::EXIST | Errno::NOTEMPTY) => Ok(()),
+                Err(error) => Err(io::Error::from(error)),
+            }
+        })();
+        // Left only when another process won the rename (or on failure).
+        for file in [CACHE_DIR_TAG, ".gitignore"] {
+            if let Ok(new) = rustix::fs::openat(&parent, &building, DIRECTORY_FLAGS, Mode::empty())
+            {
+                let _ = rustix::fs::unlinkat(&new, file, AtFlags::empty());
+            }
+        }
+        let _ = rustix::fs::unlinkat(&parent, &building, AtFlags::REMOVEDIR);
+        built
+    }
+
+    /// Creates file `name` in `directory` with `content`; never replaces.
+    fn write_new(
+        directory: std::os::fd::BorrowedFd<'_>,
+        name: &str,
+        content: &str,
+    ) -> io::Result<()> {
+        let fd = rustix::fs::openat(
+            directory,
+            name,
+            OFlags::WRONLY | OFlags::CREATE | OFlags::EXCL | OFlags::NOFOLLOW | OFlags::CLOEXEC,
+            Mode::from_raw_mode(0o666),
+        )?;
+        File::from(fd).write_all(content.as_bytes())
+    }
+
+    /// The bytes of regular file `name` in `directory` (never through a
+    /// link, never from a FIFO or device), if it holds at most `limit`.
+    fn read_small(
+        directory: std::os::fd::BorrowedFd<'_>,
+        name: &str,
+        limit: u64,
+    ) -> Option<Vec<u8>> {
+        let fd = rustix::fs::openat(
+            directory,
+            name,
+            OFlags::RDONLY | OFlags::NOFOLLOW | OFlags::NONBLOCK | OFlags::NOCTTY | OFlags::CLOEXEC,
+            Mode::empty(),
+        )
+        .ok()?;
+        let file = File::from(fd);
+        let metadata = file.metadata().ok()?;
+        if !metadata.is_file() || metadata.len() > limit {
+            return None;
+        }
+        let mut data = Vec::with_capacity(usize::try_from(metadata.len()).ok()?);
+        file.take(limit + 1).read_to_end(&mut data).ok()?;
+        (data.len() as u64 <= limit).then_some(data)
+    }
+}
+
+#[cfg(not(unix))]
+mod store {
+    //! The entries elsewhere: plain paths (links are not guarded against).
+
+    use std::fs::{self, File, OpenOptions};
+    use std::io::{self, Read, Write};
+    use std::path::{Path, PathBuf};
+
+    use super::{
+        CACHE_DIR_TAG, CACHE_DIR_TAG_CONTENT, ENTRIES_DIR, GITIGNORE_CONTENT, is_our_tag,
+        not_a_cache_error,
+    };
+
+    #[derive(Debug)]
+    pub(super) struct EntryStore {
+        entries: PathBuf,
+    }
+
+    impl EntryStore {
+        pub(super) fn open(directory: &Path) -> io::Result<EntryStore> {
+            if fs::symlink_metadata(directory).is_err() {
+                fs::create_dir_all(directory)?;
+                write_new(&directory.join(CACHE_DIR_TAG), CACHE_DIR_TAG_CONTENT)?;
+                write_new(&directory.join(".gitignore"), GITIGNORE_CONTENT)?;
+            }
+            let tag = read_small(&directory.join(CACHE_DIR_TAG), 4096);
+            if !tag.is_some_and(|tag| is_our_tag(&tag)) {
+                return Err(not_a_cache_error());
+            }
+            let entries = directory.join(ENTRIES_DIR);
+            fs::create_dir_all(&entries)?;
+            Ok(EntryStore { entries })
+        }
+
+        pub(super) fn read(&self, shard: &str, name: &str, limit: u64) -> Option<Vec<u8>> {
+            read_small(&self.entries.join(shard).join(name), limit)
+        }
+
+        pub(super) fn prepare_shard(&self, shard: &str) -> io::Result<()> {
+            let shard = self.entries.join(shard);
+            fs::create_dir_all(&shard)?;
+            let _ = crate::atomic_write::remove_stale_temp_files(&shard);
+            Ok(())
+        }
+
+        pub(super) fn write(&self, shard: &str, name: &str, data: &[u8]) -> io::Result<()> {
+            let shard = self.entries.join(shard);
+            let temp = shard.join(crate::atomic_write::temp_name(name.as_ref()));
+            let written = fs::write(&temp, data).and_then(|()| fs::rename(&temp, shard.join(name)));
+            if written.is_err() {
+                let _ = fs::remove_file(&temp);
+            }
+            written
+        }
+    }
+
+    fn write_new(path: &Path, content: &str) -> io::Result<()> {
+        let mut file = OpenOptions::new().write(true).create_new(true).open(path)?;
+        file.write_all(content.as_bytes())
+    }
+
+    fn read_small(path: &Path, limit: u64) -> Option<Vec<u8>> {
+        let file = File::open(path).ok()?;
+        let metadata = file.metadata().ok()?;
+        if !metadata.is_file() || metadata.len() > limit {
+            return None;
+        }
+        let mut data = Vec::new();
+        file.take(limit + 1).read_to_end(&mut data).ok()?;
+        (data.len() as u64 <= limit).then_some(data)
     }
 }
 
@@ -474,7 +801,7 @@ mod tests {
                           httpx.get(url, timeout=5)\nrequests.get(url)\n";
 
     fn open(directory: &Path) -> Cache {
-        Cache::open(directory, Path::new("/project")).unwrap()
+        Cache::open(directory, Path::new("/project"), Path::new("/project")).unwrap()
     }
 
     /// Diagnostics of SOURCE, among them a fix (WL201) and one without.
@@ -484,7 +811,7 @@ mod tests {
 
     fn entry_files(cache: &Cache) -> Vec<PathBuf> {
         let mut files = Vec::new();
-        for shard in fs::read_dir(&cache.entries).unwrap() {
+        for shard in fs::read_dir(cache.directory().join(ENTRIES_DIR)).unwrap() {
             for entry in fs::read_dir(shard.unwrap().path()).unwrap() {
                 files.push(entry.unwrap().path());
             }
@@ -512,7 +839,7 @@ mod tests {
     #[test]
     fn a_stored_result_is_replayed_exactly() {
         let temp = tempfile::tempdir().unwrap();
-        let cache = open(temp.path());
+        let cache = open(&temp.path().join("cache"));
         let settings = LinterSettings::default();
         let key = cache.key(Path::new("app.py"), &settings, None);
         let content = ContentHash::of(SOURCE.as_bytes());
@@ -539,7 +866,7 @@ mod tests {
     #[test]
     fn a_relative_path_is_keyed_as_absolute() {
         let temp = tempfile::tempdir().unwrap();
-        let cache = open(temp.path());
+        let cache = open(&temp.path().join("cache"));
         let settings = LinterSettings::default();
         assert_eq!(
             cache.key(Path::new("src/app.py"), &settings, None),
@@ -554,7 +881,7 @@ mod tests {
     #[test]
     fn changed_content_misses_and_overwrites_the_entry() {
         let temp = tempfile::tempdir().unwrap();
-        let cache = open(temp.path());
+        let cache = open(&temp.path().join("cache"));
         let key = cache.key(Path::new("app.py"), &LinterSettings::default(), None);
         let before = ContentHash::of(SOURCE.as_bytes());
         cache.put(key, before, &diagnostics());
@@ -576,7 +903,7 @@ mod tests {
     #[test]
     fn every_setting_is_part_of_the_key() {
         let temp = tempfile::tempdir().unwrap();
-        let cache = open(temp.path());
+        let cache = open(&temp.path().join("cache"));
         let path = Path::new("app.py");
         let base = LinterSettings::default();
         let key = cache.key(path, &base, None);
@@ -638,7 +965,7 @@ mod tests {
     #[test]
     fn another_settings_key_is_another_entry() {
         let temp = tempfile::tempdir().unwrap();
-        let cache = open(temp.path());
+        let cache = open(&temp.path().join("cache"));
         let content = ContentHash::of(SOURCE.as_bytes());
         let default = cache.key(Path::new("app.py"), &LinterSettings::default(), None);
         let mut narrow_settings = LinterSettings::default();
@@ -654,12 +981,17 @@ mod tests {
     #[test]
     fn another_engine_misses() {
         let temp = tempfile::tempdir().unwrap();
-        let current = open(temp.path());
+        let current = open(&temp.path().join("cache"));
         let key = current.key(Path::new("app.py"), &LinterSettings::default(), None);
         let content = ContentHash::of(SOURCE.as_bytes());
         current.put(key, content, &diagnostics());
-        let older =
-            Cache::open_for_engine(temp.path(), Path::new("/project"), engine_key() ^ 1).unwrap();
+        let older = Cache::open_for_engine(
+            &temp.path().join("cache"),
+            Path::new("/project"),
+            Path::new("/project"),
+            engine_key() ^ 1,
+        )
+        .unwrap();
         assert_eq!(older.get(key, content), None);
         older.put(key, content, &[]);
         assert_eq!(current.get(key, content), None, "overwritten in place");
@@ -679,7 +1011,7 @@ mod tests {
     #[test]
     fn damaged_entries_are_misses_and_get_rebuilt() {
         let temp = tempfile::tempdir().unwrap();
-        let cache = open(temp.path());
+        let cache = open(&temp.path().join("cache"));
         let key = cache.key(Path::new("app.py"), &LinterSettings::default(), None);
         let content = ContentHash::of(SOURCE.as_bytes());
         cache.put(key, content, &diagnostics());
@@ -739,7 +1071,7 @@ mod tests {
     #[test]
     fn an_unreadable_entry_is_a_miss_and_an_unwritable_cache_is_counted() {
         let temp = tempfile::tempdir().unwrap();
-        let cache = open(temp.path());
+        let cache = open(&temp.path().join("cache"));
         let key = cache.key(Path::new("app.py"), &LinterSettings::default(), None);
         let content = ContentHash::of(SOURCE.as_bytes());
         // A directory where the entry should be: unreadable and unwritable,
@@ -758,13 +1090,13 @@ mod tests {
         // A cache directory that cannot be created is an error to report.
         let blocked = temp.path().join("file");
         fs::write(&blocked, "").unwrap();
-        assert!(Cache::open(&blocked.join("cache"), Path::new("/")).is_err());
+        assert!(Cache::open(&blocked.join("cache"), Path::new("/"), Path::new("/")).is_err());
     }
 
     #[test]
     fn concurrent_writers_and_readers_never_see_a_torn_entry() {
         let temp = tempfile::tempdir().unwrap();
-        let cache = Arc::new(open(temp.path()));
+        let cache = Arc::new(open(&temp.path().join("cache")));
         let key = cache.key(Path::new("app.py"), &LinterSettings::default(), None);
         let content = ContentHash::of(SOURCE.as_bytes());
         let full = diagnostics();

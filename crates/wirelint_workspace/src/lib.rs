@@ -18,6 +18,7 @@ pub mod config;
 pub mod discovery;
 pub mod fix;
 mod panics;
+pub mod regular_file;
 pub mod resolver;
 pub mod runner;
 pub mod settings;
