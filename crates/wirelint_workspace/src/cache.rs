@@ -819,6 +819,196 @@ mod tests {
         files
     }
 
+    fn names(directory: &Path) -> Vec<String> {
+        let mut names: Vec<String> = fs::read_dir(directory)
+            .unwrap()
+            .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+
+    #[test]
+    fn a_cache_directory_that_is_or_contains_the_project_is_refused() {
+        let temp = tempfile::tempdir().unwrap();
+        let project = temp.path().join("project");
+        fs::create_dir_all(project.join("src")).unwrap();
+        fs::write(project.join("src/app.py"), "x = 1\n").unwrap();
+        // `cache-dir = "."`, `cache-dir = ""`, `..`, and the project's
+        // parent through a relative detour.
+        for directory in [
+            project.clone(),
+            project.join(""),
+            project.join("src/.."),
+            temp.path().to_path_buf(),
+        ] {
+            let error = Cache::open(&directory, &project.join("src"), &project).unwrap_err();
+            assert!(
+                error
+                    .to_string()
+                    .contains("would hide the project from git"),
+                "{}: {error}",
+                directory.display()
+            );
+        }
+        assert_eq!(names(&project), ["src"], "nothing was written");
+        assert_eq!(names(temp.path()), ["project"]);
+        // The current directory counts as part of the project too.
+        let error = Cache::open(&temp.path().join("elsewhere/.."), temp.path(), &project);
+        assert!(error.is_err());
+    }
+
+    #[test]
+    fn an_existing_directory_is_used_only_if_wirelint_made_it() {
+        let temp = tempfile::tempdir().unwrap();
+        let project = temp.path().join("project");
+        let outside = temp.path().join("documents");
+        fs::create_dir_all(&project).unwrap();
+        fs::create_dir_all(&outside).unwrap();
+        fs::write(outside.join("notes.txt"), "mine\n").unwrap();
+        let error = Cache::open(&outside, &project, &project).unwrap_err();
+        assert!(
+            error.to_string().contains("is not a wirelint cache"),
+            "{error}"
+        );
+        assert_eq!(names(&outside), ["notes.txt"]);
+        // An empty directory is not ours either.
+        let empty = temp.path().join("empty");
+        fs::create_dir(&empty).unwrap();
+        assert!(Cache::open(&empty, &project, &project).is_err());
+        assert!(names(&empty).is_empty());
+        // A foreign tag (another tool's cache) is not ours.
+        fs::write(empty.join(CACHE_DIR_TAG), CACHE_DIR_TAG_SIGNATURE).unwrap();
+        assert!(Cache::open(&empty, &project, &project).is_err());
+        // One wirelint made, at an absolute path outside the project, is.
+        let cache_dir = temp.path().join("caches/wirelint");
+        let first = Cache::open(&cache_dir, &project, &project).unwrap();
+        let key = first.key(Path::new("a.py"), &LinterSettings::default(), None);
+        let content = ContentHash::of(b"x");
+        first.put(key, content, &[]);
+        let again = Cache::open(&cache_dir, &project, &project).unwrap();
+        assert_eq!(again.get(key, content), Some(Vec::new()));
+        assert_eq!(
+            names(&cache_dir),
+            [".gitignore", CACHE_DIR_TAG, ENTRIES_DIR]
+        );
+        assert_eq!(names(&temp.path().join("caches")), ["wirelint"]);
+    }
+
+    #[test]
+    fn runs_opening_a_new_cache_at_once_all_get_it() {
+        let temp = tempfile::tempdir().unwrap();
+        let directory = temp.path().join("shared/.wirelint_cache");
+        let opened: Vec<bool> = std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..8)
+                .map(|_| {
+                    scope
+                        .spawn(|| Cache::open(&directory, Path::new("/p"), Path::new("/p")).is_ok())
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|handle| handle.join().unwrap())
+                .collect()
+        });
+        assert_eq!(opened, [true; 8]);
+        assert_eq!(names(&temp.path().join("shared")), [".wirelint_cache"]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn links_and_special_files_in_the_cache_are_never_followed() {
+        use std::os::unix::fs::symlink;
+        let temp = tempfile::tempdir().unwrap();
+        let cache = open(&temp.path().join("cache"));
+        let outside = temp.path().join("outside");
+        fs::create_dir(&outside).unwrap();
+        let key = cache.key(Path::new("app.py"), &LinterSettings::default(), None);
+        let content = ContentHash::of(SOURCE.as_bytes());
+        let entry = cache.entry_path(key);
+        let shard = entry.parent().unwrap().to_path_buf();
+        // A shard directory replaced by a link out of the cache.
+        symlink(&outside, &shard).unwrap();
+        cache.put(key, content, &diagnostics());
+        assert!(
+            names(&outside).is_empty(),
+            "nothing written through the link"
+        );
+        assert_eq!(cache.get(key, content), None);
+        assert_eq!(cache.write_failures().map(|(count, _)| count), Some(1));
+        fs::remove_file(&shard).unwrap();
+
+        // An entry that is a link, a FIFO or a link to an endless device:
+        // a miss, at once; a put replaces it with a real entry.
+        let fresh = open(&temp.path().join("cache"));
+        fresh.put(key, content, &diagnostics());
+        let real_entry = fs::read(&entry).unwrap();
+        let elsewhere = outside.join("entry");
+        fs::write(&elsewhere, &real_entry).unwrap();
+        let make_fifo = |path: &Path| {
+            rustix::fs::mknodat(
+                rustix::fs::CWD,
+                path,
+                rustix::fs::FileType::Fifo,
+                rustix::fs::Mode::from_raw_mode(0o600),
+                0,
+            )
+            .unwrap();
+        };
+        for plant in 0..3 {
+            fs::remove_file(&entry).unwrap();
+            match plant {
+                0 => symlink(&elsewhere, &entry).unwrap(),
+                1 => make_fifo(&entry),
+                _ => symlink("/dev/zero", &entry).unwrap(),
+            }
+            assert_eq!(fresh.get(key, content), None, "plant {plant}");
+            fresh.put(key, content, &diagnostics());
+            assert!(fs::symlink_metadata(&entry).unwrap().is_file());
+            assert_eq!(fresh.get(key, content), Some(diagnostics()));
+        }
+        assert_eq!(
+            fs::read(&elsewhere).unwrap(),
+            real_entry,
+            "the link's target is untouched"
+        );
+    }
+
+    #[test]
+    fn an_oversized_entry_is_a_miss() {
+        let temp = tempfile::tempdir().unwrap();
+        let cache = open(&temp.path().join("cache"));
+        let key = cache.key(Path::new("app.py"), &LinterSettings::default(), None);
+        let content = ContentHash::of(b"x = 1\n");
+        cache.put(key, content, &[]);
+        let entry = cache.entry_path(key);
+        let mut data = fs::read(&entry).unwrap();
+        data.resize(usize::try_from(entry_limit(content.len)).unwrap() + 1, b' ');
+        fs::write(&entry, &data).unwrap();
+        assert_eq!(cache.get(key, content), None);
+    }
+
+    #[test]
+    fn stale_temporary_files_in_a_shard_are_swept_by_the_next_write() {
+        let temp = tempfile::tempdir().unwrap();
+        let cache = open(&temp.path().join("cache"));
+        let key = cache.key(Path::new("app.py"), &LinterSettings::default(), None);
+        let content = ContentHash::of(b"x");
+        cache.put(key, content, &[]);
+        let shard = cache.entry_path(key).parent().unwrap().to_path_buf();
+        let mut child = std::process::Command::new("true").spawn().unwrap();
+        let exited = child.id();
+        child.wait().unwrap();
+        let stale = shard.join(format!(".0123.wirelint-{exited}-0.tmp"));
+        let file = fs::File::create(&stale).unwrap();
+        file.set_modified(std::time::SystemTime::now() - std::time::Duration::from_secs(7200))
+            .unwrap();
+        let next_run = open(&temp.path().join("cache"));
+        next_run.put(key, content, &[]);
+        assert!(!stale.exists());
+        assert_eq!(names(&shard).len(), 1);
+    }
+
     #[test]
     fn the_directory_is_tagged_and_ignored_by_git() {
         let temp = tempfile::tempdir().unwrap();
