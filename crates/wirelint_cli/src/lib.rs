@@ -13,6 +13,7 @@ mod show;
 
 use std::ffi::OsString;
 use std::io::{self, BufWriter, Write};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use clap::Parser;
 
@@ -41,8 +42,16 @@ pub fn run(args: Vec<OsString>) -> u8 {
             return u8::try_from(error.exit_code()).unwrap_or(ExitStatus::Error as u8);
         }
     };
-    let mut stdout = BufWriter::new(io::stdout().lock());
     let mut stderr = io::stderr().lock();
+    if is_closed(STDOUT) {
+        // Writes to a closed stream vanish without an error: say so instead.
+        let _ = writeln!(
+            stderr,
+            "error: standard output is closed; wirelint has nowhere to write its report"
+        );
+        return ExitStatus::Error as u8;
+    }
+    let mut stdout = BufWriter::new(io::stdout().lock());
     // Each command flushes `stdout` itself and reports a failure to do so.
     let status = match &cli.command {
         Command::Check(args) => check::check(args, &mut stdout, &mut stderr),
@@ -50,6 +59,51 @@ pub fn run(args: Vec<OsString>) -> u8 {
     };
     status as u8
 }
+
+/// Which standard streams (input, output, error) were closed when the
+/// process started, as [`note_closed_standard_streams`] found them.
+static CLOSED_AT_START: [AtomicBool; 3] = [const { AtomicBool::new(false) }; 3];
+
+/// Notes which standard streams are closed. The `wirelint` binary calls
+/// this before Rust's runtime starts, because the runtime puts `/dev/null`
+/// in place of a closed standard stream, and a run would then read an
+/// empty source or write its report nowhere without noticing.
+#[cfg(unix)]
+pub fn note_closed_standard_streams() {
+    use rustix::stdio::{stderr, stdin, stdout};
+    for (index, stream) in [stdin(), stdout(), stderr()].into_iter().enumerate() {
+        let closed = matches!(
+            rustix::io::fcntl_getfd(stream),
+            Err(rustix::io::Errno::BADF)
+        );
+        CLOSED_AT_START[index].store(closed, Ordering::Relaxed);
+    }
+}
+
+/// Whether standard input (0) or output (1) is closed: now, or when the
+/// process started (see [`note_closed_standard_streams`]).
+#[cfg(unix)]
+fn is_closed(stream: usize) -> bool {
+    let descriptor = match stream {
+        0 => rustix::stdio::stdin(),
+        _ => rustix::stdio::stdout(),
+    };
+    CLOSED_AT_START[stream].load(Ordering::Relaxed)
+        || matches!(
+            rustix::io::fcntl_getfd(descriptor),
+            Err(rustix::io::Errno::BADF)
+        )
+}
+
+#[cfg(not(unix))]
+fn is_closed(_: usize) -> bool {
+    false
+}
+
+/// Standard input, for [`is_closed`].
+const STDIN: usize = 0;
+/// Standard output, for [`is_closed`].
+const STDOUT: usize = 1;
 
 /// Reports a failure to write the output and says whether there was one. A
 /// reader that stopped early (`wirelint check | head`) is not a failure.
