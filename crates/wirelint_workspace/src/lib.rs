@@ -97,6 +97,9 @@ impl RunError {
 impl std::fmt::Display for RunError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
+            RunError::MissingPath(path) if path.as_os_str().is_empty() => {
+                write!(f, "an empty path (`\"\"`) names no file")
+            }
             RunError::MissingPath(path) => write!(f, "path `{}` does not exist", path.display()),
             RunError::Walk { path, message } => {
                 write!(f, "cannot search `{}`: {message}", path.display())
