@@ -151,7 +151,7 @@ fn open_cache(
             let _ = writeln!(
                 stderr,
                 "warning: cannot use the cache directory `{}`: {error}; checking without a cache",
-                directory.display()
+                wirelint_workspace::display::display_path(directory)
             );
             None
         }

@@ -74,6 +74,8 @@ use serde::{Deserialize, Serialize};
 use wirelint_linter::{Applicability, Diagnostic, Edit, Fix, LinterSettings, Location, Rule};
 use xxhash_rust::xxh3::{Xxh3, xxh3_64, xxh3_128};
 
+use crate::display::display_path;
+
 /// The file that marks a cache directory, for backup and archiving tools.
 pub const CACHE_DIR_TAG: &str = "CACHEDIR.TAG";
 
@@ -236,7 +238,7 @@ impl Cache {
                 .lock()
                 .unwrap_or_else(PoisonError::into_inner);
             let path = self.entry_path(key);
-            first.get_or_insert_with(|| format!("`{}`: {error}", path.display()));
+            first.get_or_insert_with(|| format!("`{}`: {error}", display_path(&path)));
         }
     }
 
@@ -286,7 +288,7 @@ fn refuse_if_containing(directory: &Path, protected: &[&Path]) -> io::Result<()>
             return Err(io::Error::other(format!(
                 "it is or contains `{}`, and a cache there would hide the project from \
                  git and from backups; point `cache-dir` at a directory of its own",
-                path.display()
+                display_path(&path)
             )));
         }
     }

@@ -54,7 +54,7 @@ pub struct ConfigError {
 
 impl fmt::Display for ConfigError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.path.display())?;
+        write!(f, "{}", crate::display::display_path(&self.path))?;
         if let Some((line, column)) = self.position {
             write!(f, ":{line}:{column}")?;
         }

@@ -349,7 +349,7 @@ fn special_ignore_file(directory: &Path) -> Option<String> {
         (!metadata.is_file()).then(|| {
             format!(
                 "`{}` is {}, not a regular file, so the directory was not searched",
-                path.display(),
+                crate::display::display_path(&path),
                 kind_of(&metadata.file_type())
             )
         })

@@ -16,6 +16,7 @@ pub mod atomic_write;
 pub mod cache;
 pub mod config;
 pub mod discovery;
+pub mod display;
 pub mod fix;
 mod panics;
 pub mod regular_file;
@@ -32,6 +33,7 @@ use wirelint_linter::Diagnostic;
 pub use cache::Cache;
 pub use config::ConfigError;
 pub use discovery::{CheckTarget, Discovery, SKIPPED_DIRECTORIES, discover};
+use display::display_path;
 pub use fix::FixOptions;
 pub use resolver::{ConfigSource, DirectoryInfo, Resolver, ResolverOptions};
 pub use runner::{RunOptions, check_files};
@@ -100,15 +102,17 @@ impl std::fmt::Display for RunError {
             RunError::MissingPath(path) if path.as_os_str().is_empty() => {
                 write!(f, "an empty path (`\"\"`) names no file")
             }
-            RunError::MissingPath(path) => write!(f, "path `{}` does not exist", path.display()),
+            RunError::MissingPath(path) => {
+                write!(f, "path `{}` does not exist", display_path(path))
+            }
             RunError::Walk { path, message } => {
-                write!(f, "cannot search `{}`: {message}", path.display())
+                write!(f, "cannot search `{}`: {message}", display_path(path))
             }
             RunError::Panic { path, message } => write!(
                 f,
                 "wirelint crashed while checking `{}`: {message} \
                  (the other files were checked; this is a bug in wirelint, please report it)",
-                path.display()
+                display_path(path)
             ),
         }
     }

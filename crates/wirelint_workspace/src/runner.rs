@@ -25,6 +25,7 @@ use wirelint_linter::{Diagnostic, LinterSettings, lint_source_in_package, unread
 use crate::atomic_write::{Expected, Rewrite, StaleTempSweeper, rewrite_if_unchanged};
 use crate::cache::{Cache, ContentHash, EntryKey};
 use crate::discovery::{CheckTarget, Discovery, discover_cancellable, discover_each};
+use crate::display::display_path;
 use crate::fix::{FixOptions, fix_until_stable};
 use crate::panics::catch_panic;
 use crate::regular_file::{FileStamp, ReadError, read_regular_file};
@@ -508,14 +509,14 @@ fn write_fixes(
         Ok(Rewrite::Written) => FixStatus::Written,
         Ok(Rewrite::ChangedOnDisk) => FixStatus::Failed(format!(
             "`{}` changed while it was being fixed; left it alone (run again to fix it)",
-            path.display()
+            display_path(path)
         )),
         Ok(Rewrite::Refused(refusal)) => {
-            FixStatus::Failed(format!("left `{}` unfixed: {refusal}", path.display()))
+            FixStatus::Failed(format!("left `{}` unfixed: {refusal}", display_path(path)))
         }
         Err(error) => FixStatus::Failed(format!(
             "cannot write the fixes to `{}`: {error}",
-            path.display()
+            display_path(path)
         )),
     }
 }
