@@ -1,15 +1,14 @@
-"""Type stubs for `wirelint._core`, the Rust extension module (crates/wirelint_python)."""
+"""Type stubs for `wirelint._core`, the Rust extension module (crates/wirelint_python).
+
+Checked against the module itself by mypy's stubtest in the tests.
+"""
 
 from typing import Literal
 
+from wirelint._model import Diagnostic
+
 __version__: str
 
-# (content, line, column, end_line, end_column)
-EditRow = tuple[str, int, int, int, int]
-# (applicability, message, edits)
-FixRow = tuple[Literal["safe", "unsafe"], str, list[EditRow]]
-# (code, name, message, path, line, column, end_line, end_column, fix)
-DiagnosticRow = tuple[str, str, str, str, int, int, int, int, FixRow | None]
 # (kind, path, description)
 RunErrorRow = tuple[Literal["missing-path", "walk", "panic"], str, str]
 # (code, name, family, status, summary, docs)
@@ -22,13 +21,13 @@ def check(
     preview: bool,
     config: str | None,
     isolated: bool,
-) -> tuple[list[DiagnosticRow], list[RunErrorRow]]:
+) -> tuple[list[Diagnostic], list[RunErrorRow]]:
     """Checks every Python file under `paths`, each with the configuration that governs it
     (`config`: one file for all; `isolated`: none); returns (diagnostics, errors)."""
 
 def check_source(
     source: str, filename: str, select: list[str] | None, ignore: list[str], preview: bool
-) -> list[DiagnosticRow]:
+) -> list[Diagnostic]:
     """Lints one source text, reporting it as `filename`."""
 
 def rules() -> list[RuleRow]:

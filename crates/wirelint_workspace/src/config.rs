@@ -878,13 +878,13 @@ output-format = "json"
 
         let huge = temp.path().join("huge.toml");
         let mut text = "select = [\"WL2\"]\n".to_string();
-        text.push_str(&"# padding\n".repeat(MAX_CONFIG_BYTES as usize / 8));
+        text.push_str(&"# padding\n".repeat(MAX_CONFIG_BYTES as usize / 5));
         fs::write(&huge, &text).unwrap();
         let errors = load_config(&huge, &[]).unwrap_err();
         assert!(
             errors[0]
                 .message
-                .contains("it is too large (5.0 MiB; the limit is 4.0 MiB)"),
+                .contains("it is too large (2.0 MiB; the limit is 1.0 MiB)"),
             "{errors:?}"
         );
     }

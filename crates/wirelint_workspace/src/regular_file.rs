@@ -11,9 +11,9 @@ use std::io::{self, Read};
 use std::path::Path;
 
 /// The largest configuration file read (`pyproject.toml`, `wirelint.toml`,
-/// `--config`). Real ones are a few kilobytes; parsing TOML takes about
-/// forty times the file's size in memory.
-pub const MAX_CONFIG_BYTES: u64 = 4 * 1024 * 1024;
+/// `--config`). Real ones are a few kilobytes; parsing TOML can take over a
+/// hundred times the file's size in memory.
+pub const MAX_CONFIG_BYTES: u64 = 1024 * 1024;
 
 /// The largest argument file (`@FILE`) read: a million paths of 60 bytes.
 pub const MAX_ARGUMENT_FILE_BYTES: u64 = 64 * 1024 * 1024;
