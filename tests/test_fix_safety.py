@@ -160,7 +160,9 @@ def test_a_very_long_file_name_is_fixed(run: Run, tmp_path: Path) -> None:
 
 def stale_temporary_files(directory: Path) -> list[str]:
     return sorted(
-        path.name for path in directory.iterdir() if ".wirelint-" in path.name and path.name[0] == "."
+        path.name
+        for path in directory.iterdir()
+        if ".wirelint-" in path.name and path.name[0] == "."
     )
 
 

@@ -154,7 +154,9 @@ def _path_list(paths: StrPath | Iterable[StrPath]) -> list[str]:
     # escaped byte) cannot exist.
     unencodable = [path for path in result if not _encodes(os.fsencode, path)]
     if unencodable:
-        message = "\n".join(f"path {path!r} cannot exist: it cannot be encoded" for path in unencodable)
+        message = "\n".join(
+            f"path {path!r} cannot exist: it cannot be encoded" for path in unencodable
+        )
         raise PathNotFoundError(unencodable, (), message)
     return result
 
@@ -171,7 +173,9 @@ def _selector_list(selectors: str | Sequence[str] | None, option: str) -> list[s
     """Splits comma-separated selectors; None stays None (the default)."""
     if selectors is None:
         return None
-    if isinstance(selectors, (bytes, bytearray)):
+    # Bytes are a sequence too, of numbers: say what was passed, not which number.
+    given: object = selectors
+    if isinstance(given, (bytes, bytearray)):
         raise ConfigError(
             f"{option}= takes rule codes as a string or a list of strings, "
             f"got {selectors!r} ({type(selectors).__name__})"

@@ -7,12 +7,14 @@ from typing import Literal
 
 from wirelint._model import Diagnostic
 
+__all__ = ["__version__", "check", "check_source", "main", "rules"]
+
 __version__: str
 
 # (kind, path, description)
-RunErrorRow = tuple[Literal["missing-path", "walk", "panic"], str, str]
+_RunErrorRow = tuple[Literal["missing-path", "walk", "panic"], str, str]
 # (code, name, family, status, summary, docs)
-RuleRow = tuple[str, str, str, Literal["stable", "preview", "always"], str, str]
+_RuleRow = tuple[str, str, str, Literal["stable", "preview", "always"], str, str]
 
 def check(
     paths: list[str],
@@ -21,7 +23,7 @@ def check(
     preview: bool,
     config: str | None,
     isolated: bool,
-) -> tuple[list[Diagnostic], list[RunErrorRow]]:
+) -> tuple[list[Diagnostic], list[_RunErrorRow]]:
     """Checks every Python file under `paths`, each with the configuration that governs it
     (`config`: one file for all; `isolated`: none); returns (diagnostics, errors)."""
 
@@ -30,7 +32,7 @@ def check_source(
 ) -> list[Diagnostic]:
     """Lints one source text, reporting it as `filename`."""
 
-def rules() -> list[RuleRow]:
+def rules() -> list[_RuleRow]:
     """Every rule in the registry, in code order."""
 
 def main(argv: list[str]) -> int:
