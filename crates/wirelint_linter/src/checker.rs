@@ -837,6 +837,18 @@ mod tests {
     }
 
     #[test]
+    fn the_parser_limitation_documented_for_wl001_still_holds() {
+        // Valid Python (CPython compiles it) that the pinned parser rejects.
+        // When a parser upgrade fixes this, this test fails: drop the
+        // "Known limitation" section of WL001's documentation.
+        for source in ["x;match\n", "raise;match,b\n"] {
+            assert_eq!(found(source)[0].0, "WL001", "{source}");
+        }
+        let docs = Rule::SyntaxError.docs();
+        assert!(docs.contains("## Known limitation") && docs.contains("`x;match`"));
+    }
+
+    #[test]
     fn a_source_over_the_size_limit_is_reported_not_parsed() {
         let source = "x = 1\n".repeat(MAX_SOURCE_BYTES / 6 + 1);
         let found = found(&source);
