@@ -200,10 +200,18 @@ fn not_utf8(source: &Bound<'_, PyString>) -> PyResult<Diagnostic> {
         .map_or(0, |error| error.valid_up_to());
     let before = std::str::from_utf8(&bytes[..offset]).unwrap_or_default();
     let line = before.matches('\n').count() + 1;
-    let column = before.rsplit('\n').next().unwrap_or_default().chars().count() + 1;
+    let column = before
+        .rsplit('\n')
+        .next()
+        .unwrap_or_default()
+        .chars()
+        .count()
+        + 1;
     let surrogate = match bytes.get(offset..offset + 3) {
         Some(&[first, second, third]) => {
-            (u32::from(first & 0x0f) << 12) | (u32::from(second & 0x3f) << 6) | u32::from(third & 0x3f)
+            (u32::from(first & 0x0f) << 12)
+                | (u32::from(second & 0x3f) << 6)
+                | u32::from(third & 0x3f)
         }
         _ => 0,
     };

@@ -219,13 +219,18 @@ impl Cache {
 
     /// Stores `diagnostics` as the result for `key` and `content`. A failure
     /// is counted (see [`Cache::write_failures`]), never fatal; an entry
-    /// over the size limit is not stored.
+    /// over the size limit is not stored, and neither is one another run
+    /// (sharing the cache) has just stored with the same bytes.
     pub fn put(&self, key: EntryKey, content: ContentHash, diagnostics: &[Diagnostic]) {
         let (shard, name) = entry_name(key);
         let stored = encode(self.engine, key, content, diagnostics)
             .map_err(io::Error::other)
             .and_then(|data| {
-                if data.len() as u64 > entry_limit(content.len) {
+                let limit = entry_limit(content.len);
+                if data.len() as u64 > limit {
+                    return Ok(());
+                }
+                if self.store.read(&shard, &name, limit).as_deref() == Some(&data[..]) {
                     return Ok(());
                 }
                 self.ensure_shard(key, &shard)?;
@@ -372,8 +377,9 @@ mod store {
     use std::ffi::OsStr;
     use std::fs::{self, File};
     use std::io::{self, Read, Write};
-    use std::os::fd::{AsFd, OwnedFd};
+    use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
     use std::path::Path;
+    use std::sync::OnceLock;
 
     use rustix::fs::{AtFlags, Mode, OFlags};
     use rustix::io::Errno;
@@ -388,6 +394,24 @@ mod store {
     #[derive(Debug)]
     pub(super) struct EntryStore {
         entries: OwnedFd,
+        /// The shard directories opened so far, kept open for the run (so
+        /// a lookup or a store opens one file, not a directory too).
+        shards: Box<[OnceLock<OwnedFd>]>,
+    }
+
+    /// An open shard directory.
+    enum Shard<'a> {
+        Kept(BorrowedFd<'a>),
+        Once(OwnedFd),
+    }
+
+    impl AsFd for Shard<'_> {
+        fn as_fd(&self) -> BorrowedFd<'_> {
+            match self {
+                Shard::Kept(fd) => *fd,
+                Shard::Once(fd) => fd.as_fd(),
+            }
+        }
     }
 
     const DIRECTORY_FLAGS: OFlags = OFlags::RDONLY
@@ -422,14 +446,34 @@ mod store {
                     }
                     other => other?,
                 };
-            Ok(EntryStore { entries })
+            Ok(EntryStore {
+                entries,
+                shards: (0..super::SHARDS).map(|_| OnceLock::new()).collect(),
+            })
+        }
+
+        /// The shard directory `shard` (two hex digits), opened without
+        /// following a link.
+        fn shard(&self, shard: &str) -> io::Result<Shard<'_>> {
+            let slot = u8::from_str_radix(shard, 16)
+                .ok()
+                .map(|index| &self.shards[usize::from(index)]);
+            if let Some(fd) = slot.and_then(OnceLock::get) {
+                return Ok(Shard::Kept(fd.as_fd()));
+            }
+            let fd = rustix::fs::openat(&self.entries, shard, DIRECTORY_FLAGS, Mode::empty())?;
+            let Some(slot) = slot else {
+                return Ok(Shard::Once(fd));
+            };
+            // Another thread may have opened it at the same time: keep one.
+            let _ = slot.set(fd);
+            Ok(Shard::Kept(slot.get().expect("just set").as_fd()))
         }
 
         /// The bytes of entry `name` in `shard`, if it is a regular file of
         /// at most `limit` bytes that can be read.
         pub(super) fn read(&self, shard: &str, name: &str, limit: u64) -> Option<Vec<u8>> {
-            let shard =
-                rustix::fs::openat(&self.entries, shard, DIRECTORY_FLAGS, Mode::empty()).ok()?;
+            let shard = self.shard(shard).ok()?;
             read_small(shard.as_fd(), name, limit)
         }
 
@@ -440,7 +484,7 @@ mod store {
                 Ok(()) | Err(Errno::EXIST) => {}
                 Err(error) => return Err(error.into()),
             }
-            let shard = rustix::fs::openat(&self.entries, shard, DIRECTORY_FLAGS, Mode::empty())?;
+            let shard = self.shard(shard)?;
             // A leftover costs disk space only.
             let _ = remove_stale_temp_files_at(shard.as_fd());
             Ok(())
@@ -448,7 +492,7 @@ mod store {
 
         /// Replaces entry `name` in `shard` with `data`, atomically.
         pub(super) fn write(&self, shard: &str, name: &str, data: &[u8]) -> io::Result<()> {
-            let shard = rustix::fs::openat(&self.entries, shard, DIRECTORY_FLAGS, Mode::empty())?;
+            let shard = self.shard(shard)?;
             let mut temp = Temp::create(shard.as_fd(), OsStr::new(name), 0o666)?;
             temp.file.write_all(data)?;
             temp.rename_to(OsStr::new(name))
@@ -821,6 +865,20 @@ mod tests {
         files
     }
 
+    /// Which file the entry of `key` is (a rewrite is a new file).
+    fn entry_inode(cache: &Cache, key: EntryKey) -> u64 {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt;
+            fs::metadata(cache.entry_path(key)).unwrap().ino()
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = (cache, key);
+            0
+        }
+    }
+
     fn names(directory: &Path) -> Vec<String> {
         let mut names: Vec<String> = fs::read_dir(directory)
             .unwrap()
@@ -1006,7 +1064,7 @@ mod tests {
         file.set_modified(std::time::SystemTime::now() - std::time::Duration::from_secs(7200))
             .unwrap();
         let next_run = open(&temp.path().join("cache"));
-        next_run.put(key, content, &[]);
+        next_run.put(key, ContentHash::of(b"edited"), &[]);
         assert!(!stale.exists());
         assert_eq!(names(&shard).len(), 1);
     }
@@ -1048,7 +1106,23 @@ mod tests {
                 .any(|diagnostic| diagnostic.fix.is_none())
         );
         cache.put(key, content, &diagnostics);
-        assert_eq!(cache.get(key, content), Some(diagnostics));
+        assert_eq!(cache.get(key, content), Some(diagnostics.clone()));
+        // The same entry again (as from another run sharing the cache) is
+        // not written again.
+        let written = fs::metadata(cache.entry_path(key))
+            .unwrap()
+            .modified()
+            .unwrap();
+        let inode = entry_inode(&cache, key);
+        cache.put(key, content, &diagnostics);
+        assert_eq!(entry_inode(&cache, key), inode);
+        assert_eq!(
+            fs::metadata(cache.entry_path(key))
+                .unwrap()
+                .modified()
+                .unwrap(),
+            written
+        );
         cache.put(key, content, &[]);
         assert_eq!(cache.get(key, content), Some(Vec::new()));
         assert_eq!(entry_files(&cache).len(), 1);
