@@ -44,6 +44,17 @@ def outcome(result: subprocess.CompletedProcess[str]) -> tuple[int, str, str]:
     return result.returncode, result.stdout, result.stderr
 
 
+def git_status(project: Path) -> str:
+    """What `git status` lists in `project`, untracked files one by one."""
+    return subprocess.run(
+        ["git", "status", "--porcelain", "--untracked-files=all"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+
+
 def test_the_cache_directory_is_tagged_and_git_ignored(run: Run, project: Path) -> None:
     result = run("check")
     assert result.returncode == 1, result.stderr
@@ -58,13 +69,7 @@ def test_the_cache_directory_is_tagged_and_git_ignored(run: Run, project: Path) 
 def test_git_sees_nothing_of_the_cache(run: Run, project: Path) -> None:
     subprocess.run(["git", "init", "-q", str(project)], check=True)
     assert run("check").returncode == 1
-    status = subprocess.run(
-        ["git", "status", "--porcelain", "--untracked-files=all"],
-        cwd=project,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
+    status = git_status(project)
     assert "wirelint_cache" not in status
     assert "pkg/a.py" in status
 
@@ -207,16 +212,6 @@ def test_add_noqa_does_not_use_the_cache(run: Run, project: Path) -> None:
     result = run("check", "--add-noqa")
     assert result.returncode == 0, result.stderr
     assert not (project / ".wirelint_cache").exists()
-
-
-def git_status(project: Path) -> str:
-    return subprocess.run(
-        ["git", "status", "--porcelain", "--untracked-files=all"],
-        cwd=project,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
 
 
 @pytest.mark.parametrize("cache_dir", [".", "", "pkg/.."])

@@ -701,15 +701,7 @@ mod tests {
 
     use super::*;
     use crate::regular_file::read_regular_file;
-
-    fn entries(directory: &Path) -> Vec<String> {
-        let mut names: Vec<String> = fs::read_dir(directory)
-            .unwrap()
-            .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
-            .collect();
-        names.sort();
-        names
-    }
+    use crate::test_support::names as entries;
 
     /// Reads `path` as a run would, then rewrites it with `updated`.
     fn read_then_rewrite(path: &Path, updated: &[u8]) -> Rewrite {

@@ -840,6 +840,7 @@ fn load_location((row, column): (usize, usize)) -> Option<Location> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::test_support::names;
     use std::sync::Arc;
     use wirelint_linter::{RuleSelection, lint_source};
 
@@ -877,15 +878,6 @@ mod tests {
             let _ = (cache, key);
             0
         }
-    }
-
-    fn names(directory: &Path) -> Vec<String> {
-        let mut names: Vec<String> = fs::read_dir(directory)
-            .unwrap()
-            .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
-            .collect();
-        names.sort();
-        names
     }
 
     #[test]
@@ -1005,21 +997,11 @@ mod tests {
         let real_entry = fs::read(&entry).unwrap();
         let elsewhere = outside.join("entry");
         fs::write(&elsewhere, &real_entry).unwrap();
-        let make_fifo = |path: &Path| {
-            rustix::fs::mknodat(
-                rustix::fs::CWD,
-                path,
-                rustix::fs::FileType::Fifo,
-                rustix::fs::Mode::from_raw_mode(0o600),
-                0,
-            )
-            .unwrap();
-        };
         for plant in 0..3 {
             fs::remove_file(&entry).unwrap();
             match plant {
                 0 => symlink(&elsewhere, &entry).unwrap(),
-                1 => make_fifo(&entry),
+                1 => crate::test_support::make_fifo(&entry),
                 _ => symlink("/dev/zero", &entry).unwrap(),
             }
             assert_eq!(fresh.get(key, content), None, "plant {plant}");

@@ -853,14 +853,7 @@ output-format = "json"
     fn a_fifo_a_device_or_a_huge_file_is_refused_without_reading_it() {
         let temp = tempfile::tempdir().unwrap();
         let fifo = temp.path().join("wirelint.toml");
-        rustix::fs::mknodat(
-            rustix::fs::CWD,
-            &fifo,
-            rustix::fs::FileType::Fifo,
-            rustix::fs::Mode::from_raw_mode(0o600),
-            0,
-        )
-        .unwrap();
+        crate::test_support::make_fifo(&fifo);
         let errors = load_config(&fifo, &[]).unwrap_err();
         assert!(
             errors[0]

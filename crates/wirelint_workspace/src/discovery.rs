@@ -509,18 +509,8 @@ mod tests {
         touch(root, "a.py");
         touch(root, "sub/b.py");
         touch(root, "other/c.py");
-        let fifo = |path: &Path| {
-            rustix::fs::mknodat(
-                rustix::fs::CWD,
-                path,
-                rustix::fs::FileType::Fifo,
-                rustix::fs::Mode::from_raw_mode(0o600),
-                0,
-            )
-            .unwrap();
-        };
         // Reading either would block forever: no one writes to them.
-        fifo(&root.join("sub/.gitignore"));
+        crate::test_support::make_fifo(&root.join("sub/.gitignore"));
         std::os::unix::fs::symlink("/dev/zero", root.join("other/.ignore")).unwrap();
         let discovery = discover_plain(&[root.to_path_buf()], root);
         assert_eq!(found(root, &discovery), ["a.py"]);

@@ -23,6 +23,8 @@ pub mod regular_file;
 pub mod resolver;
 pub mod runner;
 pub mod settings;
+#[cfg(test)]
+mod test_support;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

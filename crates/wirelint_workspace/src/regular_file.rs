@@ -279,14 +279,7 @@ mod tests {
     fn a_fifo_and_a_device_are_refused_without_blocking_or_reading() {
         let temp = tempfile::tempdir().unwrap();
         let fifo = temp.path().join("pipe.toml");
-        rustix::fs::mknodat(
-            rustix::fs::CWD,
-            &fifo,
-            rustix::fs::FileType::Fifo,
-            rustix::fs::Mode::from_raw_mode(0o600),
-            0,
-        )
-        .unwrap();
+        crate::test_support::make_fifo(&fifo);
         // No writer: a blocking open would wait forever.
         let error = read_regular_file(&fifo, 1024).unwrap_err();
         assert_eq!(
