@@ -158,44 +158,52 @@ def python_tag() -> str:
     return f"cp{sys.version_info.major}{sys.version_info.minor}"
 
 
-def load_manifest() -> dict[str, object] | None:
+def load_manifest(manifest_file: Path = MANIFEST_FILE) -> dict[str, object] | None:
     try:
-        loaded: object = json.loads(MANIFEST_FILE.read_text(encoding="utf-8"))
+        loaded: object = json.loads(manifest_file.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
     return loaded if isinstance(loaded, dict) else None
 
 
-def corpus_from_manifest(manifest: dict[str, object]) -> Corpus:
+def corpus_from_manifest(
+    manifest: dict[str, object], manifest_file: Path = MANIFEST_FILE
+) -> Corpus:
     pins, files, lines = (
         manifest.get("pins"),
         manifest.get("files"),
         manifest.get("lines"),
     )
     if not (isinstance(pins, list) and isinstance(files, int) and isinstance(lines, int)):
-        raise BenchError(f"{MANIFEST_FILE} is malformed; rebuild with `corpus --rebuild`")
+        raise BenchError(f"{manifest_file} is malformed; rebuild with `corpus --rebuild`")
     return Corpus(pins=[str(pin) for pin in pins], files=files, lines=lines)
 
 
-def build_corpus(*, rebuild: bool) -> Corpus:
-    """Installs the pinned packages into bench/corpus/packages unless already there."""
-    pins = read_pins()
-    manifest = load_manifest()
+def build_corpus(
+    *, rebuild: bool, pins_file: Path = PINS_FILE, corpus_dir: Path = CORPUS_DIR
+) -> Corpus:
+    """Installs the packages pinned in `pins_file` into `corpus_dir`/packages unless
+    already there (the defaults are the bench corpus)."""
+    packages_dir = corpus_dir / CORPUS_PACKAGES.name
+    staging_dir = corpus_dir / CORPUS_STAGING.name
+    manifest_file = corpus_dir / MANIFEST_FILE.name
+    pins = read_pins(pins_file)
+    manifest = load_manifest(manifest_file)
     if (
         not rebuild
         and manifest is not None
         and manifest.get("pins") == pins
         and manifest.get("python") == python_tag()
-        and CORPUS_PACKAGES.is_dir()
+        and packages_dir.is_dir()
     ):
-        corpus = corpus_from_manifest(manifest)
+        corpus = corpus_from_manifest(manifest, manifest_file)
         log(f"corpus up to date: {corpus.files:,} files, {corpus.lines:,} lines")
         return corpus
 
     log(f"building corpus from {len(pins)} pinned packages (python {python_tag()})")
-    CORPUS_DIR.mkdir(parents=True, exist_ok=True)
-    MANIFEST_FILE.unlink(missing_ok=True)
-    for stale in (CORPUS_STAGING, CORPUS_PACKAGES):
+    corpus_dir.mkdir(parents=True, exist_ok=True)
+    manifest_file.unlink(missing_ok=True)
+    for stale in (staging_dir, packages_dir):
         if stale.exists():
             shutil.rmtree(stale)
     run_quiet(
@@ -210,19 +218,19 @@ def build_corpus(*, rebuild: bool) -> Corpus:
             "--disable-pip-version-check",
             "--quiet",
             "--target",
-            str(CORPUS_STAGING),
+            str(staging_dir),
             *pins,
         ]
     )
     # Console-script wrappers are written by pip, not shipped source.
-    shutil.rmtree(CORPUS_STAGING / "bin", ignore_errors=True)
-    CORPUS_STAGING.rename(CORPUS_PACKAGES)
+    shutil.rmtree(staging_dir / "bin", ignore_errors=True)
+    staging_dir.rename(packages_dir)
 
     per_package: dict[str, dict[str, int]] = {}
     total_files = total_lines = 0
-    for path in python_files(CORPUS_PACKAGES):
+    for path in python_files(packages_dir):
         lines = count_lines(path.read_bytes())
-        top = path.relative_to(CORPUS_PACKAGES).parts[0]
+        top = path.relative_to(packages_dir).parts[0]
         entry = per_package.setdefault(top, {"files": 0, "lines": 0})
         entry["files"] += 1
         entry["lines"] += lines
@@ -236,7 +244,7 @@ def build_corpus(*, rebuild: bool) -> Corpus:
         "lines": total_lines,
         "top_level": dict(sorted(per_package.items())),
     }
-    MANIFEST_FILE.write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+    manifest_file.write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
     log(f"corpus built: {total_files:,} files, {total_lines:,} lines")
     return Corpus(pins=pins, files=total_files, lines=total_lines)
 

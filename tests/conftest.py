@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
+from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+import pytest_asyncio
 
-from helpers import Run, wirelint_environment
+from helpers import (
+    Distributions,
+    Run,
+    create_virtualenv,
+    rustless_environment,
+    wirelint_environment,
+)
+from lsp_session import Session, StartSession, start
 
 
 @pytest.fixture(scope="session")
@@ -49,3 +60,67 @@ def run(wirelint_executable: str, tmp_path: Path) -> Run:
         )
 
     return run_wirelint
+
+
+@pytest.fixture(scope="session")
+def distributions() -> Distributions:
+    """The wheel and sdist in `$WIRELINT_DIST_DIR` (`.ci/run` builds them there); the run fails
+    (never skips) without them."""
+    directory = os.environ.get("WIRELINT_DIST_DIR")
+    if not directory:
+        pytest.fail(
+            "WIRELINT_DIST_DIR is not set: build the release wheel and the sdist as .ci/run does "
+            "(`maturin build --release --zig --compatibility manylinux2014 --out DIR` and "
+            "`maturin sdist --out DIR`) and set WIRELINT_DIST_DIR=DIR",
+            pytrace=False,
+        )
+    wheels = sorted(Path(directory).glob("wirelint-*.whl"))
+    sdists = sorted(Path(directory).glob("wirelint-*.tar.gz"))
+    if len(wheels) != 1 or len(sdists) != 1:
+        pytest.fail(
+            f"WIRELINT_DIST_DIR={directory} must hold exactly one wirelint wheel and one sdist; "
+            f"it holds {[path.name for path in [*wheels, *sdists]]}",
+            pytrace=False,
+        )
+    return Distributions(wheel=wheels[0], sdist=sdists[0])
+
+
+@pytest.fixture(scope="session")
+def wheel_scripts(distributions: Distributions, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The scripts directory of a new virtualenv holding only the release wheel, installed
+    with no Rust program on PATH and no package index."""
+    scripts = create_virtualenv(tmp_path_factory.mktemp("wheel-venv") / "venv")
+    subprocess.run(
+        [
+            scripts / "python",
+            "-m",
+            "pip",
+            "install",
+            "--no-index",
+            "--no-deps",
+            str(distributions.wheel),
+        ],
+        env=rustless_environment(scripts),
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+    )
+    return scripts
+
+
+@pytest_asyncio.fixture
+async def start_session(wirelint_executable: str) -> AsyncIterator[StartSession]:
+    """Starts `wirelint server` (or `command=`) sessions with a real LSP client (see
+    lsp_session.py); each still running at the end is shut down properly."""
+    sessions: list[Session] = []
+
+    async def start_one(command: list[str] | None = None, **options: Any) -> Session:
+        session = await start(command or [wirelint_executable, "server"], **options)
+        sessions.append(session)
+        return session
+
+    yield start_one
+    for session in sessions:
+        if session.process.returncode is None:
+            await session.close()

@@ -5,11 +5,16 @@ from __future__ import annotations
 import os
 import re
 import subprocess
+import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
 # A diagnostic line of the `concise` output format: `path:row:column: CODE message`.
 CONCISE_LINE = re.compile(r"^(?P<path>.+?):(?P<row>\d+):(?P<column>\d+): (?P<code>WL\d{3}) ")
+
+# A line of the next steps under the summary of the text formats ("Run with `--fix` ...").
+NEXT_STEP_PREFIX = "Run "
 
 # The file name of one cache entry.
 CACHE_ENTRY_NAME = re.compile(r"^[0-9a-f]{30}$")
@@ -43,6 +48,28 @@ def wirelint_environment(**overrides: str) -> dict[str, str]:
     return environment
 
 
+def report_lines(stdout: str) -> list[str]:
+    """The lines of a text-format report without the next steps that follow its summary, so
+    that the summary is the last line."""
+    lines = stdout.splitlines()
+    while lines and lines[-1].startswith(NEXT_STEP_PREFIX):
+        lines.pop()
+    return lines
+
+
+def git(repository: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """`git ARGS...` run in `repository`; fails the test when git fails."""
+    return subprocess.run(
+        ["git", *args],
+        cwd=repository,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=300,
+        check=True,
+    )
+
+
 def write(path: Path, content: str | bytes) -> Path:
     """Writes `content` to `path` exactly as given (no newline translation), making parents."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -60,3 +87,67 @@ def cache_entries(cache: Path) -> dict[str, int]:
         for path in sorted(cache.rglob("*"))
         if path.is_file() and CACHE_ENTRY_NAME.match(path.name)
     }
+
+
+# --- packaging: the built distributions and virtualenvs without Rust ---------------------------
+
+# The repository checkout the tests run from.
+REPOSITORY_ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Distributions:
+    """The release wheel and the sdist under test (the `distributions` fixture)."""
+
+    wheel: Path
+    sdist: Path
+
+
+def project_version() -> str:
+    """The version every part of the project carries: the Cargo workspace's."""
+    import tomllib  # Python 3.11+, like the test suite (the package itself supports 3.9).
+
+    with open(REPOSITORY_ROOT / "Cargo.toml", "rb") as manifest:
+        version = tomllib.load(manifest)["workspace"]["package"]["version"]
+    assert isinstance(version, str)
+    return version
+
+
+# Programs whose presence on PATH would mean Rust is available.
+RUST_PROGRAMS = ("cargo", "rustc", "rustup")
+
+
+def rustless_path(*first: Path) -> str:
+    """PATH with `first` in front and without every directory that holds a Rust program."""
+    entries = [
+        entry
+        for entry in os.environ.get("PATH", "").split(os.pathsep)
+        if entry
+        and not any(os.access(os.path.join(entry, name), os.X_OK) for name in RUST_PROGRAMS)
+    ]
+    return os.pathsep.join([*(str(directory) for directory in first), *entries])
+
+
+def rustless_environment(*first: Path, **overrides: str) -> dict[str, str]:
+    """`wirelint_environment()` with `rustless_path(*first)` as PATH and no Rust, virtualenv
+    or Python path variables, plus `overrides`."""
+    environment = {
+        name: value
+        for name, value in wirelint_environment().items()
+        if not name.startswith(("CARGO", "RUSTUP", "RUSTC", "MATURIN"))
+        and name not in ("VIRTUAL_ENV", "PYTHONPATH", "PYTHONHOME")
+    }
+    environment["PATH"] = rustless_path(*first)
+    environment.update(overrides)
+    return environment
+
+
+def create_virtualenv(directory: Path) -> Path:
+    """A new virtualenv (with pip) in `directory`; returns its scripts directory."""
+    subprocess.run(
+        [sys.executable, "-m", "venv", str(directory)],
+        capture_output=True,
+        timeout=300,
+        check=True,
+    )
+    return directory / ("Scripts" if os.name == "nt" else "bin")

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from helpers import CONCISE_LINE, Run, wirelint_environment, write
+from helpers import CONCISE_LINE, Run, report_lines, wirelint_environment, write
 
 CLEAN = "def add(a: int, b: int) -> int:\n    return a + b\n"
 
@@ -82,7 +82,31 @@ def test_findings_exit_one(run: Run, tmp_path: Path) -> None:
     write(tmp_path / "timeouts.py", TIMEOUTS)
     result = run("check", "--select", "WL2")
     assert result.returncode == 1, result.stderr
-    assert result.stdout.rstrip().splitlines()[-1].startswith("Found 3 errors")
+    assert report_lines(result.stdout)[-1].startswith("Found 3 errors")
+
+
+def test_the_summary_is_followed_by_the_next_steps(run: Run, tmp_path: Path) -> None:
+    write(tmp_path / "timeouts.py", TIMEOUTS)
+    write(tmp_path / "more.py", "import requests\nrequests.get(url)\nrequests.post(url)\n")
+    lines = run("check", "--select", "WL2").stdout.splitlines()
+    assert lines[-3:] == [
+        "Found 5 errors (1 fixable, marked [*]).",
+        "Run with `--fix` to apply the 1 fix marked [*].",
+        "Run `wirelint rule WL203` to read what a rule flags, why, and what to write instead.",
+    ]
+    # Each step works as written.
+    assert run("check", "--select", "WL2", "--fix").stdout.splitlines()[-2:] == [
+        "Found 5 errors (1 fixed, 4 remaining).",
+        "Run `wirelint rule WL203` to read what a rule flags, why, and what to write instead.",
+    ]
+    rule = run("rule", "WL203")
+    assert rule.returncode == 0
+    assert rule.stdout.startswith("# missing-timeout (WL203)")
+    # A clean run has nothing to teach; machine formats never get the steps.
+    assert run("check", "--select", "WL2", "--output-format", "json").stdout.count("Run ") == 0
+    write(tmp_path / "timeouts.py", CLEAN)
+    write(tmp_path / "more.py", CLEAN)
+    assert run("check").stdout == "All checks passed!\n"
 
 
 def test_default_path_is_the_current_directory(run: Run, tmp_path: Path) -> None:
@@ -152,7 +176,7 @@ def test_full_output_shows_source_and_markers(run: Run, tmp_path: Path) -> None:
     assert lines[header + 3] == "  |                    ^^^^^^^^^"
     assert lines[header + 4] == "  |"
     assert any(line.startswith("  = help: ") for line in lines), result.stdout
-    assert lines[-1].startswith("Found 1 error")
+    assert report_lines(result.stdout)[-1].startswith("Found 1 error")
 
 
 def test_json_output(run: Run, tmp_path: Path) -> None:

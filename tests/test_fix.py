@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
+import sys
 from pathlib import Path
 
-from helpers import Run, cache_entries, write
+import pytest
+
+from helpers import REPOSITORY_ROOT, Run, cache_entries, report_lines, write
 
 # WL201 (safe fix) on line 3, WL203 (no fix) on line 4.
 HTTPX_SCALAR = """\
@@ -70,7 +74,7 @@ def test_fix_rewrites_a_scalar_timeout_and_reports_what_remains(run: Run, tmp_pa
     result = run("check", "--fix", "app.py")
     assert result.returncode == 1, result.stderr
     assert read(app) == HTTPX_FIXED
-    assert result.stdout.splitlines() == [
+    assert report_lines(result.stdout) == [
         "app.py:4:1: WL203 `requests.get(...)` has no timeout and can block forever; "
         "pass `timeout=`",
         "Found 2 errors (1 fixed, 1 remaining).",
@@ -79,7 +83,7 @@ def test_fix_rewrites_a_scalar_timeout_and_reports_what_remains(run: Run, tmp_pa
     # The file now checks clean for WL201, and a second --fix changes nothing.
     assert run("check", "--select", "WL201", "app.py").returncode == 0
     again = run("check", "--fix", "app.py")
-    assert again.stdout.splitlines()[-1] == "Found 1 error."
+    assert report_lines(again.stdout)[-1] == "Found 1 error."
     assert read(app) == HTTPX_FIXED
 
 
@@ -147,7 +151,7 @@ def test_unsafe_fixes_need_opting_in(run: Run, tmp_path: Path) -> None:
     shown = run("check", "models.py")
     assert codes(shown.stdout) == ["WL901"]
     assert "[*]" not in shown.stdout
-    assert shown.stdout.splitlines()[-1] == (
+    assert report_lines(shown.stdout)[-1] == (
         "Found 1 error (1 hidden fix can be enabled with --unsafe-fixes)."
     )
     safe_only = run("check", "--fix", "models.py")
@@ -155,7 +159,7 @@ def test_unsafe_fixes_need_opting_in(run: Run, tmp_path: Path) -> None:
     assert safe_only.returncode == 1
     marked = run("check", "--unsafe-fixes", "models.py")
     assert "WL901 [*]" in marked.stdout
-    assert marked.stdout.splitlines()[-1] == "Found 1 error (1 fixable, marked [*])."
+    assert report_lines(marked.stdout)[-1] == "Found 1 error (1 fixable, marked [*])."
     fixed = run("check", "--fix", "--unsafe-fixes", "models.py")
     assert "return User.model_validate_json(text)\n" in read(models)
     assert fixed.stdout.splitlines()[-1] == "Found 1 error (1 fixed, 0 remaining)."
@@ -192,7 +196,7 @@ def test_fix_updates_the_fixed_files_cache_entry(run: Run, tmp_path: Path) -> No
     assert run("check", ".").returncode == 1
     assert len(cache_entries(cache)) == 2
     fixed = run("check", "--fix", ".")
-    assert fixed.stdout.splitlines()[-1] == "Found 2 errors (1 fixed, 1 remaining)."
+    assert report_lines(fixed.stdout)[-1] == "Found 2 errors (1 fixed, 1 remaining)."
     assert read(app) == HTTPX_FIXED
     after_fix = cache_entries(cache)
     # The next run replays the fixed file's new entry: nothing is rewritten.
@@ -200,3 +204,99 @@ def test_fix_updates_the_fixed_files_cache_entry(run: Run, tmp_path: Path) -> No
     assert codes(replay.stdout) == ["WL203"]
     assert cache_entries(cache) == after_fix
     assert replay.stdout == run("check", "--no-cache", ".").stdout
+
+
+# --- WL201's fix keeps the imports sorted, as Ruff's I001 (isort) judges them ------------------
+
+
+def ruff_import_order(path: Path, *settings: str) -> subprocess.CompletedProcess[str]:
+    """Ruff's import-sorting rule (I001) on `path`, with its defaults or `settings`."""
+    config = [argument for setting in settings for argument in ("--config", setting)]
+    return subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "ruff",
+            "check",
+            "--no-cache",
+            "--isolated",
+            *config,
+            "--select",
+            "I001",
+            str(path),
+        ],
+        cwd=path if path.is_dir() else path.parent,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_fixing_the_example_service_keeps_its_imports_sorted(run: Run, tmp_path: Path) -> None:
+    examples = tmp_path / "examples"
+    shutil.copytree(REPOSITORY_ROOT / "examples", examples)
+    before = ruff_import_order(examples)
+    assert before.returncode == 0, before.stdout
+    fixed = run("check", "--fix", "examples")
+    assert "fixed" in report_lines(fixed.stdout)[-1], fixed.stdout
+    # The SDK call's fix needed `import httpx`, added among the third-party imports.
+    assistant = read(examples / "payments_service" / "assistant.py")
+    assert "import urllib.request\n\nimport httpx\nfrom openai import OpenAI\n" in assistant
+    after = ruff_import_order(examples)
+    assert after.returncode == 0, after.stdout
+
+
+# Import layouts Ruff accepts (with the settings given), each with a WL201 finding whose fix
+# needs `httpx.Timeout`, and where the fix puts (or finds) it.
+IMPORT_LAYOUTS = [
+    pytest.param(
+        (),
+        "import json\n\nfrom openai import OpenAI\n\nclient = OpenAI(timeout=5)\nprint(json)\n",
+        "import json\n\nimport httpx\nfrom openai import OpenAI\n\n",
+        id="stdlib-then-sdk",
+    ),
+    pytest.param(
+        (),
+        '"""Doc."""\n\nfrom __future__ import annotations\n\nimport os\n\nimport anthropic\n'
+        "import requests\n\nclient = anthropic.Anthropic(timeout=5)\nprint(os, requests)\n",
+        "import os\n\nimport anthropic\nimport httpx\nimport requests\n\n",
+        id="between-straight-imports",
+    ),
+    pytest.param(
+        ("lint.isort.force-sort-within-sections = true",),
+        "import os\n\nfrom anthropic import Anthropic\nimport openai\n\n"
+        "client = openai.OpenAI(timeout=5)\nprint(os, Anthropic)\n",
+        "from anthropic import Anthropic\nimport httpx\nimport openai\n",
+        id="force-sort-within-sections",
+    ),
+    pytest.param(
+        (),
+        "from __future__ import annotations\n\nimport logging\n\n\ndef make():\n"
+        "    from openai import OpenAI\n\n    return OpenAI(timeout=5)\n\n\nprint(logging)\n",
+        "import logging\n\nimport httpx\n\n\ndef make():\n",
+        id="sdk-imported-in-a-function",
+    ),
+    pytest.param(
+        (),
+        "from httpx import Timeout\nfrom openai import OpenAI\n\nclient = OpenAI(timeout=5)\n"
+        "print(Timeout)\n",
+        "client = OpenAI(timeout=Timeout(5, connect=5",
+        id="reuses-from-import",
+    ),
+]
+
+
+@pytest.mark.parametrize(("settings", "source", "expected"), IMPORT_LAYOUTS)
+def test_the_httpx_import_goes_where_ruff_sorts_it(
+    run: Run, tmp_path: Path, settings: tuple[str, ...], source: str, expected: str
+) -> None:
+    module = write(tmp_path / "module.py", source)
+    before = ruff_import_order(module, *settings)
+    assert before.returncode == 0, before.stdout
+    fixed = run("check", "--fix", "--select", "WL201", "module.py")
+    assert fixed.returncode == 0, fixed.stdout + fixed.stderr
+    assert expected in read(module)
+    assert read(module).count("import httpx") <= 1
+    after = ruff_import_order(module, *settings)
+    assert after.returncode == 0, read(module) + after.stdout

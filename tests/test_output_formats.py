@@ -17,7 +17,7 @@ import jsonschema
 import pytest
 import xmlschema
 
-from helpers import Run, wirelint_environment, write
+from helpers import Run, report_lines, wirelint_environment, write
 
 SCHEMAS = Path(__file__).parent / "schemas"
 
@@ -147,12 +147,19 @@ def test_unknown_format_lists_the_choices(run: Run) -> None:
         assert name in result.stderr
 
 
+def words_without_markup(text: str) -> list[str]:
+    """The words of a text, ignoring code fences and `#` marks."""
+    return [
+        word.lstrip("#") for word in text.split() if not word.startswith("```") and word.lstrip("#")
+    ]
+
+
 # --- text formats ---------------------------------------------------------------
 
 
 def test_concise_lines_in_path_row_column_order(run: Run, tmp_path: Path) -> None:
     project(tmp_path)
-    lines = run("check", "--output-format", "concise").stdout.splitlines()
+    lines = report_lines(run("check", "--output-format", "concise").stdout)
     pattern = re.compile(r"^(.+?):(\d+):(\d+): (WL\d{3}) ")
     found = [
         (match[1], int(match[2]), match[4]) for line in lines if (match := pattern.match(line))
@@ -200,7 +207,7 @@ def test_grouped_format(run: Run, tmp_path: Path) -> None:
     assert "[*]" in app_rows[0]
     assert blocks[1].splitlines()[0] == "broken.py:"
     assert blocks[1].splitlines()[1].split()[1] == "WL001"
-    assert blocks[2] == "Found 4 errors (1 fixable, marked [*]).\n"
+    assert report_lines(blocks[2]) == ["Found 4 errors (1 fixable, marked [*])."]
 
 
 # --- JSON formats ---------------------------------------------------------------
@@ -432,8 +439,11 @@ def test_sarif_validates_and_describes_every_rule(
     for rule, document in zip(driver["rules"], documented):
         assert rule["name"] == document["name"]
         assert rule["shortDescription"]["text"] == document["summary"]
-        assert rule["help"]["text"] == document["docs"]
         assert rule["help"]["markdown"] == document["docs"]
+        # The plain-text help holds the same words without Markdown's fences and heading marks.
+        assert "```" not in rule["help"]["text"]
+        assert words_without_markup(rule["help"]["text"]) == words_without_markup(document["docs"])
+        assert "helpUri" not in rule
         assert rule["fullDescription"]["text"]
         assert rule["defaultConfiguration"]["level"] == "error"
 
@@ -595,7 +605,7 @@ def test_statistics_count_per_code(run: Run, tmp_path: Path) -> None:
     write(tmp_path / "twins.py", TWIN_CALLS)
     result = run("check", "--statistics")
     assert result.returncode == 1
-    lines = result.stdout.splitlines()
+    lines = report_lines(result.stdout)
     assert lines[-1] == "Found 9 errors (2 fixable, marked [*])."
     rows = [line.split() for line in lines[:-1]]
     assert rows == [

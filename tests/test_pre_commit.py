@@ -1,4 +1,6 @@
-"""The hooks of `.pre-commit-hooks.yaml`, run on staged files the way pre-commit runs them."""
+"""The hooks of `.pre-commit-hooks.yaml`, run on staged files the way pre-commit runs them, and
+every configuration docs/pre-commit.md documents, run by pre-commit itself: wirelint's own hook
+installed from a release tag (built from source), and the two local hooks that need no Rust."""
 
 from __future__ import annotations
 
@@ -11,12 +13,23 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from identify.identify import tags_from_path
 from pre_commit.clientlib import load_manifest
 
-from helpers import CONCISE_LINE, Run, write
+from helpers import (
+    CONCISE_LINE,
+    REPOSITORY_ROOT,
+    Distributions,
+    Run,
+    git,
+    project_version,
+    rustless_environment,
+    wirelint_environment,
+    write,
+)
 
-MANIFEST = Path(__file__).resolve().parent.parent / ".pre-commit-hooks.yaml"
+MANIFEST = REPOSITORY_ROOT / ".pre-commit-hooks.yaml"
 
 # WL203 on line 4: no fix.
 MISSING_TIMEOUT = """\
@@ -66,18 +79,6 @@ def hook(hook_id: str) -> dict[str, Any]:
     """The hook `hook_id` as pre-commit's own loader reads it, with pre-commit's defaults."""
     hooks = {entry["id"]: entry for entry in load_manifest(str(MANIFEST))}
     return hooks[hook_id]
-
-
-def git(repository: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        ["git", *args],
-        cwd=repository,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=60,
-        check=True,
-    )
 
 
 def staged_repository(root: Path, files: dict[str, str]) -> Path:
@@ -254,3 +255,232 @@ def test_fix_hook_rewrites_fixable_files_and_fails_on_the_rest(run: Run, tmp_pat
     result = run_hook(run, repository, fix_hook, files_for_hook(repository, fix_hook))
     assert result.returncode == 1, result.stderr
     assert findings(result.stdout) == [("app.py", "WL203")]
+
+
+# --- the configurations docs/pre-commit.md documents, run by pre-commit itself ----------------
+
+DOCS = REPOSITORY_ROOT / "docs" / "pre-commit.md"
+# The docs cannot name wirelint's repository (it has no public address yet); the tests put a
+# local clone in its place.
+REPOSITORY_PLACEHOLDER = "<wirelint's repository URL>"
+COMMIT_HASH = re.compile(r"^[0-9a-f]{40}$")
+FENCED_YAML = re.compile(r"^```yaml\n(.*?)^```$", flags=re.MULTILINE | re.DOTALL)
+
+
+def documented_configs() -> list[str]:
+    """Every YAML block of docs/pre-commit.md, in order."""
+    return FENCED_YAML.findall(DOCS.read_text(encoding="utf-8"))
+
+
+def documented_config(
+    *, repo: str, hook_id: str, language: str | None = None, commit_pin: bool = False
+) -> str:
+    """The one documented configuration with this `repo` (the placeholder for wirelint's own),
+    hook id, (for local hooks) language, and (for wirelint's own) `rev` a commit hash or not."""
+    chosen = []
+    for text in documented_configs():
+        (entry,) = yaml.safe_load(text)["repos"]
+        (selected_hook,) = entry["hooks"]
+        if (
+            entry["repo"] == repo
+            and selected_hook["id"] == hook_id
+            and selected_hook.get("language") == language
+            and bool(COMMIT_HASH.match(str(entry.get("rev")))) == commit_pin
+        ):
+            chosen.append(text)
+    assert len(chosen) == 1, f"{len(chosen)} documented configurations for {repo}, {hook_id}"
+    return chosen[0]
+
+
+def git_clone(source: Path, destination: Path) -> Path:
+    """A clone of `source`'s current commit (what a user's pre-commit fetches)."""
+    git(source, "clone", "--quiet", str(source), str(destination))
+    return destination
+
+
+def tag_release(repository: Path, version: str) -> None:
+    """Tags the current commit as docs/releasing.md says: an annotated `vX.Y.Z`."""
+    git(
+        repository,
+        "-c",
+        "user.name=wirelint tests",
+        "-c",
+        "user.email=tests@wirelint.invalid",
+        "tag",
+        "-a",
+        f"v{version}",
+        "-m",
+        f"wirelint {version}",
+    )
+
+
+def pre_commit(
+    repository: Path, *args: str, env: dict[str, str]
+) -> subprocess.CompletedProcess[str]:
+    """`pre-commit ARGS...` run in `repository` by the pre-commit the test suite installs."""
+    return subprocess.run(
+        [sys.executable, "-m", "pre_commit", *args],
+        cwd=repository,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        env=env,
+        timeout=900,
+        check=False,
+    )
+
+
+def consumer_repository(root: Path, config: str) -> Path:
+    """A project that uses wirelint through pre-commit: `config` and one staged finding."""
+    root.mkdir()
+    return staged_repository(root, {".pre-commit-config.yaml": config, "app.py": MISSING_TIMEOUT})
+
+
+def test_every_documented_configuration_is_valid(tmp_path: Path) -> None:
+    configs = documented_configs()
+    assert len(configs) == 5, "the docs show five configurations"
+    for index, text in enumerate(configs):
+        config = write(
+            tmp_path / f"config{index}.yaml",
+            text.replace(REPOSITORY_PLACEHOLDER, str(REPOSITORY_ROOT)),
+        )
+        result = pre_commit(tmp_path, "validate-config", str(config), env=wirelint_environment())
+        assert result.returncode == 0, text + result.stdout + result.stderr
+
+
+def test_the_documented_pins_name_the_current_version() -> None:
+    version = project_version()
+    for hook_id in ["wirelint", "wirelint-fix"]:
+        config = yaml.safe_load(documented_config(repo=REPOSITORY_PLACEHOLDER, hook_id=hook_id))
+        revs = [entry["rev"] for entry in config["repos"]]
+        assert revs == [f"v{version}"], hook_id
+    wheel_hook = yaml.safe_load(
+        documented_config(repo="local", hook_id="wirelint", language="python")
+    )["repos"][0]["hooks"][0]
+    assert wheel_hook["additional_dependencies"] == [f"wirelint=={version}"]
+
+
+def source_build_environment(home: Path) -> dict[str, str]:
+    """The environment for installing wirelint's own hook, which builds wirelint from source:
+    pre-commit's cache in `home`, and the build kept cheap (the dev profile, in the checkout's
+    target directory where `cargo test` left the dependencies compiled)."""
+    return wirelint_environment(
+        PRE_COMMIT_HOME=str(home),
+        CARGO_TARGET_DIR=str(REPOSITORY_ROOT / "target"),
+        MATURIN_PEP517_ARGS="--profile dev",
+    )
+
+
+def test_the_documented_hooks_install_from_the_release_tag_and_run(tmp_path: Path) -> None:
+    upstream = git_clone(REPOSITORY_ROOT, tmp_path / "upstream")
+    version = project_version()
+    environment = source_build_environment(tmp_path / "pre-commit-home")
+    check_config = documented_config(repo=REPOSITORY_PLACEHOLDER, hook_id="wirelint")
+    consumer = consumer_repository(
+        tmp_path / "consumer", check_config.replace(REPOSITORY_PLACEHOLDER, str(upstream))
+    )
+
+    # Until the release is tagged, the documented `rev` does not exist (the failure users met).
+    untagged = pre_commit(consumer, "run", "--color", "never", env=environment)
+    assert untagged.returncode != 0
+    assert f"v{version}" in untagged.stdout + untagged.stderr
+    assert "app.py:" not in untagged.stdout
+
+    tag_release(upstream, version)
+    tagged = pre_commit(consumer, "run", "--color", "never", env=environment)
+    assert tagged.returncode == 1, tagged.stdout + tagged.stderr
+    assert re.search(r"^wirelint\.+Failed$", tagged.stdout, flags=re.MULTILINE), tagged.stdout
+    assert findings(tagged.stdout) == [("app.py", "WL203")]
+
+    # The fix hook from the same tag reuses the environment pre-commit built for it.
+    fix_config = documented_config(repo=REPOSITORY_PLACEHOLDER, hook_id="wirelint-fix")
+    write(
+        consumer / ".pre-commit-config.yaml",
+        fix_config.replace(REPOSITORY_PLACEHOLDER, str(upstream)),
+    )
+    write(consumer / "scalar.py", SCALAR_TIMEOUT)
+    git(consumer, "add", "--all")
+    fixed = pre_commit(consumer, "run", "--color", "never", env=environment)
+    assert fixed.returncode == 1, fixed.stdout + fixed.stderr
+    assert "Installing environment" not in fixed.stdout + fixed.stderr
+    assert "files were modified by this hook" in fixed.stdout
+    assert (consumer / "scalar.py").read_text(encoding="utf-8") == SCALAR_TIMEOUT_FIXED
+
+
+def test_a_commit_pin_moves_to_the_release_tag_with_autoupdate(tmp_path: Path) -> None:
+    upstream = git_clone(REPOSITORY_ROOT, tmp_path / "upstream")
+    head = git(upstream, "rev-parse", "HEAD").stdout.strip()
+    environment = wirelint_environment(PRE_COMMIT_HOME=str(tmp_path / "pre-commit-home"))
+    documented = documented_config(repo=REPOSITORY_PLACEHOLDER, hook_id="wirelint")
+    pinned = documented_config(repo=REPOSITORY_PLACEHOLDER, hook_id="wirelint", commit_pin=True)
+    placeholder_hash = yaml.safe_load(pinned)["repos"][0]["rev"]
+    config = pinned.replace(REPOSITORY_PLACEHOLDER, str(upstream)).replace(placeholder_hash, head)
+    consumer = consumer_repository(tmp_path / "consumer", config)
+
+    # Before the first tag, the newest commit is as new as it gets.
+    result = pre_commit(consumer, "autoupdate", env=environment)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert (
+        yaml.safe_load((consumer / ".pre-commit-config.yaml").read_text())["repos"][0]["rev"]
+        == head
+    )
+
+    # Once the release is tagged, autoupdate moves to the tag (checking that the hook exists
+    # there) and the configuration becomes the documented one.
+    tag_release(upstream, project_version())
+    result = pre_commit(consumer, "autoupdate", env=environment)
+    assert result.returncode == 0, result.stdout + result.stderr
+    updated = yaml.safe_load((consumer / ".pre-commit-config.yaml").read_text())
+    assert updated == yaml.safe_load(documented.replace(REPOSITORY_PLACEHOLDER, str(upstream)))
+
+
+def virtualenv_bundled_wheels() -> Path:
+    """The directory of pip and setuptools wheels that virtualenv (pre-commit's) ships."""
+    from virtualenv.seed.wheels.embed import BUNDLE_FOLDER
+
+    return Path(BUNDLE_FOLDER)
+
+
+def test_the_local_wheel_hook_installs_without_rust(
+    distributions: Distributions, tmp_path: Path
+) -> None:
+    config = documented_config(repo="local", hook_id="wirelint", language="python")
+    consumer = consumer_repository(tmp_path / "consumer", config)
+    # A package index that holds wirelint's wheel and sdist, and the setuptools that the
+    # placeholder package pre-commit builds for a local hook needs; no Rust program on PATH,
+    # so building the sdist instead of installing the wheel would fail.
+    environment = rustless_environment(
+        PRE_COMMIT_HOME=str(tmp_path / "pre-commit-home"),
+        PIP_NO_INDEX="1",
+        PIP_FIND_LINKS=f"{distributions.wheel.parent} {virtualenv_bundled_wheels()}",
+    )
+    result = pre_commit(consumer, "run", "--color", "never", env=environment)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert re.search(r"^wirelint\.+Failed$", result.stdout, flags=re.MULTILINE), result.stdout
+    assert findings(result.stdout) == [("app.py", "WL203")]
+
+
+def test_the_local_system_hook_runs_the_wirelint_on_path(
+    wheel_scripts: Path, tmp_path: Path
+) -> None:
+    config = documented_config(repo="local", hook_id="wirelint", language="system")
+    consumer = consumer_repository(tmp_path / "consumer", config)
+    home = str(tmp_path / "pre-commit-home")
+    # wirelint installed from the wheel, as a project's development requirements would.
+    environment = rustless_environment(
+        Path(sys.executable).parent, wheel_scripts, PRE_COMMIT_HOME=home
+    )
+    result = pre_commit(consumer, "run", "--color", "never", env=environment)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert findings(result.stdout) == [("app.py", "WL203")]
+
+    # The documented trade-off: without wirelint on PATH the hook cannot run.
+    bare = rustless_environment(Path(sys.executable).parent, PRE_COMMIT_HOME=home)
+    bare["PATH"] = os.pathsep.join(
+        entry
+        for entry in bare["PATH"].split(os.pathsep)
+        if not os.access(os.path.join(entry, "wirelint"), os.X_OK)
+    )
+    missing = pre_commit(consumer, "run", "--color", "never", env=bare)
+    assert missing.returncode != 0
+    assert "Executable `wirelint` not found" in missing.stdout

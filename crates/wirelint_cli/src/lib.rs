@@ -1,6 +1,7 @@
 //! wirelint_cli: the `wirelint` command line: parses arguments, runs
-//! `check` or `rule`, prints the result and returns the exit code. The
-//! binary and the Python console script both call [`run`].
+//! `check` or `rule` (or starts `server`, the language server), prints the
+//! result and returns the exit code. The binary and the Python console
+//! script both call [`run`].
 
 mod add_noqa;
 mod args;
@@ -31,7 +32,8 @@ pub enum ExitStatus {
 }
 
 /// Runs the CLI with `args` (including the program name) and returns the
-/// process exit code: 0 clean, 1 findings, 2 error.
+/// process exit code: 0 clean, 1 findings, 2 error (`server`: 0 when the
+/// client shut it down properly, 1 otherwise, as the protocol says).
 pub fn run(args: Vec<OsString>) -> u8 {
     let cli = match Cli::try_parse_from(args) {
         Ok(cli) => cli,
@@ -42,20 +44,12 @@ pub fn run(args: Vec<OsString>) -> u8 {
             return u8::try_from(error.exit_code()).unwrap_or(ExitStatus::Error as u8);
         }
     };
-    let mut stderr = io::stderr().lock();
-    if is_closed(STDOUT) {
-        // Writes to a closed stream vanish without an error: say so instead.
-        let _ = writeln!(
-            stderr,
-            "error: standard output is closed; wirelint has nowhere to write its report"
-        );
-        return ExitStatus::Error as u8;
-    }
-    let mut stdout = BufWriter::new(io::stdout().lock());
     // Each command flushes `stdout` itself and reports a failure to do so.
     let status = match &cli.command {
-        Command::Check(args) => check::check(args, &mut stdout, &mut stderr),
-        Command::Rule(args) => rule::rule(args, &mut stdout, &mut stderr),
+        Command::Check(args) => with_output(|stdout, stderr| check::check(args, stdout, stderr)),
+        Command::Rule(args) => with_output(|stdout, stderr| rule::rule(args, stdout, stderr)),
+        // The language server owns standard input and output itself.
+        Command::Server(_) => return wirelint_server::run(),
     };
     status as u8
 }
@@ -104,6 +98,21 @@ fn is_closed(_: usize) -> bool {
 const STDIN: usize = 0;
 /// Standard output, for [`is_closed`].
 const STDOUT: usize = 1;
+
+/// Runs `command` with buffered standard output and standard error.
+/// A closed standard output is an error: writes to it vanish without one.
+fn with_output(command: impl FnOnce(&mut dyn Write, &mut dyn Write) -> ExitStatus) -> ExitStatus {
+    let mut stderr = io::stderr().lock();
+    if is_closed(STDOUT) {
+        let _ = writeln!(
+            stderr,
+            "error: standard output is closed; wirelint has nowhere to write its report"
+        );
+        return ExitStatus::Error;
+    }
+    let mut stdout = BufWriter::new(io::stdout().lock());
+    command(&mut stdout, &mut stderr)
+}
 
 /// Reports a failure to write the output and says whether there was one. A
 /// reader that stopped early (`wirelint check | head`) is not a failure.

@@ -70,7 +70,7 @@ fn fix_writes_the_file_and_counts_fixed_and_remaining() {
     assert_eq!(output.status.code(), Some(1), "{}", text(&output.stderr));
     assert_eq!(fs::read_to_string(&app).unwrap(), FIXED);
     assert!(
-        text(&output.stdout).ends_with("Found 2 errors (1 fixed, 1 remaining).\n"),
+        text(&output.stdout).contains("\nFound 2 errors (1 fixed, 1 remaining).\n"),
         "{}",
         text(&output.stdout)
     );

@@ -496,7 +496,13 @@ fn output_format_comes_from_the_configuration_unless_the_flag_is_given() {
     let configured = wirelint(root, &["check"]);
     let parsed: serde_json::Value = serde_json::from_str(&stdout(&configured))
         .unwrap_or_else(|error| panic!("not JSON ({error}): {}", stdout(&configured)));
-    assert!(parsed.is_array());
+    let codes: Vec<&str> = parsed
+        .as_array()
+        .expect("a JSON array")
+        .iter()
+        .filter_map(|item| item["code"].as_str())
+        .collect();
+    assert_eq!(codes, ["WL203"]);
     let flagged = wirelint(root, &["check", "--output-format", "concise"]);
     assert_eq!(findings(&flagged), ["app.py:WL203"]);
 }

@@ -1,7 +1,9 @@
 //! The checker: ONE traversal per file. It parses the source, walks the tree
-//! once in source order while keeping the semantic model up to date, and hands
-//! each node to the enabled rules. Function bodies are visited after the
-//! enclosing scope is complete, so a body sees every module-level name.
+//! once in source order while keeping the semantic model up to date (scopes
+//! and bindings, ownership, the stack of enclosing statements, retry loops),
+//! and hands each node to the enabled rules' hooks (see [`crate::rules`]).
+//! Function bodies are visited after the enclosing scope is complete, so a
+//! body sees every module-level name.
 
 use std::cell::RefCell;
 use std::collections::VecDeque;
@@ -15,10 +17,11 @@ use ruff_python_parser::parse_unchecked_source;
 use ruff_text_size::{Ranged, TextRange, TextSize};
 
 use crate::diagnostic::{Diagnostic, Locator};
-use crate::registry::Rule;
+use crate::registry::{Rule, dispatch};
 use crate::rules;
 use crate::rules::internal::syntax_error::syntax_error;
 use crate::semantic::known::normalize_module;
+use crate::semantic::statements::Part;
 use crate::semantic::{Binding, BindingKind, KnownNames, ScopeId, ScopeKind, SemanticModel};
 use crate::settings::LinterSettings;
 
@@ -26,7 +29,7 @@ use crate::settings::LinterSettings;
 /// descending, and the file gets a WL001 saying so. CPython 3.11 compiles
 /// about 3,000 levels of expressions inside at most 100 of statements, so
 /// no file it accepts is cut short.
-pub const MAX_NESTING: u32 = 4_000;
+pub(crate) const MAX_NESTING: u32 = 4_000;
 
 /// The largest source checked. Parsing takes up to about 70 times the
 /// source's size in memory, so a larger file is reported (WL002) instead.
@@ -34,11 +37,11 @@ pub const MAX_SOURCE_BYTES: usize = 32 * 1024 * 1024;
 
 /// The deepest f-string (and t-string) nesting parsed. The parser's work
 /// grows with the square of this depth; CPython allows 150 levels.
-pub const MAX_INTERPOLATED_STRING_NESTING: usize = 200;
+pub(crate) const MAX_INTERPOLATED_STRING_NESTING: usize = 200;
 
 /// Source facts about the file being checked, besides its text.
 #[derive(Copy, Clone, Debug, Default)]
-pub struct SourceInfo<'s> {
+pub(crate) struct SourceInfo<'s> {
     /// The dotted package the file belongs to (its own name for
     /// `__init__.py`), used to resolve relative imports.
     pub package: Option<&'s str>,
@@ -51,7 +54,11 @@ pub struct SourceInfo<'s> {
 /// of `[`, `not`, `.a` or `+ x` adds a level every few bytes). So the work
 /// runs on a stack sized from the length, grown only when the current one is
 /// shorter: no input can overflow it.
-pub fn check_source(source: &str, info: SourceInfo, settings: &LinterSettings) -> Vec<Diagnostic> {
+pub(crate) fn check_source(
+    source: &str,
+    info: SourceInfo,
+    settings: &LinterSettings,
+) -> Vec<Diagnostic> {
     if source.len() > MAX_SOURCE_BYTES {
         return vec![crate::unreadable_file(format!(
             "File is not checked: it is too large ({} MiB; the limit is {} MiB)",
@@ -142,7 +149,10 @@ fn check_on_current_stack(
 /// Test-only: runs the traversal over `source` and returns what the model
 /// answered at each `probe(...)` call, in visiting order.
 #[cfg(test)]
-pub fn probe_source(source: &str, package: Option<&str>) -> Vec<crate::semantic::tests::Probe> {
+pub(crate) fn probe_source(
+    source: &str,
+    package: Option<&str>,
+) -> Vec<crate::semantic::tests::Probe> {
     let settings = LinterSettings::default();
     let locator = Locator::new(source);
     let parsed = parse_unchecked_source(source, PySourceType::Python);
@@ -151,6 +161,22 @@ pub fn probe_source(source: &str, package: Option<&str>) -> Vec<crate::semantic:
     let mut checker = Checker::new(&locator, &settings, known, info, &parsed.syntax().body);
     checker.visit_module(&parsed.syntax().body);
     std::mem::take(&mut checker.probes)
+}
+
+/// Test-only: runs the traversal over `source` and returns the retry loops
+/// the model recognised at module level, judged as at the end of the file.
+#[cfg(test)]
+pub(crate) fn module_retry_loops(source: &str) -> Vec<crate::semantic::retry_loops::RetryLoop> {
+    let settings = LinterSettings::default();
+    let locator = Locator::new(source);
+    let parsed = parse_unchecked_source(source, PySourceType::Python);
+    let known = Rc::new(KnownNames::new(&settings));
+    let body = &parsed.syntax().body;
+    let mut checker = Checker::new(&locator, &settings, known, SourceInfo::default(), body);
+    checker.visit_module(body);
+    checker.semantic.leave_retry_function();
+    checker.semantic.settle_retry_loops(None);
+    checker.semantic.settled_retry_loops().to_vec()
 }
 
 /// What a run's settings imply for every file: the known names and the
@@ -217,21 +243,23 @@ fn run_context(settings: &LinterSettings, source: &str) -> (Rc<KnownNames>, bool
 }
 
 /// A function body waiting for its enclosing scope to finish.
+#[derive(Copy, Clone)]
 struct DeferredFunction<'a> {
+    stmt: &'a Stmt,
     function: &'a ast::StmtFunctionDef,
     parent: ScopeId,
 }
 
 /// The traversal state handed to every rule.
-pub struct Checker<'a> {
+pub(crate) struct Checker<'a> {
     pub semantic: SemanticModel<'a>,
     pub locator: &'a Locator<'a>,
     pub settings: &'a LinterSettings,
     pub info: SourceInfo<'a>,
     /// The module's top-level statements (for placing added imports).
     pub module_body: &'a [Stmt],
-    /// State rules keep across the traversal, reported in [`Checker::finish`].
-    pub rule_state: rules::RuleState,
+    /// State rules keep across the traversal, one value per rule.
+    pub rule_states: rules::RuleStates,
     diagnostics: Vec<Diagnostic>,
     deferred: VecDeque<DeferredFunction<'a>>,
     nesting: u32,
@@ -256,7 +284,7 @@ impl<'a> Checker<'a> {
             settings,
             info,
             module_body,
-            rule_state: rules::RuleState::default(),
+            rule_states: rules::RuleStates::default(),
             diagnostics: Vec::new(),
             deferred: VecDeque::new(),
             nesting: 0,
@@ -266,11 +294,11 @@ impl<'a> Checker<'a> {
         }
     }
 
-    pub fn enabled(&self, rule: Rule) -> bool {
+    pub(crate) fn enabled(&self, rule: Rule) -> bool {
         self.settings.rules.contains(rule)
     }
 
-    pub fn report(&mut self, diagnostic: Diagnostic) {
+    pub(crate) fn report(&mut self, diagnostic: Diagnostic) {
         self.diagnostics.push(diagnostic);
     }
 
@@ -282,7 +310,16 @@ impl<'a> Checker<'a> {
     }
 
     fn finish(mut self) -> Vec<Diagnostic> {
-        rules::finish(&mut self);
+        self.semantic.leave_retry_function();
+        self.semantic.settle_retry_loops(None);
+        dispatch::leave_body(&mut self);
+        dispatch::finish(&mut self);
+        // Boundary rules fire only in network modules; whether this is one
+        // is known only now.
+        if !self.semantic.is_network_module() {
+            self.diagnostics
+                .retain(|diagnostic| !diagnostic.rule.info().boundary);
+        }
         if let Some(offset) = self.cut_short_at {
             let message = format!(
                 "SyntaxError: nested more than {MAX_NESTING} levels deep; \
@@ -347,7 +384,10 @@ impl<'a> Checker<'a> {
     /// The absolute module of `from X import ...`, resolving relative
     /// imports against the file's package when it is known.
     fn import_from_module(&self, import_from: &ast::StmtImportFrom) -> Option<String> {
-        let module = import_from.module.as_ref().map(|module| module.as_str());
+        let module = import_from
+            .module
+            .as_ref()
+            .map(ruff_python_ast::Identifier::as_str);
         if import_from.level == 0 {
             return module.map(str::to_string);
         }
@@ -412,7 +452,7 @@ impl<'a> Checker<'a> {
     }
 
     fn bind_parameters(&mut self, parameters: &'a ast::Parameters) {
-        for parameter in parameters.iter() {
+        for parameter in parameters {
             let parameter = parameter.as_parameter();
             let mut binding = Binding::new(BindingKind::Parameter, parameter.range);
             binding.client = parameter
@@ -425,12 +465,17 @@ impl<'a> Checker<'a> {
     // ---- scopes -------------------------------------------------------
 
     fn visit_function_body(&mut self, deferred: DeferredFunction<'a>) {
-        let DeferredFunction { function, parent } = deferred;
+        let DeferredFunction {
+            stmt,
+            function,
+            parent,
+        } = deferred;
         let kind = ScopeKind::Function {
             is_async: function.is_async,
         };
         let previous = self.semantic.push_scope(kind, parent);
         let saved_position = std::mem::take(&mut self.semantic.position);
+        let saved_statements = self.semantic.statements.start_function(stmt);
         if self.semantic.scope_kind(parent) == ScopeKind::Class {
             let receiver = function
                 .parameters
@@ -443,9 +488,14 @@ impl<'a> Checker<'a> {
             }
         }
         self.bind_parameters(&function.parameters);
-        rules::enter_function(self, function);
+        self.semantic.enter_retry_function(function);
+        dispatch::enter_function(self, function);
         self.visit_body(&function.body);
-        rules::leave_function(self, function);
+        self.semantic.settle_retry_loops(Some(&function.parameters));
+        dispatch::leave_function(self, function);
+        dispatch::leave_body(self);
+        self.semantic.leave_retry_function();
+        self.semantic.statements.restore(saved_statements);
         self.semantic.position = saved_position;
         self.semantic.restore_scope(previous);
     }
@@ -460,17 +510,18 @@ impl<'a> Checker<'a> {
         let parent = self.semantic.current_scope_id();
         let previous = self.semantic.push_scope(ScopeKind::Class, parent);
         self.semantic.record_class_hierarchy(class);
+        self.semantic.statements.enter_part(Part::Body);
         self.visit_body(&class.body);
         self.semantic.restore_scope(previous);
         let binding = Binding::new(BindingKind::Class, class.name.range);
         self.semantic.bind(class.name.as_str(), binding);
     }
 
-    fn visit_function_def(&mut self, function: &'a ast::StmtFunctionDef) {
+    fn visit_function_def(&mut self, stmt: &'a Stmt, function: &'a ast::StmtFunctionDef) {
         for decorator in &function.decorator_list {
             self.visit_decorator(decorator);
         }
-        for parameter in function.parameters.iter() {
+        for parameter in &function.parameters {
             if let Some(default) = parameter.default() {
                 self.visit_expr(default);
             }
@@ -487,13 +538,16 @@ impl<'a> Checker<'a> {
         let binding = Binding::new(kind, function.name.range);
         self.semantic.bind(function.name.as_str(), binding);
         let parent = self.semantic.current_scope_id();
-        self.deferred
-            .push_back(DeferredFunction { function, parent });
+        self.deferred.push_back(DeferredFunction {
+            stmt,
+            function,
+            parent,
+        });
     }
 
     fn visit_lambda(&mut self, lambda: &'a ast::ExprLambda) {
         if let Some(parameters) = &lambda.parameters {
-            for parameter in parameters.iter() {
+            for parameter in parameters {
                 if let Some(default) = parameter.default() {
                     self.visit_expr(default);
                 }
@@ -539,28 +593,33 @@ impl<'a> Checker<'a> {
             IfGuard::TypeChecking => self.semantic.position.in_type_checking = true,
             IfGuard::None => {}
         }
+        self.semantic.statements.enter_part(Part::Body);
         self.visit_body(&stmt_if.body);
         self.semantic.position = saved;
-        for clause in &stmt_if.elif_else_clauses {
+        for (index, clause) in stmt_if.elif_else_clauses.iter().enumerate() {
             if let Some(test) = &clause.test {
+                self.semantic.statements.enter_part(Part::Header);
                 self.visit_expr(test);
             }
+            self.semantic.statements.enter_part(Part::Clause(index));
             self.visit_body(&clause.body);
         }
     }
 
-    fn visit_loop_body(&mut self, body: &'a [Stmt]) {
-        self.semantic.position.loop_depth += 1;
+    /// A loop's body, then its `else`.
+    fn visit_loop_blocks(&mut self, body: &'a [Stmt], orelse: &'a [Stmt]) {
+        self.semantic.statements.enter_part(Part::Body);
         self.visit_body(body);
-        self.semantic.position.loop_depth -= 1;
+        self.semantic.statements.enter_part(Part::OrElse);
+        self.visit_body(orelse);
     }
 
     fn visit_try(&mut self, stmt_try: &'a ast::StmtTry) {
-        self.semantic.position.try_body_depth += 1;
+        self.semantic.statements.enter_part(Part::Body);
         self.visit_body(&stmt_try.body);
-        self.semantic.position.try_body_depth -= 1;
-        for handler in &stmt_try.handlers {
+        for (index, handler) in stmt_try.handlers.iter().enumerate() {
             let ast::ExceptHandler::ExceptHandler(handler) = handler;
+            self.semantic.statements.enter_part(Part::Header);
             if let Some(type_) = &handler.type_ {
                 self.visit_expr(type_);
             }
@@ -568,23 +627,77 @@ impl<'a> Checker<'a> {
                 self.semantic
                     .bind(name.as_str(), Binding::new(BindingKind::Other, name.range));
             }
-            self.semantic.position.handler_depth += 1;
-            rules::enter_handler(self, handler);
+            self.semantic.statements.enter_part(Part::Handler(index));
+            dispatch::enter_handler(self, handler);
             self.visit_body(&handler.body);
-            rules::leave_handler(self, handler);
-            self.semantic.position.handler_depth -= 1;
+            dispatch::leave_handler(self, handler);
         }
+        self.semantic.statements.enter_part(Part::OrElse);
         self.visit_body(&stmt_try.orelse);
+        self.semantic.statements.enter_part(Part::Finally);
         self.visit_body(&stmt_try.finalbody);
     }
 
-    fn visit_stmt_inner(&mut self, stmt: &'a Stmt) {
+    fn visit_match(&mut self, stmt_match: &'a ast::StmtMatch) {
+        self.visit_expr(&stmt_match.subject);
+        for (index, case) in stmt_match.cases.iter().enumerate() {
+            self.semantic.statements.enter_part(Part::Header);
+            self.visit_pattern(&case.pattern);
+            if let Some(guard) = &case.guard {
+                self.visit_expr(guard);
+            }
+            self.semantic.statements.enter_part(Part::Case(index));
+            self.visit_body(&case.body);
+        }
+    }
+
+    /// Takes a statement into the model before any rule sees it.
+    fn note_stmt(&mut self, stmt: &'a Stmt) {
         self.semantic.note_ownership_stmt(stmt);
-        rules::analyze_stmt(self, stmt);
+        self.semantic.note_retry_stmt(stmt);
+        match stmt {
+            Stmt::Raise(_) => self.semantic.statements.note_error_handled(),
+            Stmt::Return(ast::StmtReturn {
+                value: Some(value), ..
+            }) if !value.is_none_literal_expr() => self.semantic.statements.note_error_handled(),
+            // Model facts are recorded for every rule, before any rule sees
+            // the class.
+            Stmt::ClassDef(class) => self.semantic.record_class(class),
+            _ => {}
+        }
+    }
+
+    fn visit_stmt_inner(&mut self, stmt: &'a Stmt) {
+        self.note_stmt(stmt);
+        dispatch::stmt(self, stmt);
+        if let Stmt::ClassDef(class) = stmt {
+            dispatch::class(self, class);
+        }
+        let compound = matches!(
+            stmt,
+            Stmt::FunctionDef(_)
+                | Stmt::ClassDef(_)
+                | Stmt::For(_)
+                | Stmt::While(_)
+                | Stmt::If(_)
+                | Stmt::With(_)
+                | Stmt::Try(_)
+                | Stmt::Match(_)
+        );
+        if compound {
+            self.semantic.statements.push(stmt);
+        }
+        self.visit_stmt_children(stmt);
+        if compound {
+            self.semantic.statements.pop();
+        }
+    }
+
+    fn visit_stmt_children(&mut self, stmt: &'a Stmt) {
         match stmt {
             Stmt::Import(stmt_import) => self.bind_import(stmt_import),
             Stmt::ImportFrom(import_from) => self.bind_import_from(import_from),
-            Stmt::FunctionDef(function) => self.visit_function_def(function),
+            Stmt::FunctionDef(function) => self.visit_function_def(stmt, function),
             Stmt::ClassDef(class) => self.visit_class(class),
             Stmt::Assign(assign) => {
                 self.visit_expr(&assign.value);
@@ -612,13 +725,11 @@ impl<'a> Checker<'a> {
                 self.visit_expr(&stmt_for.iter);
                 self.visit_expr(&stmt_for.target);
                 self.bind_other(&stmt_for.target, None);
-                self.visit_loop_body(&stmt_for.body);
-                self.visit_body(&stmt_for.orelse);
+                self.visit_loop_blocks(&stmt_for.body, &stmt_for.orelse);
             }
             Stmt::While(stmt_while) => {
                 self.visit_expr(&stmt_while.test);
-                self.visit_loop_body(&stmt_while.body);
-                self.visit_body(&stmt_while.orelse);
+                self.visit_loop_blocks(&stmt_while.body, &stmt_while.orelse);
             }
             Stmt::If(stmt_if) => self.visit_if(stmt_if),
             Stmt::With(stmt_with) => {
@@ -629,9 +740,11 @@ impl<'a> Checker<'a> {
                         self.bind_other(target, Some(&item.context_expr));
                     }
                 }
+                self.semantic.statements.enter_part(Part::Body);
                 self.visit_body(&stmt_with.body);
             }
             Stmt::Try(stmt_try) => self.visit_try(stmt_try),
+            Stmt::Match(stmt_match) => self.visit_match(stmt_match),
             Stmt::Global(global) => {
                 for name in &global.names {
                     self.semantic.declare_global(name.as_str());
@@ -687,7 +800,28 @@ impl<'a> Visitor<'a> for Checker<'a> {
         }
         self.nesting += 1;
         self.semantic.note_ownership_expr(expr);
-        rules::analyze_expr(self, expr);
+        match expr {
+            Expr::Name(name) if name.ctx == ExprContext::Load => {
+                self.semantic.statements.note_name_read(name.id.as_str());
+            }
+            Expr::Attribute(_) => self.semantic.note_retry_expr(expr),
+            _ => {}
+        }
+        if let Expr::Name(name) = expr {
+            dispatch::name(self, name);
+        } else {
+            dispatch::expr(self, expr);
+            if let Expr::Dict(dict) = expr {
+                dispatch::dict(self, dict);
+            }
+        }
+        if let Expr::Call(call) = expr {
+            // What a call talks to is classified once, for every rule.
+            let target = self.semantic.classify_call(call);
+            self.semantic.begin_call(call);
+            self.semantic.note_retry_call(call, target.as_ref());
+            dispatch::call(self, call, target.as_ref());
+        }
         #[cfg(test)]
         crate::semantic::tests::record_probe(self, expr);
         match expr {

@@ -3,66 +3,64 @@
 
 use std::collections::BTreeSet;
 
-use ruff_python_ast::Stmt;
+use ruff_python_ast::{Expr, Stmt};
 use ruff_text_size::{Ranged, TextRange, TextSize};
 use rustc_hash::FxHashSet;
 
 use crate::checker::Checker;
 use crate::diagnostic::{Applicability, Diagnostic, Edit};
+use crate::import_insertion::import_insertion;
 
-/// How a fix refers to `module` (e.g. `httpx`): the name it is imported as
-/// at module scope, or the module's own name plus an edit adding
-/// `import module` after the module docstring and `__future__` imports.
-pub fn module_reference(checker: &Checker, module: &str) -> (String, Option<Edit>) {
-    if let Some(name) = checker.semantic.module_import_name(module) {
+/// How a fix refers to `module.member` (e.g. `httpx.Timeout`), and the edit
+/// that makes the reference work, if one is needed: through the module's
+/// import (`httpx.Timeout`, `hx.Timeout` after `import httpx as hx`), else
+/// through an import of the member (`Timeout` after `from httpx import
+/// Timeout`), else through a new `import module` placed where the import
+/// sorters put it ([`import_insertion`]). Imports under `if TYPE_CHECKING:`
+/// do not exist at run time and are not used.
+pub(crate) fn member_reference(
+    checker: &Checker,
+    module: &str,
+    member: &str,
+    used_at: TextSize,
+) -> (String, Option<Edit>) {
+    if let Some(name) = runtime_import_name(checker, module) {
+        return (format!("{name}.{member}"), None);
+    }
+    if let Some(name) = runtime_import_name(checker, &format!("{module}.{member}")) {
         return (name.to_string(), None);
     }
-    let source = checker.locator.source();
-    let offset = import_insertion_offset(checker.module_body, source);
-    let prefix = if offset > TextSize::new(0) && !source[..offset.to_usize()].ends_with('\n') {
-        "\n"
-    } else {
-        ""
-    };
-    let edit = checker.locator.edit(
-        TextRange::empty(offset),
-        format!("{prefix}import {module}\n"),
+    let (offset, text) = import_insertion(
+        checker.module_body,
+        checker.locator.source(),
+        module,
+        used_at,
     );
-    (module.to_string(), Some(edit))
+    let edit = checker.locator.edit(TextRange::empty(offset), text);
+    (format!("{module}.{member}"), Some(edit))
 }
 
-/// Where a new top-level import goes: at the start of the first statement
-/// that is neither the module docstring nor a `from __future__` import, or
-/// after the last of those when nothing follows.
-fn import_insertion_offset(body: &[Stmt], source: &str) -> TextSize {
-    let mut after = TextSize::new(0);
-    for (index, stmt) in body.iter().enumerate() {
-        let is_docstring =
-            index == 0 && matches!(stmt, Stmt::Expr(expr) if expr.value.is_string_literal_expr());
-        let is_future = matches!(
-            stmt,
-            Stmt::ImportFrom(import_from)
-                if import_from.module.as_ref().is_some_and(|module| module.as_str() == "__future__")
-        );
-        if !is_docstring && !is_future {
-            return line_start(source, stmt.start());
-        }
-        after = line_end_after(source, stmt.end());
+/// The module-scope name an import binds `qualified` to, unless that import
+/// sits under `if TYPE_CHECKING:`.
+fn runtime_import_name<'a>(checker: &Checker<'a>, qualified: &str) -> Option<&'a str> {
+    let name = checker.semantic.module_import_name(qualified)?;
+    let binding = checker.semantic.module_scope().get(name)?;
+    let type_checking_only = checker.module_body.iter().any(|stmt| {
+        matches!(stmt, Stmt::If(stmt_if)
+            if is_type_checking(checker, &stmt_if.test) && stmt_if.range().contains_range(binding.range))
+    });
+    (!type_checking_only).then_some(name)
+}
+
+/// `TYPE_CHECKING` or `typing.TYPE_CHECKING`.
+fn is_type_checking(checker: &Checker, test: &Expr) -> bool {
+    match test {
+        Expr::Name(name) => name.id.as_str() == "TYPE_CHECKING",
+        _ => matches!(
+            checker.semantic.qualified_name(test).as_deref(),
+            Some("typing.TYPE_CHECKING" | "typing_extensions.TYPE_CHECKING")
+        ),
     }
-    after
-}
-
-fn line_start(source: &str, offset: TextSize) -> TextSize {
-    let before = &source[..offset.to_usize()];
-    TextSize::try_from(before.rfind('\n').map_or(0, |index| index + 1)).unwrap_or_default()
-}
-
-fn line_end_after(source: &str, offset: TextSize) -> TextSize {
-    let rest = &source[offset.to_usize()..];
-    let end = rest
-        .find('\n')
-        .map_or(source.len(), |index| offset.to_usize() + index + 1);
-    TextSize::try_from(end).unwrap_or_default()
 }
 
 /// The result of applying fixes to one source text.
@@ -309,6 +307,18 @@ mod tests {
         assert_eq!(fixed.source, format!("#{}", "y".repeat(count as usize)));
         let per_fix = COMPARISONS.get() / (2 * count as usize);
         assert!(per_fix <= 4, "{per_fix} comparisons per fix");
+    }
+
+    #[test]
+    fn uses_an_imported_timeout_class_and_skips_type_checking_imports() {
+        let source =
+            "from httpx import Timeout as T\nimport openai\nc = openai.OpenAI(timeout=5)\n";
+        assert!(fix_all(source).contains("timeout=T(5, connect=5"));
+        let source = "from typing import TYPE_CHECKING\n\nimport openai\n\nif TYPE_CHECKING:\n    import httpx\n\nc = openai.OpenAI(timeout=5)\n";
+        assert_eq!(
+            fix_all(source),
+            "from typing import TYPE_CHECKING\n\nimport httpx\nimport openai\n\nif TYPE_CHECKING:\n    import httpx\n\nc = openai.OpenAI(timeout=httpx.Timeout(5, connect=5, read=5, write=5, pool=5))\n"
+        );
     }
 
     #[test]

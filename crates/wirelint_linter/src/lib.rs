@@ -6,23 +6,32 @@
 //! rule look at each node as the walk passes it. It touches no file system
 //! and starts no threads: callers (CLI, Python bindings, LSP) do that.
 
-pub mod checker;
+pub(crate) mod checker;
 pub mod diagnostic;
 pub mod fix;
+mod import_insertion;
 pub mod noqa;
 pub mod registry;
-pub mod rules;
-pub mod semantic;
+pub(crate) mod rules;
+pub(crate) mod semantic;
 pub mod settings;
 
 #[cfg(test)]
 mod fixture_tests;
 #[cfg(test)]
 mod readme_table;
+#[cfg(test)]
+mod rule_pages;
 
+pub use checker::MAX_SOURCE_BYTES;
 pub use diagnostic::{Applicability, Diagnostic, Edit, Fix, Location, Locator};
-pub use registry::{Family, RULES, Rule, RuleInfo, Status};
-pub use settings::{LinterSettings, RuleSelection, RuleSelector, RuleSet, UnknownSelector};
+pub use fix::{FixedSource, apply_fixes};
+pub use noqa::{NoqaAddition, SkipReason, SkippedLine, UnsafeNoqaEdit, add_noqa};
+pub use registry::{Family, FixAvailability, Marker, RULES, Rule, RuleInfo, Status};
+pub use settings::{
+    LinterSettings, RuleSelection, RuleSelector, RuleSet, UnknownSelector, closest_code,
+    edit_distance,
+};
 
 use ruff_text_size::{TextRange, TextSize};
 

@@ -35,8 +35,10 @@ fn render_rule_table() -> String {
         };
         let _ = writeln!(
             table,
-            "| {} | {} | {status} | {} |",
-            info.code, info.name, info.summary
+            "| [{code}](docs/rules/{code}.md) | {} | {status} | {} |",
+            info.name,
+            info.summary,
+            code = info.code,
         );
     }
     table

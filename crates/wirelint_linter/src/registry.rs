@@ -1,63 +1,27 @@
-//! The rule registry: the single table that says, for every rule, its code,
-//! name, family, status, one-line summary and the file whose doc comment is
-//! its user documentation. Everything else (selection, `wirelint rule`, the
-//! README table, SARIF rule metadata, the Python `rules()` list) reads it.
+//! The rule registry. Each rule file declares the rule itself (its
+//! `RuleDef`, defined in `rules/mod.rs`: code, name, family, status, summary,
+//! markers, fix availability, hooks); the build script lists every rule
+//! file, in code order, and the `register_rules!` macro turns the list into
+//! the [`Rule`] enum (variants named after the rules: `missing-timeout` is
+//! `Rule::MissingTimeout`), the [`RULES`] table everything else reads
+//! (selection, `wirelint rule`, the README table, SARIF rule metadata, the
+//! Python `rules()` list) and the hook dispatch the checker calls. Adding a
+//! rule touches nothing here.
 
 use std::fmt;
 
-/// Every rule wirelint knows. The discriminant indexes [`RULES`].
-#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Rule {
-    SyntaxError,
-    UnreadableFile,
-    UnusedNoqa,
-    ClientAtImportTime,
-    LazyGlobalClient,
-    ImplicitModuleClient,
-    UnclosedClient,
-    ClientInLoop,
-    ScalarTimeout,
-    TimeoutWithoutPool,
-    MissingTimeout,
-    TimeoutDisabled,
-    UnboundedRetryLoop,
-    RetryWithoutJitter,
-    RetryWithoutStop,
-    RetryOnClientError,
-    RetryEverything,
-    RetriedWriteWithoutIdempotencyKey,
-    IdempotencyKeyPerAttempt,
-    ExcessiveRetries,
-    VanillaErrorAtBoundary,
-    ErrorContextDropped,
-    MultipleErrorRoots,
-    ErrorMissingContext,
-    LogAndReraise,
-    SwallowedValidationError,
-    StreamOutsideContext,
-    StreamMethodOutsideContext,
-    StreamEscapesContext,
-    SecretAsPlainStr,
-    LoggedHeaders,
-    LoggedSecret,
-    HardcodedCredential,
-    SecretUnwrappedEarly,
-    EnvAtImportTime,
-    SettingsAtImportTime,
-    MutableConfigModel,
-    ScalarTimeoutSetting,
-    MixedOverrideStyles,
-    HookKindMismatch,
-    BlockingCallInAsync,
-    UnboundedGather,
-    ManualJsonValidation,
-    HandRolledToolSchema,
-    UncheckedRefusal,
-    OffsetPagination,
-    MaterializedPages,
-}
+use ruff_python_ast::{
+    ExceptHandlerExceptHandler, Expr, ExprCall, ExprDict, ExprName, Stmt, StmtClassDef,
+    StmtFunctionDef,
+};
 
-/// A group of rules sharing a code prefix (`WL2` is timeouts).
+use crate::checker::Checker;
+use crate::rules::RuleDef;
+use crate::semantic::CallTarget;
+
+/// A group of rules sharing a code prefix (`WL2` is timeouts). The variant,
+/// the rules' folder (`rules/<name>/`) and the fixtures' folder share one
+/// name, [`Family::name`]; the title is the catalog's heading.
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Family {
     Internal,
@@ -68,11 +32,29 @@ pub enum Family {
     Streaming,
     Secrets,
     Configuration,
-    Async,
+    Concurrency,
     StructuredOutputs,
 }
 
 impl Family {
+    /// The family's name: its folder below `src/rules/` and
+    /// `resources/fixtures/`.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Family::Internal => "internal",
+            Family::Lifecycle => "lifecycle",
+            Family::Timeouts => "timeouts",
+            Family::Retries => "retries",
+            Family::Errors => "errors",
+            Family::Streaming => "streaming",
+            Family::Secrets => "secrets",
+            Family::Configuration => "configuration",
+            Family::Concurrency => "concurrency",
+            Family::StructuredOutputs => "structured_outputs",
+        }
+    }
+
+    /// The family's heading in the rule catalog, shown to users.
     pub const fn title(self) -> &'static str {
         match self {
             Family::Internal => "parse errors and internals",
@@ -83,7 +65,7 @@ impl Family {
             Family::Streaming => "streaming",
             Family::Secrets => "secrets and logging",
             Family::Configuration => "configuration",
-            Family::Async => "async and observability",
+            Family::Concurrency => "async and observability",
             Family::StructuredOutputs => "structured outputs and pagination",
         }
     }
@@ -99,7 +81,7 @@ impl Family {
             Family::Streaming => "WL5",
             Family::Secrets => "WL6",
             Family::Configuration => "WL7",
-            Family::Async => "WL8",
+            Family::Concurrency => "WL8",
             Family::StructuredOutputs => "WL9",
         }
     }
@@ -126,7 +108,30 @@ impl Status {
     }
 }
 
-/// One row of the registry.
+/// A fast-path marker: text of which one occurrence in a file lets a rule
+/// fire there.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum Marker {
+    /// This word.
+    Word(&'static str),
+    /// The name of any network module (built in or `extend-network-modules`)
+    /// or stdlib HTTP module.
+    NetworkImport,
+    /// The class name of any `extend-error-classes` entry.
+    ErrorClass,
+}
+
+/// Whether a rule's findings come with a fix.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum FixAvailability {
+    None,
+    /// Some findings have a fix of this applicability.
+    Sometimes(crate::diagnostic::Applicability),
+    /// Every finding has a fix of this applicability.
+    Always(crate::diagnostic::Applicability),
+}
+
+/// One row of the registry: what the rule file declares, plus where it is.
 #[derive(Debug)]
 pub struct RuleInfo {
     pub rule: Rule,
@@ -137,483 +142,167 @@ pub struct RuleInfo {
     /// Fires only in network modules (RULES.md's *boundary*).
     pub boundary: bool,
     pub summary: &'static str,
-    /// Path below `src/` of the file whose `//!` comment documents the rule.
+    pub markers: &'static [Marker],
+    pub fix: FixAvailability,
+    /// Path below `src/` of the rule's file, whose `//!` comment documents
+    /// the rule (derived from its registration line).
     pub source_file: &'static str,
 }
 
-/// The registry, in code order. `RULES[rule as usize].rule == rule`.
-pub const RULES: &[RuleInfo] = &[
-    RuleInfo {
-        rule: Rule::SyntaxError,
-        code: "WL001",
-        name: "syntax-error",
-        family: Family::Internal,
-        status: Status::Always,
-        boundary: false,
-        summary: "The file does not parse; reported with the parser's message and location.",
-        source_file: "rules/internal/syntax_error.rs",
-    },
-    RuleInfo {
-        rule: Rule::UnreadableFile,
-        code: "WL002",
-        name: "unreadable-file",
-        family: Family::Internal,
-        status: Status::Always,
-        boundary: false,
-        summary: "The file cannot be read or decoded as UTF-8.",
-        source_file: "rules/internal/unreadable_file.rs",
-    },
-    RuleInfo {
-        rule: Rule::UnusedNoqa,
-        code: "WL003",
-        name: "unused-noqa",
-        family: Family::Internal,
-        status: Status::Preview,
-        boundary: false,
-        summary: "A `# noqa` directive that suppresses nothing.",
-        source_file: "rules/internal/unused_noqa.rs",
-    },
-    RuleInfo {
-        rule: Rule::ClientAtImportTime,
-        code: "WL101",
-        name: "client-at-import-time",
-        family: Family::Lifecycle,
-        status: Status::Stable,
-        boundary: false,
-        summary: "A network client is constructed at import time.",
-        source_file: "rules/lifecycle/client_at_import_time.rs",
-    },
-    RuleInfo {
-        rule: Rule::LazyGlobalClient,
-        code: "WL102",
-        name: "lazy-global-client",
-        family: Family::Lifecycle,
-        status: Status::Stable,
-        boundary: false,
-        summary: "A function lazily creates a client into a module global or a cache.",
-        source_file: "rules/lifecycle/lazy_global_client.rs",
-    },
-    RuleInfo {
-        rule: Rule::ImplicitModuleClient,
-        code: "WL103",
-        name: "implicit-module-client",
-        family: Family::Lifecycle,
-        status: Status::Stable,
-        boundary: false,
-        summary: "A function reaches for a module-level client instead of taking it as a parameter.",
-        source_file: "rules/lifecycle/implicit_module_client.rs",
-    },
-    RuleInfo {
-        rule: Rule::UnclosedClient,
-        code: "WL104",
-        name: "unclosed-client",
-        family: Family::Lifecycle,
-        status: Status::Stable,
-        boundary: false,
-        summary: "A client built in a function is never closed, returned or handed on.",
-        source_file: "rules/lifecycle/unclosed_client.rs",
-    },
-    RuleInfo {
-        rule: Rule::ClientInLoop,
-        code: "WL105",
-        name: "client-in-loop",
-        family: Family::Lifecycle,
-        status: Status::Stable,
-        boundary: false,
-        summary: "A client or a convenience call builds a new connection pool on every iteration.",
-        source_file: "rules/lifecycle/client_in_loop.rs",
-    },
-    RuleInfo {
-        rule: Rule::ScalarTimeout,
-        code: "WL201",
-        name: "scalar-timeout",
-        family: Family::Timeouts,
-        status: Status::Stable,
-        boundary: false,
-        summary: "A single-number timeout hides which budget (connect, read, write, pool) tripped.",
-        source_file: "rules/timeouts/scalar_timeout.rs",
-    },
-    RuleInfo {
-        rule: Rule::TimeoutWithoutPool,
-        code: "WL202",
-        name: "timeout-without-pool",
-        family: Family::Timeouts,
-        status: Status::Preview,
-        boundary: false,
-        summary: "`httpx.Timeout(...)` sets phases but leaves the pool timeout implicit.",
-        source_file: "rules/timeouts/timeout_without_pool.rs",
-    },
-    RuleInfo {
-        rule: Rule::MissingTimeout,
-        code: "WL203",
-        name: "missing-timeout",
-        family: Family::Timeouts,
-        status: Status::Stable,
-        boundary: false,
-        summary: "A network call with no timeout can block forever.",
-        source_file: "rules/timeouts/missing_timeout.rs",
-    },
-    RuleInfo {
-        rule: Rule::TimeoutDisabled,
-        code: "WL204",
-        name: "timeout-disabled",
-        family: Family::Timeouts,
-        status: Status::Stable,
-        boundary: false,
-        summary: "`timeout=None` disables the timeout: the call can wait forever.",
-        source_file: "rules/timeouts/timeout_disabled.rs",
-    },
-    RuleInfo {
-        rule: Rule::UnboundedRetryLoop,
-        code: "WL301",
-        name: "unbounded-retry-loop",
-        family: Family::Retries,
-        status: Status::Stable,
-        boundary: false,
-        summary: "A retry loop has no bound on its attempts.",
-        source_file: "rules/retries/unbounded_retry_loop.rs",
-    },
-    RuleInfo {
-        rule: Rule::RetryWithoutJitter,
-        code: "WL302",
-        name: "retry-without-jitter",
-        family: Family::Retries,
-        status: Status::Stable,
-        boundary: false,
-        summary: "A retry backs off with no random component, or not at all.",
-        source_file: "rules/retries/retry_without_jitter.rs",
-    },
-    RuleInfo {
-        rule: Rule::RetryWithoutStop,
-        code: "WL303",
-        name: "retry-without-stop",
-        family: Family::Retries,
-        status: Status::Stable,
-        boundary: false,
-        summary: "A retry decorator or policy never stops retrying.",
-        source_file: "rules/retries/retry_without_stop.rs",
-    },
-    RuleInfo {
-        rule: Rule::RetryOnClientError,
-        code: "WL304",
-        name: "retry-on-client-error",
-        family: Family::Retries,
-        status: Status::Stable,
-        boundary: false,
-        summary: "A retry classification includes a non-retryable 4xx status.",
-        source_file: "rules/retries/retry_on_client_error.rs",
-    },
-    RuleInfo {
-        rule: Rule::RetryEverything,
-        code: "WL305",
-        name: "retry-everything",
-        family: Family::Retries,
-        status: Status::Stable,
-        boundary: false,
-        summary: "A retry fires on any exception, bugs included.",
-        source_file: "rules/retries/retry_everything.rs",
-    },
-    RuleInfo {
-        rule: Rule::RetriedWriteWithoutIdempotencyKey,
-        code: "WL306",
-        name: "retried-write-without-idempotency-key",
-        family: Family::Retries,
-        status: Status::Stable,
-        boundary: false,
-        summary: "A retried POST/PATCH/create sends no idempotency key.",
-        source_file: "rules/retries/retried_write_without_idempotency_key.rs",
-    },
-    RuleInfo {
-        rule: Rule::IdempotencyKeyPerAttempt,
-        code: "WL307",
-        name: "idempotency-key-per-attempt",
-        family: Family::Retries,
-        status: Status::Stable,
-        boundary: false,
-        summary: "An idempotency key is generated on every attempt instead of once.",
-        source_file: "rules/retries/idempotency_key_per_attempt.rs",
-    },
-    RuleInfo {
-        rule: Rule::ExcessiveRetries,
-        code: "WL308",
-        name: "excessive-retries",
-        family: Family::Retries,
-        status: Status::Stable,
-        boundary: false,
-        summary: "A retry count above the configured cap, or infinite.",
-        source_file: "rules/retries/excessive_retries.rs",
-    },
-    RuleInfo {
-        rule: Rule::VanillaErrorAtBoundary,
-        code: "WL401",
-        name: "vanilla-error-at-boundary",
-        family: Family::Errors,
-        status: Status::Stable,
-        boundary: true,
-        summary: "A bare `RuntimeError` / `Exception` raised in a network module carries no context.",
-        source_file: "rules/errors/vanilla_error_at_boundary.rs",
-    },
-    RuleInfo {
-        rule: Rule::ErrorContextDropped,
-        code: "WL402",
-        name: "error-context-dropped",
-        family: Family::Errors,
-        status: Status::Stable,
-        boundary: false,
-        summary: "A network error is converted into a builtin exception, losing status, request id and headers.",
-        source_file: "rules/errors/error_context_dropped.rs",
-    },
-    RuleInfo {
-        rule: Rule::MultipleErrorRoots,
-        code: "WL403",
-        name: "multiple-error-roots",
-        family: Family::Errors,
-        status: Status::Stable,
-        boundary: true,
-        summary: "A network module defines more than one exception class deriving from `Exception`.",
-        source_file: "rules/errors/multiple_error_roots.rs",
-    },
-    RuleInfo {
-        rule: Rule::ErrorMissingContext,
-        code: "WL404",
-        name: "error-missing-context",
-        family: Family::Errors,
-        status: Status::Preview,
-        boundary: true,
-        summary: "The base error class does not store message, status, request id and headers.",
-        source_file: "rules/errors/error_missing_context.rs",
-    },
-    RuleInfo {
-        rule: Rule::LogAndReraise,
-        code: "WL405",
-        name: "log-and-reraise",
-        family: Family::Errors,
-        status: Status::Stable,
-        boundary: false,
-        summary: "An `except` handler logs the error and then re-raises it.",
-        source_file: "rules/errors/log_and_reraise.rs",
-    },
-    RuleInfo {
-        rule: Rule::SwallowedValidationError,
-        code: "WL406",
-        name: "swallowed-validation-error",
-        family: Family::Errors,
-        status: Status::Stable,
-        boundary: false,
-        summary: "A pydantic `ValidationError` is caught and dropped.",
-        source_file: "rules/errors/swallowed_validation_error.rs",
-    },
-    RuleInfo {
-        rule: Rule::StreamOutsideContext,
-        code: "WL501",
-        name: "stream-outside-context",
-        family: Family::Streaming,
-        status: Status::Stable,
-        boundary: false,
-        summary: "A `stream=True` request is not opened with `with` / `async with`.",
-        source_file: "rules/streaming/stream_outside_context.rs",
-    },
-    RuleInfo {
-        rule: Rule::StreamMethodOutsideContext,
-        code: "WL502",
-        name: "stream-method-outside-context",
-        family: Family::Streaming,
-        status: Status::Stable,
-        boundary: false,
-        summary: "A streaming method (`client.stream`, `messages.stream`, aiohttp requests) used without `with`.",
-        source_file: "rules/streaming/stream_method_outside_context.rs",
-    },
-    RuleInfo {
-        rule: Rule::StreamEscapesContext,
-        code: "WL503",
-        name: "stream-escapes-context",
-        family: Family::Streaming,
-        status: Status::Stable,
-        boundary: false,
-        summary: "A streaming `with` target is returned, stored or collected inside its block.",
-        source_file: "rules/streaming/stream_escapes_context.rs",
-    },
-    RuleInfo {
-        rule: Rule::SecretAsPlainStr,
-        code: "WL601",
-        name: "secret-as-plain-str",
-        family: Family::Secrets,
-        status: Status::Stable,
-        boundary: false,
-        summary: "A secret-named model field is a plain `str`; use `SecretStr`.",
-        source_file: "rules/secrets/secret_as_plain_str.rs",
-    },
-    RuleInfo {
-        rule: Rule::LoggedHeaders,
-        code: "WL602",
-        name: "logged-headers",
-        family: Family::Secrets,
-        status: Status::Stable,
-        boundary: false,
-        summary: "A logging call writes a whole headers mapping, credentials included.",
-        source_file: "rules/secrets/logged_headers.rs",
-    },
-    RuleInfo {
-        rule: Rule::LoggedSecret,
-        code: "WL603",
-        name: "logged-secret",
-        family: Family::Secrets,
-        status: Status::Stable,
-        boundary: false,
-        summary: "A logging call or `print` writes a secret's value.",
-        source_file: "rules/secrets/logged_secret.rs",
-    },
-    RuleInfo {
-        rule: Rule::HardcodedCredential,
-        code: "WL604",
-        name: "hardcoded-credential",
-        family: Family::Secrets,
-        status: Status::Stable,
-        boundary: false,
-        summary: "A credential is written into the source as a string literal.",
-        source_file: "rules/secrets/hardcoded_credential.rs",
-    },
-    RuleInfo {
-        rule: Rule::SecretUnwrappedEarly,
-        code: "WL605",
-        name: "secret-unwrapped-early",
-        family: Family::Secrets,
-        status: Status::Preview,
-        boundary: false,
-        summary: "`.get_secret_value()` is stored instead of used where the secret is injected.",
-        source_file: "rules/secrets/secret_unwrapped_early.rs",
-    },
-    RuleInfo {
-        rule: Rule::EnvAtImportTime,
-        code: "WL701",
-        name: "env-at-import-time",
-        family: Family::Configuration,
-        status: Status::Stable,
-        boundary: false,
-        summary: "The environment is read at import time.",
-        source_file: "rules/configuration/env_at_import_time.rs",
-    },
-    RuleInfo {
-        rule: Rule::SettingsAtImportTime,
-        code: "WL702",
-        name: "settings-at-import-time",
-        family: Family::Configuration,
-        status: Status::Stable,
-        boundary: false,
-        summary: "Settings are loaded from the environment at import time.",
-        source_file: "rules/configuration/settings_at_import_time.rs",
-    },
-    RuleInfo {
-        rule: Rule::MutableConfigModel,
-        code: "WL703",
-        name: "mutable-config-model",
-        family: Family::Configuration,
-        status: Status::Stable,
-        boundary: false,
-        summary: "A client configuration model is not both frozen and closed to extra fields.",
-        source_file: "rules/configuration/mutable_config_model.rs",
-    },
-    RuleInfo {
-        rule: Rule::ScalarTimeoutSetting,
-        code: "WL704",
-        name: "scalar-timeout-setting",
-        family: Family::Configuration,
-        status: Status::Stable,
-        boundary: false,
-        summary: "A `timeout` setting is typed as a single number.",
-        source_file: "rules/configuration/scalar_timeout_setting.rs",
-    },
-    RuleInfo {
-        rule: Rule::MixedOverrideStyles,
-        code: "WL705",
-        name: "mixed-override-styles",
-        family: Family::Configuration,
-        status: Status::Stable,
-        boundary: false,
-        summary: "A class offers both `with_options()` and an `options` mapping parameter.",
-        source_file: "rules/configuration/mixed_override_styles.rs",
-    },
-    RuleInfo {
-        rule: Rule::HookKindMismatch,
-        code: "WL801",
-        name: "hook-kind-mismatch",
-        family: Family::Async,
-        status: Status::Stable,
-        boundary: false,
-        summary: "An httpx event hook's kind (sync or async) does not match its client.",
-        source_file: "rules/concurrency/hook_kind_mismatch.rs",
-    },
-    RuleInfo {
-        rule: Rule::BlockingCallInAsync,
-        code: "WL802",
-        name: "blocking-call-in-async",
-        family: Family::Async,
-        status: Status::Stable,
-        boundary: false,
-        summary: "A blocking network call or `time.sleep` inside `async def`.",
-        source_file: "rules/concurrency/blocking_call_in_async.rs",
-    },
-    RuleInfo {
-        rule: Rule::UnboundedGather,
-        code: "WL803",
-        name: "unbounded-gather",
-        family: Family::Async,
-        status: Status::Preview,
-        boundary: false,
-        summary: "A fan-out of client calls over unbounded input with no concurrency limit.",
-        source_file: "rules/concurrency/unbounded_gather.rs",
-    },
-    RuleInfo {
-        rule: Rule::ManualJsonValidation,
-        code: "WL901",
-        name: "manual-json-validation",
-        family: Family::StructuredOutputs,
-        status: Status::Stable,
-        boundary: false,
-        summary: "JSON parsed with `json.loads` and then validated, instead of validated as JSON.",
-        source_file: "rules/structured_outputs/manual_json_validation.rs",
-    },
-    RuleInfo {
-        rule: Rule::HandRolledToolSchema,
-        code: "WL902",
-        name: "hand-rolled-tool-schema",
-        family: Family::StructuredOutputs,
-        status: Status::Stable,
-        boundary: false,
-        summary: "A tool definition with a hand-written JSON schema instead of one derived from a model.",
-        source_file: "rules/structured_outputs/hand_rolled_tool_schema.rs",
-    },
-    RuleInfo {
-        rule: Rule::UncheckedRefusal,
-        code: "WL903",
-        name: "unchecked-refusal",
-        family: Family::StructuredOutputs,
-        status: Status::Stable,
-        boundary: false,
-        summary: "A structured output's `.parsed` is used without handling a refusal.",
-        source_file: "rules/structured_outputs/unchecked_refusal.rs",
-    },
-    RuleInfo {
-        rule: Rule::OffsetPagination,
-        code: "WL904",
-        name: "offset-pagination",
-        family: Family::StructuredOutputs,
-        status: Status::Preview,
-        boundary: false,
-        summary: "A loop pages through results by advancing an offset or page counter.",
-        source_file: "rules/structured_outputs/offset_pagination.rs",
-    },
-    RuleInfo {
-        rule: Rule::MaterializedPages,
-        code: "WL905",
-        name: "materialized-pages",
-        family: Family::StructuredOutputs,
-        status: Status::Preview,
-        boundary: false,
-        summary: "A function collects every page into one list instead of yielding items.",
-        source_file: "rules/structured_outputs/materialized_pages.rs",
-    },
-];
+impl RuleInfo {
+    const fn of(rule: Rule, def: &RuleDef, source_file: &'static str) -> RuleInfo {
+        RuleInfo {
+            rule,
+            code: def.code,
+            name: def.name,
+            family: def.family,
+            status: def.status,
+            boundary: def.boundary,
+            summary: def.summary,
+            markers: def.markers,
+            fix: def.fix,
+            source_file,
+        }
+    }
+}
+
+/// Registers the rules: `Variant => family::file,` per rule, in code order
+/// (the build script writes the list).
+/// Generates the [`Rule`] enum, [`RULES`] and [`dispatch`], and refuses to
+/// compile a rule with hooks but no fast-path markers.
+macro_rules! register_rules {
+    ($($variant:ident => $family:ident :: $file:ident,)+) => {
+        /// Every rule wirelint knows. The discriminant indexes [`RULES`].
+        #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum Rule {
+            $($variant,)+
+        }
+
+        /// The registry, in code order. `RULES[rule as usize].rule == rule`.
+        pub const RULES: &[RuleInfo] = &[
+            $(RuleInfo::of(
+                Rule::$variant,
+                &crate::rules::$family::$file::RULE,
+                concat!("rules/", stringify!($family), "/", stringify!($file), ".rs"),
+            ),)+
+        ];
+
+        $(const _: () = {
+            let def = &crate::rules::$family::$file::RULE;
+            assert!(
+                def.hooks.is_none() || !def.markers.is_empty(),
+                concat!(stringify!($variant), " has hooks but no fast-path markers")
+            );
+        };)+
+
+        /// Calls the enabled rules' hooks, in registry order. A rule without
+        /// a hook costs nothing: the check is resolved at compile time.
+        pub(crate) mod dispatch {
+            use super::*;
+
+            pub(crate) fn stmt(checker: &mut Checker, stmt: &Stmt) {
+                $(if let Some(hook) = const { crate::rules::$family::$file::RULE.hooks.stmt } {
+                    if checker.enabled(Rule::$variant) {
+                        hook(checker, stmt);
+                    }
+                })+
+            }
+
+            pub(crate) fn class(checker: &mut Checker, class: &StmtClassDef) {
+                $(if let Some(hook) = const { crate::rules::$family::$file::RULE.hooks.class } {
+                    if checker.enabled(Rule::$variant) {
+                        hook(checker, class);
+                    }
+                })+
+            }
+
+            pub(crate) fn dict(checker: &mut Checker, dict: &ExprDict) {
+                $(if let Some(hook) = const { crate::rules::$family::$file::RULE.hooks.dict } {
+                    if checker.enabled(Rule::$variant) {
+                        hook(checker, dict);
+                    }
+                })+
+            }
+
+            pub(crate) fn name(checker: &mut Checker, name: &ExprName) {
+                $(if let Some(hook) = const { crate::rules::$family::$file::RULE.hooks.name } {
+                    if checker.enabled(Rule::$variant) {
+                        hook(checker, name);
+                    }
+                })+
+            }
+
+            pub(crate) fn expr(checker: &mut Checker, expr: &Expr) {
+                $(if let Some(hook) = const { crate::rules::$family::$file::RULE.hooks.expr } {
+                    if checker.enabled(Rule::$variant) {
+                        hook(checker, expr);
+                    }
+                })+
+            }
+
+            pub(crate) fn call(checker: &mut Checker, call: &ExprCall, target: Option<&CallTarget>) {
+                $(if let Some(hook) = const { crate::rules::$family::$file::RULE.hooks.call } {
+                    if checker.enabled(Rule::$variant) {
+                        hook(checker, call, target);
+                    }
+                })+
+            }
+
+            pub(crate) fn enter_function(checker: &mut Checker, function: &StmtFunctionDef) {
+                $(if let Some(hook) = const { crate::rules::$family::$file::RULE.hooks.enter_function } {
+                    if checker.enabled(Rule::$variant) {
+                        hook(checker, function);
+                    }
+                })+
+            }
+
+            pub(crate) fn leave_function(checker: &mut Checker, function: &StmtFunctionDef) {
+                $(if let Some(hook) = const { crate::rules::$family::$file::RULE.hooks.leave_function } {
+                    if checker.enabled(Rule::$variant) {
+                        hook(checker, function);
+                    }
+                })+
+            }
+
+            pub(crate) fn leave_body(checker: &mut Checker) {
+                $(if let Some(hook) = const { crate::rules::$family::$file::RULE.hooks.leave_body } {
+                    if checker.enabled(Rule::$variant) {
+                        hook(checker);
+                    }
+                })+
+            }
+
+            pub(crate) fn enter_handler(checker: &mut Checker, handler: &ExceptHandlerExceptHandler) {
+                $(if let Some(hook) = const { crate::rules::$family::$file::RULE.hooks.enter_handler } {
+                    if checker.enabled(Rule::$variant) {
+                        hook(checker, handler);
+                    }
+                })+
+            }
+
+            pub(crate) fn leave_handler(checker: &mut Checker, handler: &ExceptHandlerExceptHandler) {
+                $(if let Some(hook) = const { crate::rules::$family::$file::RULE.hooks.leave_handler } {
+                    if checker.enabled(Rule::$variant) {
+                        hook(checker, handler);
+                    }
+                })+
+            }
+
+            pub(crate) fn finish(checker: &mut Checker) {
+                $(if let Some(hook) = const { crate::rules::$family::$file::RULE.hooks.finish } {
+                    if checker.enabled(Rule::$variant) {
+                        hook(checker);
+                    }
+                })+
+            }
+        }
+    };
+}
+
+// Every rule file (`rules/<family>/<file>.rs` declaring `RULE`) is
+// registered here, in code order, by the build script: declaring the file's
+// module in its family's `mod.rs` is the rule's registration line.
+include!(concat!(env!("OUT_DIR"), "/registered_rules.rs"));
 
 include!(concat!(env!("OUT_DIR"), "/rule_docs.rs"));
 
@@ -690,6 +379,33 @@ mod tests {
     fn every_code_starts_with_its_family_prefix() {
         for info in RULES {
             assert!(info.code.starts_with(info.family.prefix()), "{}", info.code);
+        }
+    }
+
+    #[test]
+    fn every_rule_lives_in_its_family_folder() {
+        for info in RULES {
+            let folder = format!("rules/{}/", info.family.name());
+            assert!(
+                info.source_file.starts_with(&folder),
+                "{} is declared in family {:?} but lives in {}",
+                info.code,
+                info.family,
+                info.source_file
+            );
+        }
+    }
+
+    #[test]
+    fn only_engine_reported_rules_have_no_markers() {
+        for info in RULES {
+            let engine_reported = info.family == Family::Internal;
+            assert_eq!(
+                info.markers.is_empty(),
+                engine_reported,
+                "{}: only WL0 rules, which the engine reports itself, go without markers",
+                info.code
+            );
         }
     }
 

@@ -24,6 +24,8 @@ pub mod resolver;
 pub mod runner;
 pub mod settings;
 #[cfg(test)]
+mod skipped_directories_docs;
+#[cfg(test)]
 mod test_support;
 
 use std::path::{Path, PathBuf};
@@ -37,6 +39,7 @@ pub use config::ConfigError;
 pub use discovery::{CheckTarget, Discovery, SKIPPED_DIRECTORIES, discover};
 use display::display_path;
 pub use fix::FixOptions;
+pub use panics::catch_panic;
 pub use resolver::{ConfigSource, DirectoryInfo, Resolver, ResolverOptions};
 pub use runner::{RunOptions, check_files};
 pub use settings::{CACHE_DIR_ENV_VAR, Overrides, Settings};

@@ -525,7 +525,7 @@ fn write_fixes(
 /// regular files (or links to them) are opened, and only up to the size
 /// the engine checks.
 fn read_file(path: &Path) -> Result<ReadSource, String> {
-    let limit = wirelint_linter::checker::MAX_SOURCE_BYTES as u64;
+    let limit = wirelint_linter::MAX_SOURCE_BYTES as u64;
     match read_regular_file(path, limit) {
         Ok((bytes, stamp)) => Ok(ReadSource {
             bytes,

@@ -17,11 +17,12 @@ mod sarif;
 mod statistics;
 mod style;
 
+use std::collections::BTreeMap;
 use std::io::{self, Write};
 use std::path::{Component, Path, PathBuf};
 
 use anstyle::Style;
-use wirelint_linter::{Applicability, Diagnostic};
+use wirelint_linter::{Applicability, Diagnostic, Rule};
 use wirelint_workspace::{CheckResult, display};
 
 use crate::args::OutputFormat;
@@ -40,6 +41,8 @@ pub struct Printer {
     colour: bool,
     /// Paths under this directory print relative to it.
     current_dir: Option<PathBuf>,
+    /// Follow the summary with the next steps (`--fix`, `wirelint rule`).
+    next_steps: bool,
 }
 
 impl Printer {
@@ -53,6 +56,7 @@ impl Printer {
             unsafe_fixes: false,
             colour: style::colour_from_environment(),
             current_dir: std::env::current_dir().ok(),
+            next_steps: true,
         }
     }
 
@@ -90,6 +94,11 @@ impl Printer {
         }
         if let Some(summary) = self.summary(result).filter(|_| self.wants_summary()) {
             writeln!(out, "{summary}")?;
+            if self.next_steps {
+                for step in self.next_steps(result) {
+                    writeln!(out, "{step}")?;
+                }
+            }
         }
         Ok(())
     }
@@ -148,6 +157,42 @@ impl Printer {
         })
     }
 
+    /// The lines under the summary that teach the next step: how to apply
+    /// the fixes found, and how to read about the most reported rule.
+    fn next_steps(&self, result: &CheckResult) -> Vec<String> {
+        let diagnostics = || result.files.iter().flat_map(|file| &file.diagnostics);
+        let fixable = diagnostics().filter(|d| self.is_fixable(d)).count();
+        let unsafe_only = diagnostics()
+            .filter(|d| !self.is_fixable(d) && d.fix.is_some())
+            .count();
+        let fixes = |count: usize| if count == 1 { "fix" } else { "fixes" };
+        let mut steps = Vec::new();
+        match (fixable, unsafe_only) {
+            (0, 0) => {}
+            (fixable, 0) => steps.push(format!(
+                "Run with `--fix` to apply the {fixable} {} marked [*].",
+                fixes(fixable)
+            )),
+            (0, unsafe_only) => steps.push(format!(
+                "Run with `--fix --unsafe-fixes` to apply the {unsafe_only} unsafe {} \
+                 (review them: they may change behaviour).",
+                fixes(unsafe_only)
+            )),
+            (fixable, unsafe_only) => steps.push(format!(
+                "Run with `--fix` to apply the {fixable} {} marked [*] \
+                 (add `--unsafe-fixes` for {unsafe_only} more, and review those).",
+                fixes(fixable)
+            )),
+        }
+        if let Some(rule) = most_reported_rule(diagnostics()) {
+            steps.push(format!(
+                "Run `wirelint rule {}` to read what a rule flags, why, and what to write instead.",
+                rule.code()
+            ));
+        }
+        steps
+    }
+
     /// Whether the run would apply the fix of `diagnostic`: a safe fix, or
     /// an unsafe one with `--unsafe-fixes`.
     fn is_fixable(&self, diagnostic: &Diagnostic) -> bool {
@@ -196,6 +241,21 @@ impl Printer {
             .collect();
         segments.join("/")
     }
+}
+
+/// The rule reported most often (the lowest code on a tie), if any.
+fn most_reported_rule<'a>(diagnostics: impl Iterator<Item = &'a Diagnostic>) -> Option<Rule> {
+    let mut counts: BTreeMap<Rule, usize> = BTreeMap::new();
+    for diagnostic in diagnostics {
+        *counts.entry(diagnostic.rule).or_default() += 1;
+    }
+    let mut most: Option<(Rule, usize)> = None;
+    for (rule, count) in counts {
+        if most.is_none_or(|(_, highest)| count > highest) {
+            most = Some((rule, count));
+        }
+    }
+    most.map(|(rule, _)| rule)
 }
 
 /// `path` with Windows separators turned into `/`; elsewhere a backslash
@@ -322,7 +382,9 @@ pub(crate) mod test_support {
         }
     }
 
-    /// A printer without colour whose paths print as given.
+    /// A printer without colour whose paths print as given. It leaves out
+    /// the next steps under the summary, which have tests of their own, so
+    /// that each format's tests pin that format's output.
     pub fn printer(format: OutputFormat) -> Printer {
         Printer {
             format,
@@ -331,6 +393,7 @@ pub(crate) mod test_support {
             unsafe_fixes: false,
             colour: false,
             current_dir: None,
+            next_steps: false,
         }
     }
 
@@ -451,6 +514,103 @@ mod tests {
             summary(&failed).as_deref(),
             Some("Found 1 error (1 fixable, marked [*]).")
         );
+    }
+
+    fn next_steps(printer: &Printer, result: &CheckResult) -> Vec<String> {
+        printer.next_steps(result)
+    }
+
+    const RULE_STEP_WL201: &str =
+        "Run `wirelint rule WL201` to read what a rule flags, why, and what to write instead.";
+
+    #[test]
+    fn the_next_steps_name_fix_and_the_most_reported_rule() {
+        let concise = printer(OutputFormat::Concise);
+        let findings = result(vec![scalar_timeout(), scalar_timeout(), missing_timeout()]);
+        assert_eq!(
+            next_steps(&concise, &findings),
+            [
+                "Run with `--fix` to apply the 2 fixes marked [*].",
+                RULE_STEP_WL201,
+            ]
+        );
+        // Nothing to fix: only the rule; a tie goes to the lower code.
+        let unfixable = result(vec![missing_timeout()]);
+        assert_eq!(
+            next_steps(&concise, &unfixable),
+            [
+                "Run `wirelint rule WL203` to read what a rule flags, why, and what to write instead."
+            ]
+        );
+        let tie = result(vec![missing_timeout(), scalar_timeout()]);
+        assert_eq!(next_steps(&concise, &tie)[1], RULE_STEP_WL201);
+        // Nothing left: no next step.
+        assert!(next_steps(&concise, &CheckResult::default()).is_empty());
+        let all_fixed = CheckResult {
+            fixed: vec![fixed(1, FixStatus::Written)],
+            ..CheckResult::default()
+        };
+        assert!(next_steps(&concise, &all_fixed).is_empty());
+    }
+
+    #[test]
+    fn the_next_steps_name_unsafe_fixes_only_when_they_apply() {
+        let concise = printer(OutputFormat::Concise);
+        let only_unsafe = result(vec![unsafe_scalar_timeout()]);
+        assert_eq!(
+            next_steps(&concise, &only_unsafe),
+            [
+                "Run with `--fix --unsafe-fixes` to apply the 1 unsafe fix \
+                 (review them: they may change behaviour).",
+                RULE_STEP_WL201,
+            ]
+        );
+        let both = result(vec![
+            scalar_timeout(),
+            unsafe_scalar_timeout(),
+            unsafe_scalar_timeout(),
+        ]);
+        assert_eq!(
+            next_steps(&concise, &both)[0],
+            "Run with `--fix` to apply the 1 fix marked [*] \
+             (add `--unsafe-fixes` for 2 more, and review those)."
+        );
+        // With `--unsafe-fixes` given, every fix is marked and `--fix` applies them all.
+        let enabled = printer(OutputFormat::Concise).with_unsafe_fixes(true);
+        assert_eq!(
+            next_steps(&enabled, &both)[0],
+            "Run with `--fix` to apply the 3 fixes marked [*]."
+        );
+    }
+
+    #[test]
+    fn the_next_steps_follow_the_summary_and_go_with_it() {
+        let teaching = |format| Printer {
+            next_steps: true,
+            ..printer(format)
+        };
+        let findings = result(vec![scalar_timeout()]);
+        for format in [
+            OutputFormat::Concise,
+            OutputFormat::Full,
+            OutputFormat::Grouped,
+        ] {
+            let output = render_with(&teaching(format), &findings);
+            assert!(
+                output.ends_with(&format!(
+                    "Found 1 error (1 fixable, marked [*]).\n\
+                     Run with `--fix` to apply the 1 fix marked [*].\n{RULE_STEP_WL201}\n"
+                )),
+                "{format:?}: {output}"
+            );
+        }
+        let quiet = Printer {
+            quiet: true,
+            ..teaching(OutputFormat::Concise)
+        };
+        assert!(!render_with(&quiet, &findings).contains("Run "));
+        let json = render_with(&teaching(OutputFormat::Json), &findings);
+        assert!(!json.contains("Run "), "{json}");
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! The SARIF 2.1.0 format, for GitHub code scanning and other SARIF
 //! viewers: one run whose `tool.driver.rules` lists every rule of the
-//! registry (summary, description, documentation as help) and whose
+//! registry (summary, description, documentation as help in Markdown and
+//! plain text; no `helpUri`, as no web page exists for a rule) and whose
 //! `results` point at files by URIs relative to the current directory
 //! (`uriBaseId` `%SRCROOT%`), with 1-based regions whose columns count
 //! Unicode code points (`columnKind`) and end one past the last character.
@@ -74,7 +75,7 @@ struct Message {
 
 #[derive(Serialize)]
 struct MultiformatMessage {
-    text: &'static str,
+    text: String,
     markdown: &'static str,
 }
 
@@ -189,7 +190,7 @@ impl ReportingDescriptor {
                 text: what_it_does(rule.docs()).unwrap_or_else(|| rule.summary().to_string()),
             },
             help: MultiformatMessage {
-                text: rule.docs(),
+                text: plain_text(rule.docs()),
                 markdown: rule.docs(),
             },
             default_configuration: Configuration { level: LEVEL },
@@ -199,6 +200,31 @@ impl ReportingDescriptor {
             },
         }
     }
+}
+
+/// A rule's Markdown documentation as plain text, for viewers that show
+/// `help.text`: headings without their `#` marks, code blocks indented
+/// instead of fenced.
+fn plain_text(markdown: &str) -> String {
+    let mut text = String::with_capacity(markdown.len());
+    let mut in_code = false;
+    for line in markdown.lines() {
+        if line.starts_with("```") {
+            in_code = !in_code;
+            continue;
+        }
+        if in_code {
+            text.push_str("    ");
+            text.push_str(line);
+        } else if line.starts_with('#') {
+            text.push_str(line.trim_start_matches('#').trim_start());
+        } else {
+            text.push_str(line);
+        }
+        text.push('\n');
+    }
+    text.truncate(text.trim_end().len());
+    text
 }
 
 /// The text of a rule document's `## What it does` section, its
@@ -404,8 +430,19 @@ mod tests {
                 .all(|paragraph| !paragraph.contains('\n')),
             "{full}"
         );
-        assert_eq!(wl203["help"]["text"], Rule::MissingTimeout.docs());
         assert_eq!(wl203["help"]["markdown"], Rule::MissingTimeout.docs());
+        let help = wl203["help"]["text"].as_str().unwrap();
+        assert!(
+            help.starts_with("missing-timeout (WL203)\n\nWhat it does\n"),
+            "{help}"
+        );
+        assert!(!help.contains("```") && !help.contains("## "), "{help}");
+        assert!(
+            help.contains("\n    response = requests.get("),
+            "code is indented: {help}"
+        );
+        // No web page exists for a rule yet, so no `helpUri` points at one.
+        assert!(wl203.get("helpUri").is_none());
         assert_eq!(wl203["defaultConfiguration"]["level"], "error");
         assert_eq!(
             wl203["properties"],
@@ -526,6 +563,16 @@ mod tests {
         assert_eq!(
             clean["runs"][0]["invocations"],
             json!([{"executionSuccessful": true}])
+        );
+    }
+
+    #[test]
+    fn plain_text_keeps_the_words_and_drops_the_markup() {
+        let markdown =
+            "# name (WL999)\n\n## Example\n```python\n# a comment\nx = 1\n```\nText `code`.\n";
+        assert_eq!(
+            plain_text(markdown),
+            "name (WL999)\n\nExample\n    # a comment\n    x = 1\nText `code`."
         );
     }
 

@@ -1,181 +1,200 @@
-//! The rules, one file per rule, grouped by family. Each file's `//!` comment
-//! is the rule's user documentation (`wirelint rule CODE` prints it).
+//! The rules, one file per rule, grouped by family (one folder per family,
+//! named by [`Family::name`]). Each rule file holds the rule's user
+//! documentation (its `//!` comment, printed by `wirelint rule CODE`), its
+//! [`RuleDef`] (`pub(crate) const RULE`: code, name, family, status, fast-path
+//! markers, fix availability and the traversal hooks it wants) and its code.
+//! Declaring the file's module in its family's `mod.rs` registers the rule
+//! (the build script lists every rule file for `registry.rs`); the checker
+//! calls the hooks of the enabled rules as it passes each node.
 //!
-//! This module is the dispatch table: the checker calls [`analyze_expr`] and
-//! [`analyze_stmt`] for every node it visits, and they call each enabled rule
-//! interested in that kind of node. Shared facts (what a call talks to) are
-//! computed once here, not per rule.
+//! A family's `mod.rs` holds only the family's documentation and the helpers
+//! its rules share; helpers two families need live in [`helpers`]. Facts
+//! about the file (scopes, clients, enclosing statements, retry loops) come
+//! from the semantic model, never from a rule's own bookkeeping.
 
-pub mod concurrency;
-pub mod configuration;
-pub mod errors;
-pub mod internal;
-pub mod lifecycle;
-pub mod retries;
-pub mod secrets;
-pub mod streaming;
-pub mod structured_outputs;
-pub mod timeouts;
+pub(crate) mod concurrency;
+pub(crate) mod configuration;
+pub(crate) mod errors;
+pub(crate) mod helpers;
+pub(crate) mod internal;
+pub(crate) mod lifecycle;
+pub(crate) mod retries;
+pub(crate) mod secrets;
+pub(crate) mod streaming;
+pub(crate) mod structured_outputs;
+pub(crate) mod timeouts;
 
-use ruff_python_ast::{ExceptHandlerExceptHandler, Expr, Stmt, StmtFunctionDef};
+use std::any::Any;
+
+use ruff_python_ast::{
+    ExceptHandlerExceptHandler, Expr, ExprCall, ExprDict, ExprName, Stmt, StmtClassDef,
+    StmtFunctionDef,
+};
 
 use crate::checker::Checker;
-use crate::registry::{Family, Rule};
-use crate::semantic::KnownNames;
+use crate::registry::{Family, FixAvailability, Marker, Rule, Status};
+use crate::semantic::{CallTarget, KnownNames};
 use crate::settings::LinterSettings;
 
-/// Per-file state that rules keep between nodes and settle in [`finish`].
-#[derive(Debug, Default)]
-pub struct RuleState {
-    pub missing_timeout: timeouts::missing_timeout::State,
-    pub lifecycle: lifecycle::State,
-    pub concurrency: concurrency::State,
-    pub streaming: streaming::State,
-    pub configuration: configuration::State,
-    pub errors: errors::State,
-    pub structured_outputs: structured_outputs::State,
-    pub retries: retries::State,
+/// What a rule declares about itself, next to its code.
+pub(crate) struct RuleDef {
+    pub code: &'static str,
+    /// Kebab-case, unique (`missing-timeout`).
+    pub name: &'static str,
+    pub family: Family,
+    pub status: Status,
+    /// One line for the README table and `wirelint rule`.
+    pub summary: &'static str,
+    /// Fires only in network modules (RULES.md's *boundary*): the checker
+    /// drops the rule's findings in any other module.
+    pub boundary: bool,
+    /// Words of which one occurs in every file where the rule can fire (the
+    /// fast path skips files with none of the enabled rules' markers). A
+    /// rule with hooks must have at least one: the registry does not
+    /// compile otherwise.
+    pub markers: &'static [Marker],
+    pub fix: FixAvailability,
+    pub hooks: Hooks,
 }
 
-/// Stands, in a rule's markers, for the names of the network modules and
-/// the stdlib HTTP modules.
-const NETWORK: &str = "@network";
+/// The traversal events a rule wants, each a function of the rule file.
+/// Every hook runs after the model has taken in the node (and before the
+/// node's children are visited), and only while the rule is enabled.
+#[derive(Copy, Clone)]
+pub(crate) struct Hooks {
+    /// Every statement, before its children.
+    pub stmt: Option<fn(&mut Checker, &Stmt)>,
+    /// Every class definition, before its body (after the `stmt` hooks).
+    pub class: Option<fn(&mut Checker, &StmtClassDef)>,
+    /// Every name (loaded, stored or deleted).
+    pub name: Option<fn(&mut Checker, &ExprName)>,
+    /// Every expression that is not a name (calls and dicts included),
+    /// before its children.
+    pub expr: Option<fn(&mut Checker, &Expr)>,
+    /// Every dict display (after the `expr` hooks).
+    pub dict: Option<fn(&mut Checker, &ExprDict)>,
+    /// Every call, with what it talks to (classified once for all rules).
+    pub call: Option<fn(&mut Checker, &ExprCall, Option<&CallTarget>)>,
+    /// A function body starts (its parameters are bound).
+    pub enter_function: Option<fn(&mut Checker, &StmtFunctionDef)>,
+    /// A function body has been visited; its retry loops are settled (see
+    /// [`crate::semantic::SemanticModel::settled_retry_loops`]).
+    pub leave_function: Option<fn(&mut Checker, &StmtFunctionDef)>,
+    /// A body has been visited: a function's (after its `leave_function`
+    /// hooks) or, at the end of the file, the module's own code (before the
+    /// `finish` hooks). The body's retry loops are settled, and
+    /// `current_function_scope()` is still the body's. Rules that decide per
+    /// body decide here.
+    pub leave_body: Option<fn(&mut Checker)>,
+    /// An `except` handler's body starts (its `as` name is bound).
+    pub enter_handler: Option<fn(&mut Checker, &ExceptHandlerExceptHandler)>,
+    /// An `except` handler's body has been visited (the model's facts about
+    /// it, such as whether it used its error, are final).
+    pub leave_handler: Option<fn(&mut Checker, &ExceptHandlerExceptHandler)>,
+    /// The whole file has been visited; the module's retry loops are
+    /// settled.
+    pub finish: Option<fn(&mut Checker)>,
+}
 
-/// Stands for the class names of `extend-error-classes`.
-const ERROR_CLASSES: &str = "@error-classes";
+impl Hooks {
+    /// No hooks: a rule the engine reports itself (WL001-WL003). Rules take
+    /// the hooks they want with `..Hooks::NONE`.
+    pub(crate) const NONE: Hooks = Hooks {
+        stmt: None,
+        class: None,
+        name: None,
+        expr: None,
+        dict: None,
+        call: None,
+        enter_function: None,
+        leave_function: None,
+        leave_body: None,
+        enter_handler: None,
+        leave_handler: None,
+        finish: None,
+    };
 
-/// Words of which at least one occurs in any file where the rule can fire.
-/// A file that contains none of the enabled rules' markers is parsed (for
-/// WL001) but not visited: the fast path.
-fn markers(rule: Rule) -> &'static [&'static str] {
-    match rule {
-        // `time.sleep` blocks the loop whether or not the file talks HTTP.
-        Rule::BlockingCallInAsync => &[NETWORK, "sleep"],
-        // Models through `BaseModel`/`BaseSettings` (or a dataclass in a
-        // network module).
-        Rule::SecretAsPlainStr => &["BaseModel", "BaseSettings", "GenericModel", NETWORK],
-        Rule::LoggedHeaders => &["headers"],
-        // Every logging call names a logger, `logging` or `print`.
-        Rule::LoggedSecret => &["log", "Log", "LOG", "print"],
-        Rule::HardcodedCredential => &[NETWORK, "Bearer", "bearer", "BEARER"],
-        Rule::SecretUnwrappedEarly => &["get_secret_value"],
-        Rule::EnvAtImportTime => &["environ", "getenv"],
-        Rule::SettingsAtImportTime => &["BaseSettings", "from_env"],
-        Rule::MutableConfigModel => &["BaseModel", "BaseSettings", "GenericModel"],
-        Rule::ScalarTimeoutSetting => &["BaseModel", "BaseSettings", "GenericModel", NETWORK],
-        Rule::MixedOverrideStyles => &["with_options"],
-        Rule::ErrorContextDropped => &[NETWORK, ERROR_CLASSES],
-        Rule::LogAndReraise => &["log", "Log", "LOG"],
-        Rule::SwallowedValidationError => &["ValidationError"],
-        Rule::ManualJsonValidation => &["loads"],
-        Rule::HandRolledToolSchema => &["input_schema", "parameters"],
-        Rule::UncheckedRefusal => &["parsed"],
-        // `next_page` also finds `next_page_token`.
-        Rule::MaterializedPages => &["has_more", "next_cursor", "next_page"],
-        // Retry decorators need no network import; retry status lists are
-        // named like `RETRY_STATUSES` or passed as `status_forcelist=`.
-        Rule::RetryWithoutJitter | Rule::RetryWithoutStop | Rule::RetryEverything => {
-            &[NETWORK, "tenacity", "backoff"]
+    pub(crate) const fn is_none(&self) -> bool {
+        self.stmt.is_none()
+            && self.class.is_none()
+            && self.name.is_none()
+            && self.expr.is_none()
+            && self.dict.is_none()
+            && self.call.is_none()
+            && self.enter_function.is_none()
+            && self.leave_function.is_none()
+            && self.leave_body.is_none()
+            && self.enter_handler.is_none()
+            && self.leave_handler.is_none()
+            && self.finish.is_none()
+    }
+}
+
+/// The state rules keep between nodes (candidates settled later, what was
+/// already reported), one value per rule, created on first use.
+#[derive(Default)]
+pub(crate) struct RuleStates {
+    states: Vec<Option<Box<dyn Any>>>,
+}
+
+impl RuleStates {
+    /// `rule`'s state. Each rule keeps one state type.
+    #[inline]
+    pub(crate) fn get_mut<S: Default + 'static>(&mut self, rule: Rule) -> &mut S {
+        let index = rule as usize;
+        if self.states.len() <= index {
+            self.states
+                .resize_with(crate::registry::RULES.len(), || None);
         }
-        Rule::RetryOnClientError => &[NETWORK, "retr", "Retr", "RETR", "status_forcelist"],
-        Rule::ExcessiveRetries => &[NETWORK, "tenacity"],
-        _ if rule.family() == Family::Internal => &[],
-        _ => &[NETWORK],
+        self.states[index]
+            .get_or_insert_with(|| Box::new(S::default()))
+            .downcast_mut::<S>()
+            .expect("a rule keeps one state type")
+    }
+
+    /// `rule`'s state, if the rule has stored any in this file (a cheap test
+    /// for hooks that run on every node).
+    #[inline]
+    pub(crate) fn get<S: 'static>(&self, rule: Rule) -> Option<&S> {
+        self.states
+            .get(rule as usize)?
+            .as_ref()?
+            .downcast_ref::<S>()
+    }
+
+    /// Takes `rule`'s state out, leaving a fresh one.
+    pub(crate) fn take<S: Default + 'static>(&mut self, rule: Rule) -> S {
+        std::mem::take(self.get_mut(rule))
+    }
+}
+
+impl std::fmt::Debug for RuleStates {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let kept = self.states.iter().filter(|state| state.is_some()).count();
+        write!(f, "RuleStates({kept} kept)")
     }
 }
 
 /// The words of which at least one must occur in a file for any enabled
 /// rule to fire there (empty when no rule that visits the tree is enabled).
-pub fn fast_path_words(settings: &LinterSettings, known: &KnownNames) -> Vec<String> {
+pub(crate) fn fast_path_words(settings: &LinterSettings, known: &KnownNames) -> Vec<String> {
     let mut words: Vec<String> = Vec::new();
     for rule in settings.rules.iter() {
-        for marker in markers(rule) {
-            if *marker == NETWORK {
-                words.extend(known.import_markers().map(str::to_string));
-            } else if *marker == ERROR_CLASSES {
-                let classes = known.extend_error_classes().iter();
-                let class_names = classes.filter_map(|class| class.rsplit('.').next());
-                words.extend(class_names.map(str::to_string));
-            } else {
-                words.push((*marker).to_string());
+        for marker in rule.info().markers {
+            match marker {
+                Marker::NetworkImport => {
+                    words.extend(known.import_markers().map(str::to_string));
+                }
+                Marker::ErrorClass => {
+                    let classes = known.extend_error_classes().iter();
+                    let class_names = classes.filter_map(|class| class.rsplit('.').next());
+                    words.extend(class_names.map(str::to_string));
+                }
+                Marker::Word(word) => words.push((*word).to_string()),
             }
         }
     }
     words.sort_unstable();
     words.dedup();
     words
-}
-
-/// Called for every expression, before its children. What a call talks to
-/// is classified once here and handed to every family that wants it.
-pub fn analyze_expr(checker: &mut Checker, expr: &Expr) {
-    lifecycle::analyze_expr(checker, expr);
-    secrets::analyze_expr(checker, expr);
-    configuration::analyze_expr(checker, expr);
-    errors::analyze_expr(checker, expr);
-    structured_outputs::analyze_expr(checker, expr);
-    retries::analyze_expr(checker, expr);
-    if let Expr::Call(call) = expr {
-        let target = checker.semantic.classify_call(call);
-        timeouts::analyze_call(checker, call, target.as_ref());
-        lifecycle::analyze_call(checker, call, target.as_ref());
-        concurrency::analyze_call(checker, call, target.as_ref());
-        streaming::analyze_call(checker, call, target.as_ref());
-        secrets::analyze_call(checker, call, target.as_ref());
-        errors::analyze_call(checker, target.as_ref());
-        structured_outputs::analyze_call(checker, call, target.as_ref());
-        retries::analyze_call(checker, call, target.as_ref());
-    }
-}
-
-/// Called for every statement, before its children.
-pub fn analyze_stmt(checker: &mut Checker, stmt: &Stmt) {
-    // Model facts are recorded for every rule, before any rule sees the class.
-    if let Stmt::ClassDef(class) = stmt {
-        checker.semantic.record_class(class);
-    }
-    timeouts::analyze_stmt(checker, stmt);
-    lifecycle::analyze_stmt(checker, stmt);
-    streaming::analyze_stmt(checker, stmt);
-    secrets::analyze_stmt(checker, stmt);
-    configuration::analyze_stmt(checker, stmt);
-    errors::analyze_stmt(checker, stmt);
-    structured_outputs::analyze_stmt(checker, stmt);
-    retries::analyze_stmt(checker, stmt);
-}
-
-/// Called when a function body is entered (after its parameters are bound).
-pub fn enter_function(checker: &mut Checker, function: &StmtFunctionDef) {
-    lifecycle::enter_function(checker, function);
-    errors::enter_function(checker, function);
-    retries::enter_function(checker, function);
-}
-
-/// Called when a function body has been visited.
-pub fn leave_function(checker: &mut Checker, function: &StmtFunctionDef) {
-    configuration::leave_function(checker, function);
-    structured_outputs::leave_function(checker, function);
-    retries::leave_function(checker, function);
-}
-
-/// Called when an `except` handler's body is entered (after its name is
-/// bound).
-pub fn enter_handler(checker: &mut Checker, handler: &ExceptHandlerExceptHandler) {
-    errors::enter_handler(checker, handler);
-}
-
-/// Called when an `except` handler's body has been visited.
-pub fn leave_handler(checker: &mut Checker, handler: &ExceptHandlerExceptHandler) {
-    errors::leave_handler(checker, handler);
-}
-
-/// Called once after the whole file has been visited.
-pub fn finish(checker: &mut Checker) {
-    timeouts::finish(checker);
-    lifecycle::finish(checker);
-    streaming::finish(checker);
-    concurrency::finish(checker);
-    errors::finish(checker);
-    structured_outputs::finish(checker);
-    retries::finish(checker);
 }

@@ -240,7 +240,7 @@ const VALIDATION_ERRORS: &[&str] = &[
 const DATACLASS_DECORATORS: &[&str] = &["dataclasses.dataclass", "pydantic.dataclasses.dataclass"];
 
 /// Whether a qualified name is a built-in network-library or SDK error class.
-pub fn is_builtin_network_error(qualified: &str) -> bool {
+pub(crate) fn is_builtin_network_error(qualified: &str) -> bool {
     let Some((module, class)) = qualified.rsplit_once('.') else {
         return false;
     };
@@ -254,13 +254,13 @@ pub fn is_builtin_network_error(qualified: &str) -> bool {
 }
 
 /// Whether `name` is a builtin exception class.
-pub fn is_builtin_exception_name(name: &str) -> bool {
+pub(crate) fn is_builtin_exception_name(name: &str) -> bool {
     BUILTIN_EXCEPTIONS.contains(&name)
 }
 
 /// Whether raising the builtin `name` reports an error (as opposed to
 /// exiting the process or ending an iteration).
-pub fn is_error_reporting_builtin(name: &str) -> bool {
+pub(crate) fn is_error_reporting_builtin(name: &str) -> bool {
     is_builtin_exception_name(name)
         && !CONTROL_FLOW_EXCEPTIONS.contains(&name)
         && !name.ends_with("Warning")
@@ -268,13 +268,13 @@ pub fn is_error_reporting_builtin(name: &str) -> bool {
 
 /// Which of the two roots a class derives from directly.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
-pub enum ErrorRoot {
+pub(crate) enum ErrorRoot {
     Exception,
     BaseException,
 }
 
 impl ErrorRoot {
-    pub const fn name(self) -> &'static str {
+    pub(crate) const fn name(self) -> &'static str {
         match self {
             ErrorRoot::Exception => "Exception",
             ErrorRoot::BaseException => "BaseException",
@@ -284,10 +284,8 @@ impl ErrorRoot {
 
 /// What the module knows about one of its classes.
 #[derive(Debug)]
-pub struct ClassInfo<'a> {
+pub(crate) struct ClassInfo<'a> {
     pub class: &'a StmtClassDef,
-    /// The scope of the class body.
-    pub body_scope: ScopeId,
     /// Defined inside a function (not at import time).
     pub in_function: bool,
     /// Set when `Exception` or `BaseException` is a direct base.
@@ -304,40 +302,40 @@ pub struct ClassInfo<'a> {
 }
 
 impl ClassInfo<'_> {
-    pub fn name(&self) -> &str {
+    pub(crate) fn name(&self) -> &str {
         self.class.name.as_str()
     }
 }
 
 /// The classes of one module, in the order the traversal met them.
 #[derive(Debug, Default)]
-pub struct ClassHierarchy<'a> {
+pub(crate) struct ClassHierarchy<'a> {
     classes: Vec<ClassInfo<'a>>,
     by_name_range: FxHashMap<TextRange, usize>,
     by_body_scope: FxHashMap<ScopeId, usize>,
 }
 
 impl<'a> ClassHierarchy<'a> {
-    pub fn classes(&self) -> &[ClassInfo<'a>] {
+    pub(crate) fn classes(&self) -> &[ClassInfo<'a>] {
         &self.classes
     }
 
-    pub fn get(&self, index: usize) -> &ClassInfo<'a> {
+    pub(crate) fn get(&self, index: usize) -> &ClassInfo<'a> {
         &self.classes[index]
     }
 
     /// The class whose body is `scope`.
-    pub fn class_of_body(&self, scope: ScopeId) -> Option<usize> {
+    pub(crate) fn class_of_body(&self, scope: ScopeId) -> Option<usize> {
         self.by_body_scope.get(&scope).copied()
     }
 
     /// Whether class `index` derives directly from class `base`.
-    pub fn derives_directly(&self, index: usize, base: usize) -> bool {
+    pub(crate) fn derives_directly(&self, index: usize, base: usize) -> bool {
         self.classes[index].local_bases.contains(&base)
     }
 
     /// The classes deriving directly from class `base`.
-    pub fn direct_subclasses(&self, base: usize) -> impl Iterator<Item = usize> + '_ {
+    pub(crate) fn direct_subclasses(&self, base: usize) -> impl Iterator<Item = usize> + '_ {
         (0..self.classes.len()).filter(move |index| self.derives_directly(*index, base))
     }
 }
@@ -346,7 +344,7 @@ impl<'a> SemanticModel<'a> {
     /// Records the class whose body scope is current (called on entering the
     /// body, before its statements). Its bases are resolved in the enclosing
     /// scope, where Python evaluates them.
-    pub fn record_class_hierarchy(&mut self, class: &'a StmtClassDef) {
+    pub(crate) fn record_class_hierarchy(&mut self, class: &'a StmtClassDef) {
         let body_scope = self.current;
         let Some(parent) = self.scopes[body_scope].parent else {
             return;
@@ -354,7 +352,6 @@ impl<'a> SemanticModel<'a> {
         self.current = parent;
         let mut info = ClassInfo {
             class,
-            body_scope,
             in_function: self.current_function_scope().is_some(),
             root: None,
             is_exception: false,
@@ -409,13 +406,13 @@ impl<'a> SemanticModel<'a> {
     }
 
     /// The module's classes.
-    pub fn class_hierarchy(&self) -> &ClassHierarchy<'a> {
+    pub(crate) fn class_hierarchy(&self) -> &ClassHierarchy<'a> {
         &self.hierarchy
     }
 
     /// The class of this module a name refers to, as an index into
     /// [`ClassHierarchy::classes`].
-    pub fn local_class(&self, expr: &Expr) -> Option<usize> {
+    pub(crate) fn local_class(&self, expr: &Expr) -> Option<usize> {
         let name = expr.as_name_expr()?;
         let binding = self.lookup(name.id.as_str())?;
         if binding.kind != BindingKind::Class {
@@ -427,7 +424,7 @@ impl<'a> SemanticModel<'a> {
     /// When `expr` names a network-library or SDK error class (a built-in
     /// one, one from `extend-error-classes`, or a class of this module
     /// deriving from one), how to call it in a message.
-    pub fn network_error_name(&self, expr: &Expr) -> Option<String> {
+    pub(crate) fn network_error_name(&self, expr: &Expr) -> Option<String> {
         if let Some(index) = self.local_class(expr) {
             let info = &self.hierarchy.classes[index];
             return info.is_network_error.then(|| info.name().to_string());
@@ -440,19 +437,19 @@ impl<'a> SemanticModel<'a> {
 
     /// The first network error an `except` clause's type catches (the type
     /// itself, or an element of its tuple).
-    pub fn caught_network_error(&self, handler_type: &Expr) -> Option<String> {
+    pub(crate) fn caught_network_error(&self, handler_type: &Expr) -> Option<String> {
         handler_types(handler_type).find_map(|element| self.network_error_name(element))
     }
 
     /// Whether `expr` names pydantic's `ValidationError`.
-    pub fn is_validation_error(&self, expr: &Expr) -> bool {
+    pub(crate) fn is_validation_error(&self, expr: &Expr) -> bool {
         self.qualified_name(expr)
             .is_some_and(|name| VALIDATION_ERRORS.contains(&name.as_str()))
     }
 
     /// The builtin exception class a `raise` operand names: `RuntimeError`
     /// or `RuntimeError(...)`, when nothing in the file shadows the name.
-    pub fn raised_builtin<'e>(&self, raised: &'e Expr) -> Option<&'e str> {
+    pub(crate) fn raised_builtin<'e>(&self, raised: &'e Expr) -> Option<&'e str> {
         let class = match raised {
             Expr::Call(call) => call.func.as_ref(),
             expr => expr,
@@ -463,7 +460,7 @@ impl<'a> SemanticModel<'a> {
 
     /// Whether an `except` clause's type catches the builtin `name` (the
     /// type itself, or an element of its tuple).
-    pub fn catches_builtin(&self, handler_type: &Expr, names: &[&str]) -> bool {
+    pub(crate) fn catches_builtin(&self, handler_type: &Expr, names: &[&str]) -> bool {
         handler_types(handler_type).any(|element| {
             self.builtin_name(element)
                 .is_some_and(|name| names.contains(&name))
@@ -472,7 +469,7 @@ impl<'a> SemanticModel<'a> {
 }
 
 /// The classes an `except` clause names: the type, or each tuple element.
-pub fn handler_types(handler_type: &Expr) -> impl Iterator<Item = &Expr> {
+pub(crate) fn handler_types(handler_type: &Expr) -> impl Iterator<Item = &Expr> {
     let elements: &[Expr] = match handler_type {
         Expr::Tuple(tuple) => &tuple.elts,
         expr => std::slice::from_ref(expr),
@@ -489,7 +486,7 @@ pub(crate) mod tests {
 
     /// What the model knows about one class of the module.
     #[derive(Debug, PartialEq, Eq)]
-    pub struct ClassProbe {
+    pub(crate) struct ClassProbe {
         pub root: Option<ErrorRoot>,
         pub is_exception: bool,
         pub is_network_error: bool,
@@ -500,7 +497,7 @@ pub(crate) mod tests {
 
     /// The exception facts at one `probe(value)` call.
     #[derive(Debug, Default)]
-    pub struct ExceptionProbe {
+    pub(crate) struct ExceptionProbe {
         pub network_error: Option<String>,
         pub validation_error: bool,
         pub raised_builtin: Option<String>,
@@ -509,7 +506,7 @@ pub(crate) mod tests {
     }
 
     impl ExceptionProbe {
-        pub fn of(semantic: &SemanticModel, argument: &Expr) -> Self {
+        pub(crate) fn of(semantic: &SemanticModel, argument: &Expr) -> Self {
             let hierarchy = semantic.class_hierarchy();
             let class = semantic.local_class(argument).map(|index| {
                 let info = hierarchy.get(index);

@@ -21,7 +21,7 @@ const MAX_DEPTH: u32 = 64;
 
 /// Attributes that carry an HTTP status: reading one in a test checks the
 /// status of the failed response.
-pub const STATUS_ATTRIBUTES: &[&str] = &[
+pub(crate) const STATUS_ATTRIBUTES: &[&str] = &[
     "status_code",
     "status",
     "http_status",
@@ -31,7 +31,7 @@ pub const STATUS_ATTRIBUTES: &[&str] = &[
 
 /// How the paths through a block end.
 #[derive(Copy, Clone, Debug, Default, PartialEq, Eq)]
-pub struct Paths {
+pub(crate) struct Paths {
     /// Some path reaches the statement after the block.
     pub falls_through: bool,
     /// Some path ends in `continue`.
@@ -41,17 +41,17 @@ pub struct Paths {
 }
 
 impl Paths {
-    pub const LEAVES: Paths = Paths {
+    pub(crate) const LEAVES: Paths = Paths {
         falls_through: false,
         continues: false,
         leaves: true,
     };
-    pub const FALLS_THROUGH: Paths = Paths {
+    pub(crate) const FALLS_THROUGH: Paths = Paths {
         falls_through: true,
         continues: false,
         leaves: false,
     };
-    pub const CONTINUES: Paths = Paths {
+    pub(crate) const CONTINUES: Paths = Paths {
         falls_through: false,
         continues: true,
         leaves: false,
@@ -59,14 +59,14 @@ impl Paths {
 
     /// The paths through `blocks` run one after the other: a `try` body
     /// followed by its `else`, say.
-    pub fn of(blocks: &[&[Stmt]]) -> Paths {
+    pub(crate) fn of(blocks: &[&[Stmt]]) -> Paths {
         blocks.iter().fold(Paths::FALLS_THROUGH, |paths, block| {
             paths.then(block_flow(block, 0))
         })
     }
 
     /// `self` followed by `next` (reached only where `self` falls through).
-    pub fn then(self, next: Paths) -> Paths {
+    pub(crate) fn then(self, next: Paths) -> Paths {
         if self.falls_through {
             Paths {
                 falls_through: next.falls_through,
@@ -79,7 +79,7 @@ impl Paths {
     }
 
     /// Either `self` or `other`.
-    pub fn join(self, other: Paths) -> Paths {
+    pub(crate) fn join(self, other: Paths) -> Paths {
         Paths {
             falls_through: self.falls_through || other.falls_through,
             continues: self.continues || other.continues,
@@ -88,7 +88,7 @@ impl Paths {
     }
 
     /// Every path raises, returns or breaks.
-    pub fn always_leave(self) -> bool {
+    pub(crate) fn always_leave(self) -> bool {
         !self.falls_through && !self.continues
     }
 }
@@ -97,13 +97,13 @@ impl Paths {
 /// (or `sys.exit()`): the block never lets an enclosing loop go on.
 /// `continue` and falling off the end go on; a loop inside the block may run
 /// zero times, so it is assumed to fall through.
-pub fn always_leaves(body: &[Stmt]) -> bool {
+pub(crate) fn always_leaves(body: &[Stmt]) -> bool {
     block_flow(body, 0).always_leave()
 }
 
 /// For each statement of `body`, the paths through the statements after
 /// it: `result[i]` is `Paths::of(&[&body[i + 1..]])`.
-pub fn tail_paths(body: &[Stmt]) -> Vec<Paths> {
+pub(crate) fn tail_paths(body: &[Stmt]) -> Vec<Paths> {
     let mut tails = vec![Paths::FALLS_THROUGH; body.len()];
     let mut tail = Paths::FALLS_THROUGH;
     for (index, stmt) in body.iter().enumerate().rev() {
@@ -116,12 +116,12 @@ pub fn tail_paths(body: &[Stmt]) -> Vec<Paths> {
 /// Whether some path through `body` can end in `raise`, `return` or
 /// `break` (a `break` inside a nested loop leaves only that loop and does
 /// not count).
-pub fn may_leave(body: &[Stmt]) -> bool {
+pub(crate) fn may_leave(body: &[Stmt]) -> bool {
     body.iter().any(|stmt| stmt_may_leave(stmt, 0, false))
 }
 
 /// Whether `body` contains a `raise` statement outside nested definitions.
-pub fn contains_raise(body: &[Stmt]) -> bool {
+pub(crate) fn contains_raise(body: &[Stmt]) -> bool {
     body.iter().any(|stmt| stmt_raises(stmt, 0))
 }
 
@@ -283,7 +283,7 @@ fn stmt_raises(stmt: &Stmt, depth: u32) -> bool {
 
 /// What the paths through one `except` handler do.
 #[derive(Copy, Clone, Debug, Default, PartialEq, Eq)]
-pub struct HandlerFacts {
+pub(crate) struct HandlerFacts {
     /// Every path raises, returns or breaks: the handler never lets an
     /// enclosing loop go on.
     pub always_leaves: bool,
@@ -301,7 +301,7 @@ pub struct HandlerFacts {
 
 impl HandlerFacts {
     /// The facts of `handler`, read from its statements.
-    pub fn of(handler: &ExceptHandlerExceptHandler) -> Self {
+    pub(crate) fn of(handler: &ExceptHandlerExceptHandler) -> Self {
         let error_name = handler.name.as_ref().map(|name| name.id.as_str());
         let mut facts = HandlerFacts {
             always_leaves: always_leaves(&handler.body),
@@ -378,7 +378,7 @@ fn scan_tests(
 
 /// Whether a branch test looks at the caught error: reads its name, or a
 /// status attribute of anything (`response.status_code`).
-pub fn test_inspects_error(test: &Expr, error_name: Option<&str>, depth: u32) -> bool {
+pub(crate) fn test_inspects_error(test: &Expr, error_name: Option<&str>, depth: u32) -> bool {
     if depth > MAX_DEPTH {
         return false;
     }
@@ -414,7 +414,7 @@ pub fn test_inspects_error(test: &Expr, error_name: Option<&str>, depth: u32) ->
 
 /// What a handler catches, as far as the model can resolve it.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Caught {
+pub(crate) struct Caught {
     /// A bare `except:`, or `Exception` / `BaseException` among the types.
     pub everything: bool,
     /// Qualified names of the caught classes the model could resolve
@@ -427,7 +427,7 @@ pub struct Caught {
 
 impl Caught {
     /// Whether any of the caught classes is one of `qualified`.
-    pub fn catches_any(&self, qualified: &[&str]) -> bool {
+    pub(crate) fn catches_any(&self, qualified: &[&str]) -> bool {
         self.classes
             .iter()
             .any(|class| qualified.contains(&class.as_str()))
@@ -436,7 +436,7 @@ impl Caught {
 
 impl SemanticModel<'_> {
     /// What `handler` catches, resolved through imports.
-    pub fn caught(&self, handler: &ExceptHandlerExceptHandler) -> Caught {
+    pub(crate) fn caught(&self, handler: &ExceptHandlerExceptHandler) -> Caught {
         let Some(type_) = &handler.type_ else {
             let start = handler.range().start();
             return Caught {

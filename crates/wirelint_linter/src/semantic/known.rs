@@ -8,7 +8,7 @@ use crate::settings::LinterSettings;
 
 /// The library a client or call belongs to; decides which fixes apply.
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
-pub enum Library {
+pub(crate) enum Library {
     Httpx,
     Requests,
     Aiohttp,
@@ -27,7 +27,7 @@ pub enum Library {
 
 impl Library {
     /// The library of a top-level module name, for module-level calls.
-    pub fn of_module(root: &str) -> Option<Library> {
+    pub(crate) fn of_module(root: &str) -> Option<Library> {
         Some(match root {
             "httpx" => Library::Httpx,
             "requests" => Library::Requests,
@@ -46,20 +46,20 @@ impl Library {
 
     /// Whether the library's timeouts accept `httpx.Timeout` (httpx itself
     /// and the SDKs built on it).
-    pub fn takes_httpx_timeout(self) -> bool {
+    pub(crate) fn takes_httpx_timeout(self) -> bool {
         matches!(self, Library::Httpx | Library::OpenAI | Library::Anthropic)
     }
 
     /// Whether the library offers any structured timeout form at all; the
     /// ones that take only a number are not asked for one.
-    pub fn has_structured_timeout(self) -> bool {
+    pub(crate) fn has_structured_timeout(self) -> bool {
         !matches!(self, Library::Slack | Library::Twilio | Library::Project)
     }
 }
 
 /// A known client class.
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
-pub struct ClientClass {
+pub(crate) struct ClientClass {
     pub library: Library,
     pub is_async: bool,
 }
@@ -113,7 +113,7 @@ const STDLIB_NETWORK_MODULES: &[&str] = &["urllib", "http"];
 
 /// The client classes and network modules in force for one run.
 #[derive(Debug)]
-pub struct KnownNames {
+pub(crate) struct KnownNames {
     client_classes: FxHashMap<String, ClientClass>,
     network_modules: Vec<String>,
     /// Qualified names from `extend-error-classes`.
@@ -121,7 +121,7 @@ pub struct KnownNames {
 }
 
 impl KnownNames {
-    pub fn new(settings: &LinterSettings) -> Self {
+    pub(crate) fn new(settings: &LinterSettings) -> Self {
         let mut client_classes: FxHashMap<String, ClientClass> = BUILTIN_CLIENT_CLASSES
             .iter()
             .map(|(name, library, is_async)| {
@@ -160,17 +160,17 @@ impl KnownNames {
     }
 
     /// The project's network error classes (`extend-error-classes`).
-    pub fn extend_error_classes(&self) -> &[String] {
+    pub(crate) fn extend_error_classes(&self) -> &[String] {
         &self.extend_error_classes
     }
 
     /// The client class a qualified name denotes, if it is one.
-    pub fn client_class(&self, qualified: &str) -> Option<ClientClass> {
+    pub(crate) fn client_class(&self, qualified: &str) -> Option<ClientClass> {
         self.client_classes.get(qualified).copied()
     }
 
     /// Whether importing `module` makes a module a network module.
-    pub fn is_network_module(&self, module: &str) -> bool {
+    pub(crate) fn is_network_module(&self, module: &str) -> bool {
         self.network_modules
             .iter()
             .any(|known| is_same_or_submodule(module, known))
@@ -178,7 +178,7 @@ impl KnownNames {
 
     /// Words whose absence from a source text proves the file imports no
     /// network or stdlib HTTP module: the fast path's filter.
-    pub fn import_markers(&self) -> impl Iterator<Item = &str> {
+    pub(crate) fn import_markers(&self) -> impl Iterator<Item = &str> {
         self.network_modules
             .iter()
             .map(|module| module.split('.').next().unwrap_or(module))
@@ -187,7 +187,7 @@ impl KnownNames {
 }
 
 /// `a.b.c` is `a.b` or below it.
-pub fn is_same_or_submodule(module: &str, parent: &str) -> bool {
+pub(crate) fn is_same_or_submodule(module: &str, parent: &str) -> bool {
     module == parent
         || (module.len() > parent.len()
             && module.starts_with(parent)
@@ -195,7 +195,7 @@ pub fn is_same_or_submodule(module: &str, parent: &str) -> bool {
 }
 
 /// The maintained fork `httpx2` is treated exactly as `httpx`.
-pub fn normalize_module(qualified: &str) -> std::borrow::Cow<'_, str> {
+pub(crate) fn normalize_module(qualified: &str) -> std::borrow::Cow<'_, str> {
     match qualified.strip_prefix("httpx2") {
         Some(rest) if rest.is_empty() || rest.starts_with('.') => format!("httpx{rest}").into(),
         _ => qualified.into(),

@@ -6,6 +6,7 @@
 
 use ruff_python_ast::{Expr, ExprCall};
 
+use super::names::MAX_EXPR_DEPTH;
 use super::{BindingKind, SemanticModel};
 
 /// The methods that write a log record.
@@ -37,12 +38,9 @@ const LOGGER_FACTORIES: &[&str] = &[
 /// `opt`, the standard library's `getChild`).
 const LOGGER_DERIVERS: &[&str] = &["bind", "new", "opt", "getChild", "patch"];
 
-/// Receivers nest no deeper than this in real code.
-const MAX_RECEIVER_DEPTH: u32 = 16;
-
 /// What kind of logging call a call is.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
-pub enum LoggingCall {
+pub(crate) enum LoggingCall {
     /// The builtin `print`.
     Print,
     /// `logging.info(...)` or a logger's method.
@@ -51,14 +49,22 @@ pub enum LoggingCall {
 
 /// Whether a name reads as a logger: `log`, `logger`, `_LOGGER`,
 /// `access_logger`, `audit_log`.
-pub fn is_logger_name(name: &str) -> bool {
+pub(crate) fn is_logger_name(name: &str) -> bool {
     let name = name.trim_matches('_').to_ascii_lowercase();
     name == "log" || name.ends_with("logger") || name.ends_with("_log")
 }
 
 impl SemanticModel<'_> {
     /// What kind of logging call `call` is, if it is one.
-    pub fn logging_call(&self, call: &ExprCall) -> Option<LoggingCall> {
+    pub(crate) fn logging_call(&self, call: &ExprCall) -> Option<LoggingCall> {
+        self.memoized(
+            call,
+            |memo| &mut memo.logging,
+            || self.classify_logging_call(call),
+        )
+    }
+
+    fn classify_logging_call(&self, call: &ExprCall) -> Option<LoggingCall> {
         match call.func.as_ref() {
             Expr::Name(_) => {
                 if self.builtin_name(&call.func) == Some("print") {
@@ -92,17 +98,18 @@ impl SemanticModel<'_> {
     }
 
     /// Whether `call` writes a log record or prints.
-    pub fn is_logging_call(&self, call: &ExprCall) -> bool {
+    #[cfg(test)]
+    pub(crate) fn is_logging_call(&self, call: &ExprCall) -> bool {
         self.logging_call(call).is_some()
     }
 
     /// Whether `expr` holds a logger.
-    pub fn is_logger(&self, expr: &Expr) -> bool {
+    pub(crate) fn is_logger(&self, expr: &Expr) -> bool {
         self.is_logger_at(expr, 0)
     }
 
     fn is_logger_at(&self, expr: &Expr, depth: u32) -> bool {
-        if depth > MAX_RECEIVER_DEPTH {
+        if depth > MAX_EXPR_DEPTH {
             return false;
         }
         match expr {

@@ -1,32 +1,35 @@
 //! The semantic model: what the single traversal has learned so far about
 //! the file. Scopes and their bindings (imports resolved to qualified names,
 //! local definitions that shadow them), which values are network clients,
-//! and where the traversal stands (import time, `async def`, loop, `try`).
-//! Rules ask it questions; they never walk the tree themselves.
+//! and where the traversal stands (import time, `async def`, the stack of
+//! enclosing statements: loops, `try` bodies, handlers), and the retry loops
+//! of each body. Rules ask it questions; they never walk the tree themselves.
 
-pub mod exceptions;
-pub mod handlers;
-pub mod known;
-pub mod logging;
-pub mod models;
-pub mod network_call;
-pub mod ownership;
-pub mod retry;
-pub mod retry_loops;
+pub(crate) mod exceptions;
+pub(crate) mod handlers;
+pub(crate) mod known;
+pub(crate) mod logging;
+pub(crate) mod models;
+pub(crate) mod names;
+pub(crate) mod network_call;
+pub(crate) mod ownership;
+pub(crate) mod retry;
+pub(crate) mod retry_loops;
+pub(crate) mod statements;
 
 use ruff_python_ast::{self as ast, Expr, Operator, UnaryOp};
 use ruff_text_size::TextRange;
 use rustc_hash::FxHashMap;
 
-pub use known::{ClientClass, KnownNames, Library};
-pub use network_call::CallTarget;
-pub use ownership::CallUse;
+pub(crate) use known::{ClientClass, KnownNames, Library};
+pub(crate) use network_call::CallTarget;
+pub(crate) use ownership::CallUse;
 
 /// Index of a scope in the model's arena.
-pub type ScopeId = usize;
+pub(crate) type ScopeId = usize;
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
-pub enum ScopeKind {
+pub(crate) enum ScopeKind {
     Module,
     Class,
     Function { is_async: bool },
@@ -36,7 +39,7 @@ pub enum ScopeKind {
 
 /// What bound a name.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum BindingKind {
+pub(crate) enum BindingKind {
     /// `import a.b as x`, `from a import b as x`: the qualified name bound.
     Import {
         qualified: String,
@@ -55,7 +58,7 @@ pub enum BindingKind {
 
 /// One name in one scope, as last bound.
 #[derive(Clone, Debug)]
-pub struct Binding<'a> {
+pub(crate) struct Binding<'a> {
     pub kind: BindingKind,
     /// The value of the last simple assignment (`x = value`), or the
     /// context expression of a `with ... as x` target.
@@ -68,7 +71,7 @@ pub struct Binding<'a> {
 }
 
 impl<'a> Binding<'a> {
-    pub fn new(kind: BindingKind, range: TextRange) -> Self {
+    pub(crate) fn new(kind: BindingKind, range: TextRange) -> Self {
         Self {
             kind,
             value: None,
@@ -80,7 +83,7 @@ impl<'a> Binding<'a> {
 }
 
 #[derive(Debug)]
-pub struct Scope<'a> {
+pub(crate) struct Scope<'a> {
     pub kind: ScopeKind,
     pub parent: Option<ScopeId>,
     bindings: FxHashMap<&'a str, Binding<'a>>,
@@ -105,28 +108,30 @@ impl<'a> Scope<'a> {
         }
     }
 
-    pub fn get(&self, name: &str) -> Option<&Binding<'a>> {
+    pub(crate) fn get(&self, name: &str) -> Option<&Binding<'a>> {
         self.bindings.get(name)
     }
 }
 
-/// Where the traversal stands inside the current function (or module).
+/// Guards the traversal is inside, in the current function (or module).
+/// The enclosing statements themselves are in [`SemanticModel::statements`].
 #[derive(Copy, Clone, Debug, Default, PartialEq, Eq)]
-pub struct Position {
-    pub loop_depth: u32,
-    pub try_body_depth: u32,
-    pub handler_depth: u32,
+pub(crate) struct Position {
     pub in_main_guard: bool,
     pub in_type_checking: bool,
 }
 
 /// The model for one file.
 #[derive(Debug)]
-pub struct SemanticModel<'a> {
+pub(crate) struct SemanticModel<'a> {
     pub known: std::rc::Rc<KnownNames>,
     scopes: Vec<Scope<'a>>,
     current: ScopeId,
     pub position: Position,
+    /// The statements enclosing the node being visited.
+    pub statements: statements::StatementStack<'a>,
+    /// Retry-loop recognition and retry decorators (see [`retry_loops`]).
+    retry: retry_loops::RetryFacts,
     /// Pydantic models and dataclasses seen so far (see [`models`]).
     models: models::ModelRegistry,
     /// What happens to calls' values and to locals holding resources.
@@ -137,83 +142,131 @@ pub struct SemanticModel<'a> {
     imports_network_module: bool,
     /// The module's classes and how they derive (see [`exceptions`]).
     hierarchy: exceptions::ClassHierarchy<'a>,
+    /// Answers several rules ask about the call being visited.
+    call_memo: std::cell::RefCell<CallMemo>,
+}
+
+/// Answers about one call that several rules ask for, kept for the call the
+/// checker is at (see [`SemanticModel::begin_call`]): the model does not
+/// change while the rules look at one node, so the answers hold.
+#[derive(Debug, Default)]
+struct CallMemo {
+    call: Option<TextRange>,
+    logging: Option<Option<logging::LoggingCall>>,
+    retry: Option<(Option<retry::RetryApi>, Option<String>)>,
 }
 
 impl<'a> SemanticModel<'a> {
-    pub fn new(known: std::rc::Rc<KnownNames>) -> Self {
+    pub(crate) fn new(known: std::rc::Rc<KnownNames>) -> Self {
         Self {
             known,
             scopes: vec![Scope::new(ScopeKind::Module, None)],
             current: 0,
             position: Position::default(),
+            statements: statements::StatementStack::default(),
+            retry: retry_loops::RetryFacts::default(),
             models: models::ModelRegistry::default(),
             ownership: ownership::Ownership::default(),
             module_client_bindings: 0,
             imports_network_module: false,
             hierarchy: exceptions::ClassHierarchy::default(),
+            call_memo: std::cell::RefCell::default(),
         }
+    }
+
+    /// The checker is at `call`, about to hand it to the rules: answers
+    /// about an earlier call are forgotten.
+    pub(crate) fn begin_call(&self, call: &ast::ExprCall) {
+        *self.call_memo.borrow_mut() = CallMemo {
+            call: Some(ruff_text_size::Ranged::range(call)),
+            ..CallMemo::default()
+        };
+    }
+
+    /// `compute`'s answer about `call`, remembered while the checker is at
+    /// `call`. `field` picks the answer's slot in the memo.
+    fn memoized<T: Clone>(
+        &self,
+        call: &ast::ExprCall,
+        field: fn(&mut CallMemo) -> &mut Option<T>,
+        compute: impl FnOnce() -> T,
+    ) -> T {
+        {
+            let mut memo = self.call_memo.borrow_mut();
+            if memo.call == Some(ruff_text_size::Ranged::range(call))
+                && let Some(answer) = field(&mut memo)
+            {
+                return answer.clone();
+            }
+        }
+        let answer = compute();
+        let mut memo = self.call_memo.borrow_mut();
+        if memo.call == Some(ruff_text_size::Ranged::range(call)) {
+            *field(&mut memo) = Some(answer.clone());
+        }
+        answer
     }
 
     // ---- scopes -------------------------------------------------------
 
-    pub fn current_scope_id(&self) -> ScopeId {
+    pub(crate) fn current_scope_id(&self) -> ScopeId {
         self.current
     }
 
-    pub fn current_scope(&self) -> &Scope<'a> {
+    pub(crate) fn current_scope(&self) -> &Scope<'a> {
         &self.scopes[self.current]
     }
 
-    pub fn scope_kind(&self, id: ScopeId) -> ScopeKind {
+    pub(crate) fn scope_kind(&self, id: ScopeId) -> ScopeKind {
         self.scopes[id].kind
     }
 
-    pub fn module_scope(&self) -> &Scope<'a> {
+    pub(crate) fn module_scope(&self) -> &Scope<'a> {
         &self.scopes[0]
     }
 
     /// Enters a new scope below `parent` and returns the previous current one.
-    pub fn push_scope(&mut self, kind: ScopeKind, parent: ScopeId) -> ScopeId {
+    pub(crate) fn push_scope(&mut self, kind: ScopeKind, parent: ScopeId) -> ScopeId {
         self.scopes.push(Scope::new(kind, Some(parent)));
         std::mem::replace(&mut self.current, self.scopes.len() - 1)
     }
 
     /// Returns to `previous` (what [`Self::push_scope`] returned).
-    pub fn restore_scope(&mut self, previous: ScopeId) {
+    pub(crate) fn restore_scope(&mut self, previous: ScopeId) {
         self.current = previous;
     }
 
     /// Records the receiver name (`self`) of the method whose scope is current.
-    pub fn set_receiver(&mut self, name: &'a str) {
+    pub(crate) fn set_receiver(&mut self, name: &'a str) {
         self.scopes[self.current].receiver = Some(name);
     }
 
-    pub fn declare_global(&mut self, name: &'a str) {
+    pub(crate) fn declare_global(&mut self, name: &'a str) {
         self.scopes[self.current].globals.push(name);
     }
 
     /// Whether `name` is declared `global` in the current scope.
-    pub fn is_declared_global(&self, name: &str) -> bool {
+    pub(crate) fn is_declared_global(&self, name: &str) -> bool {
         self.current_scope().globals.contains(&name)
     }
 
     /// The innermost function or lambda scope's kind, if the traversal is
     /// in one. A lambda counts: its body runs when it is called, not where
     /// it is written.
-    pub fn current_function(&self) -> Option<ScopeKind> {
+    pub(crate) fn current_function(&self) -> Option<ScopeKind> {
         self.ancestors(self.current)
             .map(|id| self.scopes[id].kind)
             .find(|kind| matches!(kind, ScopeKind::Function { .. } | ScopeKind::Lambda))
     }
 
     /// The scope of the innermost `def` (not lambda), if any.
-    pub fn current_function_scope(&self) -> Option<ScopeId> {
+    pub(crate) fn current_function_scope(&self) -> Option<ScopeId> {
         self.ancestors(self.current)
             .find(|id| matches!(self.scopes[*id].kind, ScopeKind::Function { .. }))
     }
 
     /// Whether the innermost function is an `async def`.
-    pub fn in_async_function(&self) -> bool {
+    pub(crate) fn in_async_function(&self) -> bool {
         matches!(
             self.current_function(),
             Some(ScopeKind::Function { is_async: true })
@@ -222,7 +275,7 @@ impl<'a> SemanticModel<'a> {
 
     /// Module scope or a class body (not inside any function or lambda),
     /// outside `if __name__ == "__main__":` and `if TYPE_CHECKING:`.
-    pub fn at_import_time(&self) -> bool {
+    pub(crate) fn at_import_time(&self) -> bool {
         !self.position.in_main_guard
             && !self.position.in_type_checking
             && self.ancestors(self.current).all(|id| {
@@ -235,8 +288,8 @@ impl<'a> SemanticModel<'a> {
 
     /// Inside a `for`/`while` body or a comprehension of the current
     /// function (or module).
-    pub fn in_loop(&self) -> bool {
-        self.position.loop_depth > 0
+    pub(crate) fn in_loop(&self) -> bool {
+        self.statements.in_loop_body()
             || self
                 .ancestors(self.current)
                 .map(|id| self.scopes[id].kind)
@@ -254,7 +307,7 @@ impl<'a> SemanticModel<'a> {
     /// Binds `name` in the current scope (or the module scope when declared
     /// `global`). Rebinding an import to `None` (the optional-import idiom
     /// `except ImportError: httpx = None`) keeps the import.
-    pub fn bind(&mut self, name: &'a str, binding: Binding<'a>) {
+    pub(crate) fn bind(&mut self, name: &'a str, binding: Binding<'a>) {
         let target = if self.is_declared_global(name) {
             0
         } else {
@@ -294,24 +347,24 @@ impl<'a> SemanticModel<'a> {
     /// `extend-network-modules`), at module level or in a function: a
     /// *network module*. Module-level imports are all known before any
     /// function body is visited; in `finish` the answer is final.
-    pub fn is_network_module(&self) -> bool {
+    pub(crate) fn is_network_module(&self) -> bool {
         self.imports_network_module
     }
 
     /// Whether any module-level name was ever bound to a client (a cheap
     /// test before looking names up for WL103).
-    pub fn module_has_client_bindings(&self) -> bool {
+    pub(crate) fn module_has_client_bindings(&self) -> bool {
         self.module_client_bindings > 0
     }
 
     /// Finds the binding `name` refers to from the current scope, following
     /// Python's rules: enclosing class bodies are not visible from functions.
-    pub fn lookup(&self, name: &str) -> Option<&Binding<'a>> {
+    pub(crate) fn lookup(&self, name: &str) -> Option<&Binding<'a>> {
         self.lookup_with_scope(name).map(|(_, binding)| binding)
     }
 
     /// Like [`Self::lookup`], also returning the scope that holds the binding.
-    pub fn lookup_with_scope(&self, name: &str) -> Option<(ScopeId, &Binding<'a>)> {
+    pub(crate) fn lookup_with_scope(&self, name: &str) -> Option<(ScopeId, &Binding<'a>)> {
         let current = self.current;
         if self.is_declared_global(name) {
             return self.scopes[0].get(name).map(|binding| (0, binding));
@@ -327,7 +380,7 @@ impl<'a> SemanticModel<'a> {
     /// `h.Client` → `httpx.Client` after `import httpx as h`. `None` for
     /// anything not rooted in an import (a local shadow, a call, ...).
     /// `httpx2` is reported as `httpx`.
-    pub fn qualified_name(&self, expr: &Expr) -> Option<String> {
+    pub(crate) fn qualified_name(&self, expr: &Expr) -> Option<String> {
         // Find the root first: most chains (`self.x.y`) are not rooted in an
         // import, and those must cost no allocation.
         let mut cursor = expr;
@@ -356,7 +409,7 @@ impl<'a> SemanticModel<'a> {
     }
 
     /// The builtin a bare name refers to, when nothing in the file binds it.
-    pub fn builtin_name<'e>(&self, expr: &'e Expr) -> Option<&'e str> {
+    pub(crate) fn builtin_name<'e>(&self, expr: &'e Expr) -> Option<&'e str> {
         let name = expr.as_name_expr()?;
         self.lookup(name.id.as_str())
             .is_none()
@@ -365,7 +418,7 @@ impl<'a> SemanticModel<'a> {
 
     /// The module-scope name under which `module` is imported (`httpx`, or
     /// `h` after `import httpx as h`), if any.
-    pub fn module_import_name(&self, module: &str) -> Option<&'a str> {
+    pub(crate) fn module_import_name(&self, module: &str) -> Option<&'a str> {
         let mut names: Vec<&'a str> = self
             .module_scope()
             .bindings
@@ -382,14 +435,14 @@ impl<'a> SemanticModel<'a> {
     // ---- clients --------------------------------------------------------
 
     /// The client class a constructor call builds, if it builds one.
-    pub fn constructed_client(&self, call: &ast::ExprCall) -> Option<ClientClass> {
+    pub(crate) fn constructed_client(&self, call: &ast::ExprCall) -> Option<ClientClass> {
         let qualified = self.qualified_name(&call.func)?;
         self.known.client_class(&qualified)
     }
 
     /// The client class an expression holds: a constructor call, a name
     /// bound to a client, `self.attr` known to hold one.
-    pub fn client_value(&self, expr: &Expr) -> Option<ClientClass> {
+    pub(crate) fn client_value(&self, expr: &Expr) -> Option<ClientClass> {
         match expr {
             Expr::Call(call) => self.constructed_client(call),
             Expr::Name(name) => self.lookup(name.id.as_str())?.client,
@@ -423,7 +476,7 @@ impl<'a> SemanticModel<'a> {
 
     /// Records that `attr` of the class being defined (or of the method's
     /// class, for `self.attr = ...`) holds a client.
-    pub fn record_client_attribute(
+    pub(crate) fn record_client_attribute(
         &mut self,
         receiver: Option<&str>,
         attr: &'a str,
@@ -440,7 +493,7 @@ impl<'a> SemanticModel<'a> {
 
     /// The client a method call is made on: `client.chat.completions.create`
     /// is a call on `client`; `self.http.get` on `self.http`.
-    pub fn client_call_receiver(&self, call: &ast::ExprCall) -> Option<ClientClass> {
+    pub(crate) fn client_call_receiver(&self, call: &ast::ExprCall) -> Option<ClientClass> {
         let Expr::Attribute(attribute) = call.func.as_ref() else {
             return None;
         };
@@ -458,7 +511,7 @@ impl<'a> SemanticModel<'a> {
 
     /// The client class an annotation names: `httpx.Client`,
     /// `Optional[httpx.Client]`, `httpx.Client | None`, `"httpx.Client"`.
-    pub fn annotation_client(&self, annotation: &Expr) -> Option<ClientClass> {
+    pub(crate) fn annotation_client(&self, annotation: &Expr) -> Option<ClientClass> {
         match annotation {
             Expr::Name(_) | Expr::Attribute(_) => {
                 self.known.client_class(&self.qualified_name(annotation)?)
@@ -498,12 +551,12 @@ impl<'a> SemanticModel<'a> {
 
     /// Whether `expr` is a number known when the module is read: a numeric
     /// literal, arithmetic over such, or a module constant bound once to one.
-    pub fn is_numeric_constant(&self, expr: &Expr) -> bool {
+    pub(crate) fn is_numeric_constant(&self, expr: &Expr) -> bool {
         self.numeric_constant_depth(expr, 0)
     }
 
     fn numeric_constant_depth(&self, expr: &Expr, depth: u32) -> bool {
-        if depth > 16 {
+        if depth > names::MAX_EXPR_DEPTH {
             return false;
         }
         match expr {

@@ -8,6 +8,7 @@ use ruff_python_ast::{self as ast, Expr, Keyword, Operator, Stmt, StmtClassDef};
 use ruff_text_size::TextRange;
 use rustc_hash::{FxHashMap, FxHashSet};
 
+use super::names::MAX_EXPR_DEPTH;
 use super::{BindingKind, ScopeKind, SemanticModel};
 
 /// Pydantic's model roots, by qualified name.
@@ -53,12 +54,9 @@ const DATACLASS_DECORATORS: &[&str] = &["dataclasses.dataclass", "pydantic.datac
 /// Pydantic's secret wrappers: a field of such a type prints as `**********`.
 const SECRET_TYPES: &[&str] = &["SecretStr", "SecretBytes"];
 
-/// Past this depth, annotations are not looked into (nothing real nests so).
-const MAX_ANNOTATION_DEPTH: u32 = 16;
-
 /// What kind of data model a class is.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
-pub enum ModelKind {
+pub(crate) enum ModelKind {
     /// A pydantic model; `settings` for a `BaseSettings` subclass.
     Pydantic { settings: bool },
     /// A `@dataclass` (from `dataclasses` or `pydantic.dataclasses`).
@@ -67,7 +65,7 @@ pub enum ModelKind {
 
 /// What a model does with fields it does not declare.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
-pub enum ExtraFields {
+pub(crate) enum ExtraFields {
     Forbid,
     Allow,
     Ignore,
@@ -77,7 +75,7 @@ pub enum ExtraFields {
 /// be read (a computed `model_config`, a base from another module): rules
 /// stay silent about what they cannot know.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
-pub struct ModelFacts {
+pub(crate) struct ModelFacts {
     pub kind: ModelKind,
     pub frozen: Option<bool>,
     /// Pydantic's `extra`. A `BaseSettings` subclass forbids extra fields
@@ -87,15 +85,15 @@ pub struct ModelFacts {
 }
 
 impl ModelFacts {
-    pub fn is_pydantic(&self) -> bool {
+    pub(crate) fn is_pydantic(&self) -> bool {
         matches!(self.kind, ModelKind::Pydantic { .. })
     }
 
-    pub fn is_settings(&self) -> bool {
+    pub(crate) fn is_settings(&self) -> bool {
         self.kind == ModelKind::Pydantic { settings: true }
     }
 
-    pub fn is_dataclass(&self) -> bool {
+    pub(crate) fn is_dataclass(&self) -> bool {
         self.kind == ModelKind::Dataclass
     }
 }
@@ -112,7 +110,7 @@ enum ClassFacts {
 
 /// The model facts of every class recorded so far.
 #[derive(Debug, Default)]
-pub struct ModelRegistry {
+pub(crate) struct ModelRegistry {
     classes: FxHashMap<TextRange, ClassFacts>,
     /// Names of model fields annotated `SecretStr`/`SecretBytes`.
     secret_fields: FxHashSet<String>,
@@ -236,7 +234,7 @@ fn extra_setting(value: &Expr, semantic: &SemanticModel) -> Setting<ExtraFields>
 
 /// The fields a class body declares: `name: annotation [= value]`, without
 /// `ClassVar`s and without pydantic's `model_config`.
-pub fn model_fields(
+pub(crate) fn model_fields(
     class: &StmtClassDef,
 ) -> impl Iterator<Item = (&ast::ExprName, &ast::StmtAnnAssign)> {
     class.body.iter().filter_map(|stmt| {
@@ -269,7 +267,7 @@ impl SemanticModel<'_> {
     /// `class` statement, before its body: the facts come from the statement
     /// itself (bases, keywords, decorators, its direct body) and from the
     /// classes recorded before it.
-    pub fn record_class(&mut self, class: &StmtClassDef) {
+    pub(crate) fn record_class(&mut self, class: &StmtClassDef) {
         let facts = self.class_facts(class);
         if let ClassFacts::Model(_) = facts {
             for (name, ann_assign) in model_fields(class) {
@@ -283,7 +281,7 @@ impl SemanticModel<'_> {
 
     /// The model facts of a class recorded by [`Self::record_class`], if it
     /// is a model.
-    pub fn class_model(&self, class: &StmtClassDef) -> Option<ModelFacts> {
+    pub(crate) fn class_model(&self, class: &StmtClassDef) -> Option<ModelFacts> {
         match self.models.classes.get(&class.name.range)? {
             ClassFacts::Model(facts) => Some(*facts),
             _ => None,
@@ -292,7 +290,7 @@ impl SemanticModel<'_> {
 
     /// The model facts of the class an expression names (`Settings` in
     /// `Settings()`), when it is a model class of this file.
-    pub fn model_named_by(&self, expr: &Expr) -> Option<ModelFacts> {
+    pub(crate) fn model_named_by(&self, expr: &Expr) -> Option<ModelFacts> {
         let name = expr.as_name_expr()?;
         let binding = self.lookup(name.id.as_str())?;
         if binding.kind != BindingKind::Class {
@@ -306,21 +304,21 @@ impl SemanticModel<'_> {
 
     /// Whether some model of the file declares a field `name` annotated
     /// `SecretStr` (its value prints masked).
-    pub fn is_secret_typed_field(&self, name: &str) -> bool {
+    pub(crate) fn is_secret_typed_field(&self, name: &str) -> bool {
         self.models.secret_fields.contains(name)
     }
 
     /// Whether an annotation names only the given builtins, possibly with
     /// `None`: `str`, `str | None`, `Optional[str]`, `Union[str, None]`,
     /// `Annotated[str, ...]`, `"str"`.
-    pub fn annotation_is_builtin(&self, annotation: &Expr, builtins: &[&str]) -> bool {
+    pub(crate) fn annotation_is_builtin(&self, annotation: &Expr, builtins: &[&str]) -> bool {
         self.builtin_members(annotation, builtins, 0) == Some(true)
     }
 
     /// `Some(true)`: every member is one of `builtins` or `None`, and at least
     /// one is a builtin; `Some(false)`: only `None`; `None`: something else.
     fn builtin_members(&self, annotation: &Expr, builtins: &[&str], depth: u32) -> Option<bool> {
-        if depth > MAX_ANNOTATION_DEPTH {
+        if depth > MAX_EXPR_DEPTH {
             return None;
         }
         match annotation {
@@ -515,7 +513,7 @@ impl SemanticModel<'_> {
                 for item in &dict.items {
                     match &item.key {
                         Some(Expr::StringLiteral(key)) => {
-                            own.read(key.value.to_str(), &item.value, self)
+                            own.read(key.value.to_str(), &item.value, self);
                         }
                         Some(_) => {}
                         None => splat = true,
@@ -601,7 +599,7 @@ impl SemanticModel<'_> {
     /// Whether an annotation names `SecretStr`/`SecretBytes` anywhere in a
     /// union, `Optional[...]` or `Annotated[...]`.
     fn mentions_secret_type(&self, annotation: &Expr, depth: u32) -> bool {
-        if depth > MAX_ANNOTATION_DEPTH {
+        if depth > MAX_EXPR_DEPTH {
             return false;
         }
         match annotation {
@@ -632,7 +630,7 @@ impl SemanticModel<'_> {
     /// hold a client (`http: httpx.Client` in the body, `self.http = ...`
     /// in a method visited already). Configuration rules use it to tell a
     /// client's `__init__`.
-    pub fn method_class_holds_client(&self) -> bool {
+    pub(crate) fn method_class_holds_client(&self) -> bool {
         let Some(method) = self
             .ancestors(self.current)
             .find(|id| matches!(self.scopes[*id].kind, ScopeKind::Function { .. }))

@@ -8,7 +8,7 @@ use super::{ClientClass, Library, SemanticModel};
 
 /// What a call is, seen from the network.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum CallTarget<'a> {
+pub(crate) enum CallTarget<'a> {
     /// `httpx.Client(...)`, `OpenAI(...)`.
     ClientConstructor(ClientClass),
     /// `client.get(...)`, `client.chat.completions.create(...)`: `method` is
@@ -28,7 +28,7 @@ pub enum CallTarget<'a> {
 
 impl CallTarget<'_> {
     /// The network library behind the call (`None` for the stdlib ones).
-    pub fn library(&self) -> Option<Library> {
+    pub(crate) fn library(&self) -> Option<Library> {
         match self {
             CallTarget::ClientConstructor(class)
             | CallTarget::ClientMethod { client: class, .. } => Some(class.library),
@@ -38,7 +38,7 @@ impl CallTarget<'_> {
     }
 
     /// The qualified name for library functions, e.g. `requests.get`.
-    pub fn qualified(&self) -> Option<&str> {
+    pub(crate) fn qualified(&self) -> Option<&str> {
         match self {
             CallTarget::LibraryFunction { qualified, .. } => Some(qualified),
             _ => None,
@@ -49,7 +49,7 @@ impl CallTarget<'_> {
 impl<'a> SemanticModel<'a> {
     /// What `call` talks to, or `None` when it is not a network call the
     /// model can recognise.
-    pub fn classify_call<'c>(&self, call: &'c ExprCall) -> Option<CallTarget<'c>> {
+    pub(crate) fn classify_call<'c>(&self, call: &'c ExprCall) -> Option<CallTarget<'c>> {
         if let Some(qualified) = self.qualified_name(&call.func) {
             if let Some(class) = self.known.client_class(&qualified) {
                 return Some(CallTarget::ClientConstructor(class));

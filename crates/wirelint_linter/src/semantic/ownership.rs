@@ -15,7 +15,7 @@ use super::{ScopeId, ScopeKind, SemanticModel};
 
 /// What the parent of a call does with the call's value.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
-pub enum CallUse {
+pub(crate) enum CallUse {
     /// The context expression of `with` / `async with`.
     WithContext,
     /// Returned or yielded.
@@ -37,7 +37,7 @@ const RELEASING_METHODS: &[&str] = &["close", "aclose", "release"];
 /// Ownership facts of one file. Names borrow from the syntax tree: noting
 /// a fact allocates nothing but its table slot.
 #[derive(Debug, Default)]
-pub struct Ownership<'a> {
+pub(crate) struct Ownership<'a> {
     /// Calls' uses, by the call's start offset.
     call_uses: FxHashMap<TextSize, CallUse>,
     /// The local name a call's value is assigned to, by start offset.
@@ -50,25 +50,25 @@ pub struct Ownership<'a> {
 
 impl<'a> SemanticModel<'a> {
     /// What the parent of `call` does with its value, if anything known.
-    pub fn call_use(&self, call: &ExprCall) -> Option<CallUse> {
+    pub(crate) fn call_use(&self, call: &ExprCall) -> Option<CallUse> {
         self.ownership.call_uses.get(&call.start()).copied()
     }
 
     /// The plain name `call`'s value is assigned to (`x = call(...)`,
     /// `x = await call(...)`), when [`CallUse::AssignedTo`] or
     /// [`CallUse::AssignedToGlobal`].
-    pub fn assigned_name(&self, call: &ExprCall) -> Option<&'a str> {
+    pub(crate) fn assigned_name(&self, call: &ExprCall) -> Option<&'a str> {
         self.ownership.assigned_names.get(&call.start()).copied()
     }
 
     /// Whether `call` is the direct operand of `await`.
-    pub fn is_awaited(&self, call: &ExprCall) -> bool {
+    pub(crate) fn is_awaited(&self, call: &ExprCall) -> bool {
         self.ownership.awaited.contains(&call.start())
     }
 
     /// Whether the local `name` of function `scope` (0: the module) was closed, used as a
     /// `with` context, returned, stored, passed on or captured.
-    pub fn is_released(&self, scope: ScopeId, name: &str) -> bool {
+    pub(crate) fn is_released(&self, scope: ScopeId, name: &str) -> bool {
         self.ownership
             .released
             .iter()
@@ -76,7 +76,7 @@ impl<'a> SemanticModel<'a> {
     }
 
     /// Records what a statement does with the values it holds.
-    pub fn note_ownership_stmt(&mut self, stmt: &'a Stmt) {
+    pub(crate) fn note_ownership_stmt(&mut self, stmt: &'a Stmt) {
         match stmt {
             Stmt::With(stmt_with) => {
                 for item in &stmt_with.items {
@@ -105,7 +105,7 @@ impl<'a> SemanticModel<'a> {
     }
 
     /// Records what an expression does with the values it holds.
-    pub fn note_ownership_expr(&mut self, expr: &'a Expr) {
+    pub(crate) fn note_ownership_expr(&mut self, expr: &'a Expr) {
         match expr {
             Expr::Call(call) => self.note_call_arguments(call),
             Expr::Await(await_expr) => {
@@ -119,7 +119,7 @@ impl<'a> SemanticModel<'a> {
                 self.note_value_use(value, CallUse::Returned);
             }
             Expr::YieldFrom(yield_from) => {
-                self.note_value_use(&yield_from.value, CallUse::Returned)
+                self.note_value_use(&yield_from.value, CallUse::Returned);
             }
             Expr::Named(named) => {
                 if let Expr::Name(name) = named.target.as_ref() {

@@ -6,14 +6,12 @@
 
 use ruff_python_ast::{self as ast, Expr, ExprCall, Number, Parameters, UnaryOp};
 
+use super::names::MAX_EXPR_DEPTH;
 use super::{BindingKind, CallTarget, Library, SemanticModel};
-
-/// Past this nesting an expression is "unknown".
-const MAX_DEPTH: u32 = 32;
 
 /// A retry API the rules know.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
-pub enum RetryApi {
+pub(crate) enum RetryApi {
     /// `tenacity.retry` (bare `@retry` or `@retry(...)`).
     TenacityRetry,
     /// `tenacity.Retrying(...)` / `tenacity.AsyncRetrying(...)`.
@@ -28,7 +26,7 @@ pub enum RetryApi {
 
 impl RetryApi {
     /// The retry API a qualified name denotes.
-    pub fn of_qualified(qualified: &str) -> Option<RetryApi> {
+    pub(crate) fn of_qualified(qualified: &str) -> Option<RetryApi> {
         match qualified {
             "tenacity.retry" => Some(RetryApi::TenacityRetry),
             "tenacity.Retrying" | "tenacity.AsyncRetrying" | "tenacity.asyncio.AsyncRetrying" => {
@@ -42,18 +40,18 @@ impl RetryApi {
     }
 
     /// Whether the API wraps a function that it calls again on failure.
-    pub fn is_decorator(self) -> bool {
+    pub(crate) fn is_decorator(self) -> bool {
         matches!(
             self,
             RetryApi::TenacityRetry | RetryApi::BackoffOnException | RetryApi::BackoffOnPredicate
         )
     }
 
-    pub fn is_tenacity(self) -> bool {
+    pub(crate) fn is_tenacity(self) -> bool {
         matches!(self, RetryApi::TenacityRetry | RetryApi::TenacityRetrying)
     }
 
-    pub fn is_backoff(self) -> bool {
+    pub(crate) fn is_backoff(self) -> bool {
         matches!(
             self,
             RetryApi::BackoffOnException | RetryApi::BackoffOnPredicate
@@ -80,7 +78,7 @@ const ARITHMETIC_BUILTINS: &[&str] = &["min", "max", "abs", "round", "int", "flo
 
 /// Whether a delay expression can vary between attempts or clients.
 #[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Randomness {
+pub(crate) enum Randomness {
     /// Built only from numbers, loop counters and constants: no jitter.
     Fixed,
     /// The model cannot tell (an attribute, an unknown call, a parameter).
@@ -91,7 +89,7 @@ pub enum Randomness {
 
 impl Randomness {
     /// The randomness of an expression combining two parts.
-    pub fn join(self, other: Randomness) -> Randomness {
+    pub(crate) fn join(self, other: Randomness) -> Randomness {
         self.max(other)
     }
 }
@@ -101,7 +99,7 @@ impl Randomness {
 /// reads, whose values are settled when the function has been visited
 /// (see [`SemanticModel::resolve_delay_locals`]).
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct DelaySummary {
+pub(crate) struct DelaySummary {
     pub randomness: Randomness,
     pub locals: Vec<String>,
 }
@@ -114,7 +112,7 @@ pub struct DelaySummary {
 /// loop, as a loop or tuple target) has fewer recorded bindings than
 /// bindings, and stays unknown.
 #[derive(Debug, Default)]
-pub struct DelayRebindings {
+pub(crate) struct DelayRebindings {
     values: rustc_hash::FxHashMap<(super::ScopeId, String), Rebound>,
 }
 
@@ -131,7 +129,7 @@ impl DelayRebindings {
     /// Notes `name = value` (`augment`: `None`) or `name op= operand`
     /// (`augment`: the operand) before the model binds it. Only rebindings
     /// of a name already bound in the current scope are recorded.
-    pub fn note(&mut self, semantic: &SemanticModel, name: &str, augment: Option<&Expr>) {
+    pub(crate) fn note(&mut self, semantic: &SemanticModel, name: &str, augment: Option<&Expr>) {
         let Some(existing) = semantic.current_scope().get(name) else {
             return;
         };
@@ -157,7 +155,7 @@ impl DelayRebindings {
 
 /// A retry count as written.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
-pub enum RetryCount {
+pub(crate) enum RetryCount {
     Finite(u64),
     /// `math.inf`, `float("inf")`, `sys.maxsize`.
     Infinite,
@@ -165,7 +163,7 @@ pub enum RetryCount {
 
 /// A call that changes state on the server, so retrying it needs a key.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
-pub enum WriteKind {
+pub(crate) enum WriteKind {
     /// `post`/`patch`/`request("POST", ...)` of an HTTP library or client.
     Http,
     /// `*.create(...)` (or a raw `post`) of an SDK.
@@ -174,7 +172,7 @@ pub enum WriteKind {
 
 /// Whether a call sends an idempotency key.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
-pub enum KeyPresence {
+pub(crate) enum KeyPresence {
     Sent,
     Missing,
     /// `**kwargs`, or headers/options the model cannot see into.
@@ -193,7 +191,7 @@ const OPTION_KEYWORDS: &[&str] = &[
 
 /// The helper name of a qualified tenacity name: `tenacity.wait.wait_fixed`
 /// → `wait_fixed`.
-pub fn tenacity_helper_name(qualified: &str) -> Option<&str> {
+pub(crate) fn tenacity_helper_name(qualified: &str) -> Option<&str> {
     let rest = qualified.strip_prefix("tenacity.")?;
     Some(rest.rsplit('.').next().unwrap_or(rest))
 }
@@ -202,7 +200,7 @@ pub fn tenacity_helper_name(qualified: &str) -> Option<&str> {
 /// function of a network library (`requests.get`, `stripe.Charge.create`;
 /// not a class such as `httpx.Timeout`), or `urlopen`. Building a client or
 /// a connection object sends nothing.
-pub fn sends_request(target: &CallTarget) -> bool {
+pub(crate) fn sends_request(target: &CallTarget) -> bool {
     match target {
         CallTarget::ClientMethod { .. } | CallTarget::Urlopen => true,
         CallTarget::LibraryFunction { qualified, .. } => qualified
@@ -216,13 +214,13 @@ pub fn sends_request(target: &CallTarget) -> bool {
 
 /// Whether a name or key mentions idempotency (`Idempotency-Key`,
 /// `idempotency_key`, `X-Idempotency-Key`).
-pub fn mentions_idempotency(text: &str) -> bool {
+pub(crate) fn mentions_idempotency(text: &str) -> bool {
     contains_ignoring_case(text, "idempoten")
 }
 
 /// Whether `haystack` contains the lowercase ASCII `needle`, in any case,
 /// without allocating.
-pub fn contains_ignoring_case(haystack: &str, needle: &str) -> bool {
+pub(crate) fn contains_ignoring_case(haystack: &str, needle: &str) -> bool {
     haystack
         .as_bytes()
         .windows(needle.len())
@@ -232,13 +230,52 @@ pub fn contains_ignoring_case(haystack: &str, needle: &str) -> bool {
 impl SemanticModel<'_> {
     /// The retry API `callee` names (the decorator expression itself, or a
     /// call's `func`), resolved through imports and aliases.
-    pub fn retry_api(&self, callee: &Expr) -> Option<RetryApi> {
+    pub(crate) fn retry_api(&self, callee: &Expr) -> Option<RetryApi> {
         RetryApi::of_qualified(&self.qualified_name(callee)?)
+    }
+
+    /// The retry API and the tenacity helper (`stop_after_attempt`) a call
+    /// names. urllib3's `Retry` is a network-library name the call was
+    /// already resolved to (`target`); tenacity and backoff names are
+    /// resolved only in files that import them.
+    pub(crate) fn retry_call(
+        &self,
+        call: &ExprCall,
+        target: Option<&CallTarget>,
+    ) -> (Option<RetryApi>, Option<String>) {
+        // Most calls name no retry API; they cost no memo.
+        let library_function = matches!(target, Some(CallTarget::LibraryFunction { .. }));
+        if !library_function && !self.imports_retry_library() {
+            return (None, None);
+        }
+        self.memoized(
+            call,
+            |memo| &mut memo.retry,
+            || self.resolve_retry_call(call, target),
+        )
+    }
+
+    fn resolve_retry_call(
+        &self,
+        call: &ExprCall,
+        target: Option<&CallTarget>,
+    ) -> (Option<RetryApi>, Option<String>) {
+        let qualified = match target {
+            Some(CallTarget::LibraryFunction { qualified, .. }) => Some(qualified.clone()),
+            _ if self.imports_retry_library() => self.qualified_name(&call.func),
+            _ => None,
+        };
+        let api = qualified.as_deref().and_then(RetryApi::of_qualified);
+        let helper = qualified
+            .as_deref()
+            .and_then(tenacity_helper_name)
+            .map(str::to_string);
+        (api, helper)
     }
 
     /// The retry API a decorator applies: `@retry`, `@tenacity.retry(...)`,
     /// `@backoff.on_exception(...)`.
-    pub fn retry_decorator(&self, decorator: &Expr) -> Option<RetryApi> {
+    pub(crate) fn retry_decorator(&self, decorator: &Expr) -> Option<RetryApi> {
         let callee = match decorator {
             Expr::Call(call) => call.func.as_ref(),
             other => other,
@@ -248,19 +285,19 @@ impl SemanticModel<'_> {
 
     /// The name of a tenacity helper (`wait_fixed`, `stop_after_attempt`,
     /// `retry_if_exception_type`), from any of tenacity's modules.
-    pub fn tenacity_helper(&self, callee: &Expr) -> Option<String> {
+    pub(crate) fn tenacity_helper(&self, callee: &Expr) -> Option<String> {
         tenacity_helper_name(&self.qualified_name(callee)?).map(str::to_string)
     }
 
     /// Whether `call` sleeps: `time.sleep`, `asyncio.sleep`, `anyio.sleep`,
     /// `trio.sleep`.
-    pub fn is_sleep_call(&self, call: &ExprCall) -> bool {
+    pub(crate) fn is_sleep_call(&self, call: &ExprCall) -> bool {
         self.qualified_name(&call.func)
             .is_some_and(|name| SLEEPS.contains(&name.as_str()))
     }
 
     /// The delay of a sleep call: its first argument or `seconds=`/`delay=`.
-    pub fn sleep_delay<'e>(&self, call: &'e ExprCall) -> Option<&'e Expr> {
+    pub(crate) fn sleep_delay<'e>(&self, call: &'e ExprCall) -> Option<&'e Expr> {
         call.arguments.args.first().or_else(|| {
             ["seconds", "delay", "secs"]
                 .iter()
@@ -271,7 +308,7 @@ impl SemanticModel<'_> {
 
     /// The qualified name of a call that makes a fresh unique value fit for
     /// an idempotency key: `uuid.uuid1/4/7()`, `secrets.token_*()`.
-    pub fn key_generator(&self, call: &ExprCall) -> Option<String> {
+    pub(crate) fn key_generator(&self, call: &ExprCall) -> Option<String> {
         let qualified = self.qualified_name(&call.func)?;
         let fresh = matches!(
             qualified.as_str(),
@@ -282,7 +319,7 @@ impl SemanticModel<'_> {
 
     /// The randomness of a delay expression where it stands. Names of the
     /// current function's locals are left in [`DelaySummary::locals`].
-    pub fn delay_summary(&self, expr: &Expr) -> DelaySummary {
+    pub(crate) fn delay_summary(&self, expr: &Expr) -> DelaySummary {
         let mut locals = Vec::new();
         let randomness = self.delay_randomness(expr, &mut locals, 0);
         DelaySummary { randomness, locals }
@@ -293,7 +330,7 @@ impl SemanticModel<'_> {
     /// parameters; `counters` are names the function binds to loop counters
     /// over `range(...)`; `rebindings` the earlier values of names bound more
     /// than once). A local with a value the model did not see is unknown.
-    pub fn resolve_delay_locals(
+    pub(crate) fn resolve_delay_locals(
         &self,
         summary: &DelaySummary,
         parameters: Option<&Parameters>,
@@ -368,7 +405,7 @@ impl SemanticModel<'_> {
     }
 
     fn delay_randomness(&self, expr: &Expr, locals: &mut Vec<String>, depth: u32) -> Randomness {
-        if depth > MAX_DEPTH {
+        if depth > MAX_EXPR_DEPTH {
             return Randomness::Unknown;
         }
         let depth = depth + 1;
@@ -472,7 +509,7 @@ impl SemanticModel<'_> {
     /// Which non-idempotent write `call` is, if any: `post`/`patch` on a
     /// client or an HTTP library, `request("POST" | "PATCH", ...)`, or
     /// `*.create(...)` of an SDK.
-    pub fn write_call(&self, call: &ExprCall, target: &CallTarget) -> Option<WriteKind> {
+    pub(crate) fn write_call(&self, call: &ExprCall, target: &CallTarget) -> Option<WriteKind> {
         let (library, function) = match target {
             CallTarget::ClientMethod { client, method } => (client.library, *method),
             CallTarget::LibraryFunction { library, qualified } => {
@@ -503,7 +540,7 @@ impl SemanticModel<'_> {
 
     /// Whether `call` sends an idempotency key: an `idempotency_key=`
     /// keyword, or an `Idempotency-Key` entry in a headers/options mapping.
-    pub fn idempotency_key(&self, call: &ExprCall) -> KeyPresence {
+    pub(crate) fn idempotency_key(&self, call: &ExprCall) -> KeyPresence {
         let mut presence = KeyPresence::Missing;
         for keyword in &call.arguments.keywords {
             let Some(arg) = &keyword.arg else {
@@ -594,7 +631,7 @@ impl SemanticModel<'_> {
     /// The retry count an expression denotes: an integer literal, a module
     /// constant bound once to one, or infinity (`math.inf`, `float("inf")`,
     /// `sys.maxsize`).
-    pub fn retry_count(&self, expr: &Expr) -> Option<RetryCount> {
+    pub(crate) fn retry_count(&self, expr: &Expr) -> Option<RetryCount> {
         self.retry_count_depth(expr, 0)
     }
 
@@ -658,7 +695,7 @@ fn parameter_default<'p>(parameters: Option<&'p Parameters>, name: &str) -> Opti
     parameters?
         .iter()
         .find(|parameter| parameter.name().as_str() == name)
-        .and_then(|parameter| parameter.default())
+        .and_then(ruff_python_ast::AnyParameterRef::default)
 }
 
 /// Modules whose values are random.
@@ -687,7 +724,10 @@ fn callee_is_random_word(callee: &Expr) -> bool {
 /// The elements of a literal collection: `{...}`, `[...]`, `(...)`, and the
 /// same wrapped in `frozenset(...)`/`set(...)`/`tuple(...)`/`list(...)`.
 /// `None` when the expression is not such a literal.
-pub fn collection_elements<'e>(semantic: &SemanticModel, expr: &'e Expr) -> Option<Vec<&'e Expr>> {
+pub(crate) fn collection_elements<'e>(
+    semantic: &SemanticModel,
+    expr: &'e Expr,
+) -> Option<Vec<&'e Expr>> {
     match expr {
         Expr::Set(set) => Some(set.elts.iter().collect()),
         Expr::List(list) => Some(list.elts.iter().collect()),

@@ -8,8 +8,7 @@ use crate::checker::{Checker, probe_source};
 
 /// The model's answers at one `probe(value)` call.
 #[derive(Debug)]
-pub struct Probe {
-    pub row: usize,
+pub(crate) struct Probe {
     pub qualified: Option<String>,
     pub client: Option<ClientClass>,
     pub import_time: bool,
@@ -26,7 +25,7 @@ pub struct Probe {
     pub exceptions: super::exceptions::tests::ExceptionProbe,
 }
 
-pub fn record_probe(checker: &mut Checker, expr: &Expr) {
+pub(crate) fn record_probe(checker: &mut Checker, expr: &Expr) {
     let Expr::Call(call) = expr else { return };
     if call
         .func
@@ -40,17 +39,13 @@ pub fn record_probe(checker: &mut Checker, expr: &Expr) {
     };
     let semantic = &checker.semantic;
     let probe = Probe {
-        row: checker
-            .locator
-            .location(ruff_text_size::Ranged::range(expr).start())
-            .row,
         qualified: semantic.qualified_name(argument),
         client: semantic.client_value(argument),
         import_time: semantic.at_import_time(),
         in_async: semantic.in_async_function(),
         in_loop: semantic.in_loop(),
-        in_try_body: semantic.position.try_body_depth > 0,
-        in_handler: semantic.position.handler_depth > 0,
+        in_try_body: semantic.statements.in_try_body(),
+        in_handler: semantic.statements.innermost_handler().is_some(),
         numeric_constant: semantic.is_numeric_constant(argument),
         model: semantic.model_named_by(argument),
         logging_call: argument

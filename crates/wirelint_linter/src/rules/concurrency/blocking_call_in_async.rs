@@ -33,21 +33,32 @@
 //! ```
 //!
 //! ## References
-//! - `policy/library-patterns.md`, "Client Construction" (async lifecycle)
+//! - `docs/policy.md`, "Client Construction" (async lifecycle)
 
 use ruff_python_ast::ExprCall;
 use ruff_text_size::Ranged;
 
 use crate::checker::Checker;
 use crate::registry::Rule;
-use crate::rules::timeouts::{callee_text, is_request_function};
+use crate::registry::{Family, FixAvailability, Marker, Status};
+use crate::rules::helpers::{HTTP_CLIENT_METHODS, callee_text, is_request_function};
+use crate::rules::{Hooks, RuleDef};
 use crate::semantic::{CallTarget, Library};
 
-/// HTTP methods of httpx clients, requests sessions and urllib3 pools.
-const HTTP_METHODS: &[&str] = &[
-    "get", "options", "head", "post", "put", "patch", "delete", "request", "send", "stream",
-    "urlopen",
-];
+pub(crate) const RULE: RuleDef = RuleDef {
+    code: "WL802",
+    name: "blocking-call-in-async",
+    family: Family::Concurrency,
+    status: Status::Stable,
+    summary: "A blocking network call or `time.sleep` inside `async def`.",
+    boundary: false,
+    markers: &[Marker::NetworkImport, Marker::Word("sleep")],
+    fix: FixAvailability::None,
+    hooks: Hooks {
+        call: Some(check),
+        ..Hooks::NONE
+    },
+};
 
 /// Methods of SDK clients that do not touch the network.
 const LOCAL_SDK_METHODS: &[&str] = &[
@@ -60,7 +71,10 @@ const LOCAL_SDK_METHODS: &[&str] = &[
     "to_dict",
 ];
 
-pub fn check(checker: &mut Checker, call: &ExprCall, target: Option<&CallTarget>) {
+fn check(checker: &mut Checker, call: &ExprCall, target: Option<&CallTarget>) {
+    if !checker.semantic.in_async_function() || checker.semantic.is_awaited(call) {
+        return;
+    }
     let blocking = match target {
         // `aiohttp.request` returns an async context manager: not blocking.
         Some(CallTarget::LibraryFunction { library, qualified }) => {
@@ -69,7 +83,7 @@ pub fn check(checker: &mut Checker, call: &ExprCall, target: Option<&CallTarget>
         Some(CallTarget::ClientMethod { client, method }) if !client.is_async => {
             match client.library {
                 Library::Httpx | Library::Requests | Library::Urllib3 | Library::Project => {
-                    HTTP_METHODS.contains(method)
+                    HTTP_CLIENT_METHODS.contains(method)
                 }
                 Library::Aiohttp => false,
                 _ => !LOCAL_SDK_METHODS.contains(method),

@@ -31,16 +31,39 @@
 //! ```
 //!
 //! ## References
-//! - `policy/library-patterns.md`, "Observability"
+//! - `docs/policy.md`, "Observability"
 
 use ruff_python_ast::{Expr, ExprCall};
 use ruff_text_size::Ranged;
 
 use crate::checker::Checker;
 use crate::registry::Rule;
-use crate::semantic::{BindingKind, ClientClass, Library};
+use crate::registry::{Family, FixAvailability, Marker, Status};
+use crate::rules::{Hooks, RuleDef};
+use crate::semantic::{BindingKind, CallTarget, ClientClass, Library};
 
-pub fn check(checker: &mut Checker, call: &ExprCall, client: ClientClass) {
+pub(crate) const RULE: RuleDef = RuleDef {
+    code: "WL801",
+    name: "hook-kind-mismatch",
+    family: Family::Concurrency,
+    status: Status::Stable,
+    summary: "An httpx event hook's kind (sync or async) does not match its client.",
+    boundary: false,
+    markers: &[Marker::NetworkImport],
+    fix: FixAvailability::None,
+    hooks: Hooks {
+        call: Some(check_call),
+        ..Hooks::NONE
+    },
+};
+
+fn check_call(checker: &mut Checker, call: &ExprCall, target: Option<&CallTarget>) {
+    if let Some(CallTarget::ClientConstructor(client)) = target {
+        check(checker, call, *client);
+    }
+}
+
+fn check(checker: &mut Checker, call: &ExprCall, client: ClientClass) {
     if client.library != Library::Httpx {
         return;
     }

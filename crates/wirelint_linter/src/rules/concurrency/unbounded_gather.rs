@@ -37,17 +37,36 @@
 //! ```
 //!
 //! ## References
-//! - `policy/library-patterns.md`, "Streaming" (backpressure) and `python:performance`
+//! - `docs/policy.md`, "Streaming" (backpressure) and `python:performance`
 
 use ruff_python_ast::{Expr, ExprCall};
 use ruff_text_size::{Ranged, TextRange};
 
 use crate::checker::Checker;
 use crate::registry::Rule;
+use crate::registry::{Family, FixAvailability, Marker, Status};
+use crate::rules::{Hooks, RuleDef};
+use crate::semantic::CallTarget;
+
+pub(crate) const RULE: RuleDef = RuleDef {
+    code: "WL803",
+    name: "unbounded-gather",
+    family: Family::Concurrency,
+    status: Status::Preview,
+    summary: "A fan-out of client calls over unbounded input with no concurrency limit.",
+    boundary: false,
+    markers: &[Marker::NetworkImport],
+    fix: FixAvailability::None,
+    hooks: Hooks {
+        call: Some(check),
+        finish: Some(finish),
+        ..Hooks::NONE
+    },
+};
 
 /// Per-file state: fan-outs seen, and whether the file builds a limiter.
 #[derive(Debug, Default)]
-pub struct State {
+struct State {
     candidates: Vec<(TextRange, String)>,
     has_limiter: bool,
 }
@@ -60,13 +79,17 @@ const LIMITERS: &[&str] = &[
     "trio.CapacityLimiter",
 ];
 
-pub fn check(checker: &mut Checker, call: &ExprCall) {
+fn state<'c>(checker: &'c mut Checker) -> &'c mut State {
+    checker.rule_states.get_mut(Rule::UnboundedGather)
+}
+
+fn check(checker: &mut Checker, call: &ExprCall, _target: Option<&CallTarget>) {
     let qualified = checker.semantic.qualified_name(&call.func);
     if qualified
         .as_deref()
         .is_some_and(|name| LIMITERS.contains(&name))
     {
-        checker.rule_state.concurrency.unbounded_gather.has_limiter = true;
+        state(checker).has_limiter = true;
         return;
     }
     if !checker.semantic.in_async_function() {
@@ -78,12 +101,7 @@ pub fn check(checker: &mut Checker, call: &ExprCall) {
         task_group_spawn(checker, call)
     };
     if let Some(what) = spawned {
-        checker
-            .rule_state
-            .concurrency
-            .unbounded_gather
-            .candidates
-            .push((call.range(), what));
+        state(checker).candidates.push((call.range(), what));
     }
 }
 
@@ -163,8 +181,8 @@ fn is_bounded(checker: &Checker, source: &Expr) -> bool {
     }
 }
 
-pub fn finish(checker: &mut Checker) {
-    let state = std::mem::take(&mut checker.rule_state.concurrency.unbounded_gather);
+fn finish(checker: &mut Checker) {
+    let state: State = checker.rule_states.take(Rule::UnboundedGather);
     if state.has_limiter {
         return;
     }

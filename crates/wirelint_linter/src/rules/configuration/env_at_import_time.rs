@@ -37,7 +37,7 @@
 //! or a `BaseSettings` model instantiated at startup.
 //!
 //! ## References
-//! - `policy/library-patterns.md`, "Settings & Config" (loaded once at
+//! - `docs/policy.md`, "Settings & Config" (loaded once at
 //!   startup, never at import time)
 
 use ruff_python_ast::{Expr, ExprContext};
@@ -45,8 +45,26 @@ use ruff_text_size::Ranged;
 
 use crate::checker::Checker;
 use crate::registry::Rule;
+use crate::registry::{Family, FixAvailability, Marker, Status};
+use crate::rules::helpers::snippet;
+use crate::rules::{Hooks, RuleDef};
 
-pub fn check(checker: &mut Checker, expr: &Expr) {
+pub(crate) const RULE: RuleDef = RuleDef {
+    code: "WL701",
+    name: "env-at-import-time",
+    family: Family::Configuration,
+    status: Status::Stable,
+    summary: "The environment is read at import time.",
+    boundary: false,
+    markers: &[Marker::Word("environ"), Marker::Word("getenv")],
+    fix: FixAvailability::None,
+    hooks: Hooks {
+        expr: Some(check),
+        ..Hooks::NONE
+    },
+};
+
+fn check(checker: &mut Checker, expr: &Expr) {
     let read = match expr {
         Expr::Subscript(subscript) if subscript.ctx == ExprContext::Load => {
             checker.semantic.qualified_name(&subscript.value).as_deref() == Some("os.environ")
@@ -62,7 +80,7 @@ pub fn check(checker: &mut Checker, expr: &Expr) {
     }
     let message = format!(
         "`{}` reads the environment at import time; read it in a function or a settings object built at startup",
-        crate::rules::secrets::snippet(checker, expr.range())
+        snippet(checker, expr.range())
     );
     let diagnostic = checker
         .locator

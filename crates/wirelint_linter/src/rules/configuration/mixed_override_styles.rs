@@ -34,7 +34,7 @@
 //! ```
 //!
 //! ## References
-//! - `policy/library-patterns.md`, "Per-Request Overrides" (do not mix both
+//! - `docs/policy.md`, "Per-Request Overrides" (do not mix both
 //!   forms in one client)
 
 use ruff_python_ast::{Expr, Stmt, StmtClassDef, StmtFunctionDef};
@@ -42,13 +42,30 @@ use ruff_text_size::Ranged;
 
 use crate::checker::Checker;
 use crate::registry::Rule;
+use crate::registry::{Family, FixAvailability, Marker, Status};
+use crate::rules::{Hooks, RuleDef};
+
+pub(crate) const RULE: RuleDef = RuleDef {
+    code: "WL705",
+    name: "mixed-override-styles",
+    family: Family::Configuration,
+    status: Status::Stable,
+    summary: "A class offers both `with_options()` and an `options` mapping parameter.",
+    boundary: false,
+    markers: &[Marker::Word("with_options")],
+    fix: FixAvailability::None,
+    hooks: Hooks {
+        class: Some(check),
+        ..Hooks::NONE
+    },
+};
 
 /// Annotations that say an `options` parameter is not a mapping.
 const NOT_MAPPINGS: &[&str] = &[
     "bool", "int", "float", "str", "bytes", "list", "tuple", "set",
 ];
 
-pub fn check(checker: &mut Checker, class: &StmtClassDef) {
+fn check(checker: &mut Checker, class: &StmtClassDef) {
     if !offers_with_options(class) {
         return;
     }

@@ -3,55 +3,15 @@
 //! unknown fields, single-number timeout settings, and classes mixing two
 //! styles of per-request overrides. Helpers shared by the family live here.
 
-pub mod env_at_import_time;
-pub mod mixed_override_styles;
-pub mod mutable_config_model;
-pub mod scalar_timeout_setting;
-pub mod settings_at_import_time;
+pub(crate) mod env_at_import_time;
+pub(crate) mod mixed_override_styles;
+pub(crate) mod mutable_config_model;
+pub(crate) mod scalar_timeout_setting;
+pub(crate) mod settings_at_import_time;
 
-use ruff_python_ast::{Expr, Stmt, StmtClassDef, StmtFunctionDef};
+use ruff_python_ast::StmtClassDef;
 
-use crate::checker::Checker;
-use crate::registry::Rule;
 use crate::semantic::models::model_fields;
-
-/// Per-file state of the family.
-#[derive(Debug, Default)]
-pub struct State {
-    pub scalar_timeout_setting: scalar_timeout_setting::State,
-}
-
-pub fn analyze_expr(checker: &mut Checker, expr: &Expr) {
-    if checker.enabled(Rule::EnvAtImportTime) {
-        env_at_import_time::check(checker, expr);
-    }
-    if let Expr::Call(call) = expr
-        && checker.enabled(Rule::SettingsAtImportTime)
-    {
-        settings_at_import_time::check(checker, call);
-    }
-}
-
-pub fn analyze_stmt(checker: &mut Checker, stmt: &Stmt) {
-    let Stmt::ClassDef(class) = stmt else {
-        return;
-    };
-    if checker.enabled(Rule::MutableConfigModel) {
-        mutable_config_model::check(checker, class);
-    }
-    if checker.enabled(Rule::ScalarTimeoutSetting) {
-        scalar_timeout_setting::check_class(checker, class);
-    }
-    if checker.enabled(Rule::MixedOverrideStyles) {
-        mixed_override_styles::check(checker, class);
-    }
-}
-
-pub fn leave_function(checker: &mut Checker, function: &StmtFunctionDef) {
-    if checker.enabled(Rule::ScalarTimeoutSetting) {
-        scalar_timeout_setting::leave_function(checker, function);
-    }
-}
 
 /// Name endings of classes that configure something.
 const CONFIG_SUFFIXES: &[&str] = &["Config", "Settings", "Options"];
@@ -62,14 +22,14 @@ const CLIENT_FIELDS: &[&str] = &["base_url", "api_key", "timeout", "max_retries"
 /// Whether a model configures a client (WL703): its name ends in `Config`,
 /// `Settings` or `Options`, or it has a `base_url`, `api_key`, `timeout` or
 /// `max_retries` field.
-pub fn configures_client(class: &StmtClassDef) -> bool {
+pub(crate) fn configures_client(class: &StmtClassDef) -> bool {
     is_config_named(class) || has_field(class, CLIENT_FIELDS)
 }
 
 /// Whether a model is a configuration model for WL704, whose subject is the
 /// `timeout` field itself: named like a configuration, or with another
 /// client field. A request description with a timeout is not configuration.
-pub fn is_timeout_config_model(class: &StmtClassDef) -> bool {
+pub(crate) fn is_timeout_config_model(class: &StmtClassDef) -> bool {
     is_config_named(class) || has_field(class, &["base_url", "api_key", "max_retries"])
 }
 

@@ -39,7 +39,7 @@
 //! ```
 //!
 //! ## References
-//! - `policy/library-patterns.md`, "Client Construction" (the config object
+//! - `docs/policy.md`, "Client Construction" (the config object
 //!   is a frozen Pydantic model)
 
 use ruff_python_ast::StmtClassDef;
@@ -48,9 +48,30 @@ use ruff_text_size::Ranged;
 use super::configures_client;
 use crate::checker::Checker;
 use crate::registry::Rule;
+use crate::registry::{Family, FixAvailability, Marker, Status};
+use crate::rules::{Hooks, RuleDef};
 use crate::semantic::models::ExtraFields;
 
-pub fn check(checker: &mut Checker, class: &StmtClassDef) {
+pub(crate) const RULE: RuleDef = RuleDef {
+    code: "WL703",
+    name: "mutable-config-model",
+    family: Family::Configuration,
+    status: Status::Stable,
+    summary: "A client configuration model is not both frozen and closed to extra fields.",
+    boundary: false,
+    markers: &[
+        Marker::Word("BaseModel"),
+        Marker::Word("BaseSettings"),
+        Marker::Word("GenericModel"),
+    ],
+    fix: FixAvailability::None,
+    hooks: Hooks {
+        class: Some(check),
+        ..Hooks::NONE
+    },
+};
+
+fn check(checker: &mut Checker, class: &StmtClassDef) {
     let Some(model) = checker.semantic.class_model(class) else {
         return;
     };

@@ -38,7 +38,7 @@
 //! ```
 //!
 //! ## References
-//! - `policy/library-patterns.md`, "Client Construction" and "Timeout
+//! - `docs/policy.md`, "Client Construction" and "Timeout
 //!   Granularity"
 
 use ruff_python_ast::{Expr, Stmt, StmtClassDef, StmtFunctionDef};
@@ -48,19 +48,39 @@ use super::is_timeout_config_model;
 use crate::checker::Checker;
 use crate::diagnostic::Diagnostic;
 use crate::registry::Rule;
+use crate::registry::{Family, FixAvailability, Marker, Status};
+use crate::rules::{Hooks, RuleDef};
 use crate::semantic::models::model_fields;
+
+pub(crate) const RULE: RuleDef = RuleDef {
+    code: "WL704",
+    name: "scalar-timeout-setting",
+    family: Family::Configuration,
+    status: Status::Stable,
+    summary: "A `timeout` setting is typed as a single number.",
+    boundary: false,
+    markers: &[
+        Marker::Word("BaseModel"),
+        Marker::Word("BaseSettings"),
+        Marker::Word("GenericModel"),
+        Marker::NetworkImport,
+    ],
+    fix: FixAvailability::None,
+    hooks: Hooks {
+        class: Some(check_class),
+        leave_function: Some(leave_function),
+        ..Hooks::NONE
+    },
+};
 
 /// Number types a scalar timeout is annotated with.
 const SCALARS: &[&str] = &["float", "int"];
 
 /// `__init__` methods whose class is a client only if the body stores a
 /// client on `self`: decided when the body has been visited.
-#[derive(Debug, Default)]
-pub struct State {
-    pending_inits: Vec<(TextRange, Diagnostic)>,
-}
+type PendingInits = Vec<(TextRange, Diagnostic)>;
 
-pub fn check_class(checker: &mut Checker, class: &StmtClassDef) {
+fn check_class(checker: &mut Checker, class: &StmtClassDef) {
     check_model_fields(checker, class);
     check_client_init(checker, class);
 }
@@ -102,7 +122,7 @@ fn check_client_init(checker: &mut Checker, class: &StmtClassDef) {
     let Some(annotation) = init
         .parameters
         .iter()
-        .map(|parameter| parameter.as_parameter())
+        .map(ruff_python_ast::AnyParameterRef::as_parameter)
         .find(|parameter| parameter.name.as_str() == "timeout")
         .and_then(|parameter| parameter.annotation())
     else {
@@ -120,21 +140,17 @@ fn check_client_init(checker: &mut Checker, class: &StmtClassDef) {
         checker.report(diagnostic);
     } else {
         checker
-            .rule_state
-            .configuration
-            .scalar_timeout_setting
-            .pending_inits
+            .rule_states
+            .get_mut::<PendingInits>(Rule::ScalarTimeoutSetting)
             .push((init.range, diagnostic));
     }
 }
 
 /// Reports a pending `__init__` whose body stored a client on `self`.
-pub fn leave_function(checker: &mut Checker, function: &StmtFunctionDef) {
-    let pending = &mut checker
-        .rule_state
-        .configuration
-        .scalar_timeout_setting
-        .pending_inits;
+fn leave_function(checker: &mut Checker, function: &StmtFunctionDef) {
+    let pending = checker
+        .rule_states
+        .get_mut::<PendingInits>(Rule::ScalarTimeoutSetting);
     let Some(index) = pending
         .iter()
         .position(|(range, _)| *range == function.range)

@@ -35,7 +35,7 @@
 //! or build them in the application's startup hook and pass them on.
 //!
 //! ## References
-//! - `policy/library-patterns.md`, "Settings & Config" (loader called once
+//! - `docs/policy.md`, "Settings & Config" (loader called once
 //!   at startup, never at import time) and "Client Construction"
 
 use ruff_python_ast::ExprCall;
@@ -43,12 +43,30 @@ use ruff_text_size::Ranged;
 
 use crate::checker::Checker;
 use crate::registry::Rule;
-use crate::rules::secrets::snippet;
+use crate::registry::{Family, FixAvailability, Marker, Status};
+use crate::rules::helpers::snippet;
+use crate::rules::{Hooks, RuleDef};
+use crate::semantic::CallTarget;
+
+pub(crate) const RULE: RuleDef = RuleDef {
+    code: "WL702",
+    name: "settings-at-import-time",
+    family: Family::Configuration,
+    status: Status::Stable,
+    summary: "Settings are loaded from the environment at import time.",
+    boundary: false,
+    markers: &[Marker::Word("BaseSettings"), Marker::Word("from_env")],
+    fix: FixAvailability::None,
+    hooks: Hooks {
+        call: Some(check),
+        ..Hooks::NONE
+    },
+};
 
 /// Classmethods that build an object from the environment.
 const ENV_FACTORIES: &[&str] = &["from_env", "from_environ"];
 
-pub fn check(checker: &mut Checker, call: &ExprCall) {
+fn check(checker: &mut Checker, call: &ExprCall, _target: Option<&CallTarget>) {
     let builds_settings = checker
         .semantic
         .model_named_by(&call.func)

@@ -45,19 +45,42 @@
 //! ```
 //!
 //! ## References
-//! - `policy/library-patterns.md`, "Anti-Patterns" (catching the SDK's base
+//! - `docs/policy.md`, "Anti-Patterns" (catching the SDK's base
 //!   exception, then re-raising `RuntimeError`)
 
-use ruff_python_ast::StmtRaise;
+use ruff_python_ast::{Stmt, StmtRaise};
 use ruff_text_size::Ranged;
 
-use super::innermost;
+use super::innermost_network_error;
 use crate::checker::Checker;
 use crate::registry::Rule;
+use crate::registry::{Family, FixAvailability, Marker, Status};
+use crate::rules::{Hooks, RuleDef};
 use crate::semantic::exceptions::is_error_reporting_builtin;
 
-pub fn check(checker: &mut Checker, raise: &StmtRaise) {
-    let Some(caught) = innermost(checker).and_then(|frame| frame.network_error.clone()) else {
+pub(crate) const RULE: RuleDef = RuleDef {
+    code: "WL402",
+    name: "error-context-dropped",
+    family: Family::Errors,
+    status: Status::Stable,
+    summary: "A network error is converted into a builtin exception, losing status, request id and headers.",
+    boundary: false,
+    markers: &[Marker::NetworkImport, Marker::ErrorClass],
+    fix: FixAvailability::None,
+    hooks: Hooks {
+        stmt: Some(check_stmt),
+        ..Hooks::NONE
+    },
+};
+
+fn check_stmt(checker: &mut Checker, stmt: &Stmt) {
+    if let Stmt::Raise(raise) = stmt {
+        check(checker, raise);
+    }
+}
+
+fn check(checker: &mut Checker, raise: &StmtRaise) {
+    let Some(caught) = innermost_network_error(checker) else {
         return;
     };
     let Some(raised) = raise.exc.as_deref() else {

@@ -51,15 +51,34 @@
 //! ```
 //!
 //! ## References
-//! - `policy/library-patterns.md`, "Error Hierarchy"
+//! - `docs/policy.md`, "Error Hierarchy"
 
 use ruff_python_ast::{Expr, Stmt, StmtFunctionDef};
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::checker::Checker;
 use crate::registry::Rule;
+use crate::registry::{Family, FixAvailability, Marker, Status};
+use crate::rules::{Hooks, RuleDef};
 use crate::semantic::ScopeId;
 use crate::semantic::exceptions::ErrorRoot;
+
+pub(crate) const RULE: RuleDef = RuleDef {
+    code: "WL404",
+    name: "error-missing-context",
+    family: Family::Errors,
+    status: Status::Preview,
+    summary: "The base error class does not store message, status, request id and headers.",
+    boundary: true,
+    markers: &[Marker::NetworkImport],
+    fix: FixAvailability::None,
+    hooks: Hooks {
+        stmt: Some(note_assignment),
+        enter_function: Some(enter_function),
+        finish: Some(finish),
+        ..Hooks::NONE
+    },
+};
 
 /// The context fields, each with the attribute names that store it.
 const CONTEXT_FIELDS: [(&str, &[&str]); 4] = [
@@ -71,7 +90,7 @@ const CONTEXT_FIELDS: [(&str, &[&str]); 4] = [
 
 /// What the exception root classes store, by class index.
 #[derive(Debug, Default)]
-pub struct State {
+struct State {
     /// `__init__` scopes of root classes → (class index, receiver name).
     init_receivers: FxHashMap<ScopeId, (usize, String)>,
     /// Attribute names each root class stores or exposes.
@@ -86,14 +105,16 @@ fn root_class_of_body(checker: &Checker, scope: ScopeId) -> Option<usize> {
 }
 
 /// Notes `__init__` and properties of root exception classes.
-pub fn enter_function(checker: &mut Checker, function: &StmtFunctionDef) {
+fn enter_function(checker: &mut Checker, function: &StmtFunctionDef) {
     let Some(parent) = checker.semantic.current_scope().parent else {
         return;
     };
     let Some(class) = root_class_of_body(checker, parent) else {
         return;
     };
-    let state = &mut checker.rule_state.errors.error_missing_context;
+    let state = checker
+        .rule_states
+        .get_mut::<State>(Rule::ErrorMissingContext);
     if function.name.as_str() == "__init__" {
         let receiver = function
             .parameters
@@ -125,7 +146,7 @@ pub fn enter_function(checker: &mut Checker, function: &StmtFunctionDef) {
 }
 
 /// `self.x = ...` in a root's `__init__`; `x: T` in a root dataclass body.
-pub fn note_assignment(checker: &mut Checker, stmt: &Stmt) {
+fn note_assignment(checker: &mut Checker, stmt: &Stmt) {
     let targets: &[Expr] = match stmt {
         Stmt::Assign(assign) => &assign.targets,
         Stmt::AnnAssign(ann_assign) => std::slice::from_ref(ann_assign.target.as_ref()),
@@ -137,9 +158,8 @@ pub fn note_assignment(checker: &mut Checker, stmt: &Stmt) {
             return;
         }
         let stored = checker
-            .rule_state
-            .errors
-            .error_missing_context
+            .rule_states
+            .get_mut::<State>(Rule::ErrorMissingContext)
             .stored
             .entry(class)
             .or_default();
@@ -153,7 +173,9 @@ pub fn note_assignment(checker: &mut Checker, stmt: &Stmt) {
     let Some(function) = checker.semantic.current_function_scope() else {
         return;
     };
-    let state = &mut checker.rule_state.errors.error_missing_context;
+    let state = checker
+        .rule_states
+        .get_mut::<State>(Rule::ErrorMissingContext);
     let Some((class, receiver)) = state.init_receivers.get(&function) else {
         return;
     };
@@ -188,9 +210,10 @@ fn note_receiver_attributes(target: &Expr, receiver: &str, stored: &mut FxHashSe
     }
 }
 
-/// Reports each import-time root with subclasses that misses a field.
-pub fn finish(checker: &mut Checker) {
-    let state = std::mem::take(&mut checker.rule_state.errors.error_missing_context);
+/// Reports each import-time root with subclasses that misses a field (a
+/// boundary rule: kept only in a network module).
+fn finish(checker: &mut Checker) {
+    let state: State = checker.rule_states.take(Rule::ErrorMissingContext);
     let hierarchy = checker.semantic.class_hierarchy();
     let mut reports = Vec::new();
     for (index, info) in hierarchy.classes().iter().enumerate() {

@@ -43,21 +43,94 @@
 //! ```
 //!
 //! ## References
-//! - `policy/library-patterns.md`, "Observability" (errors are logged once)
+//! - `docs/policy.md`, "Observability" (errors are logged once)
 
-use ruff_python_ast::{Expr, ExprCall, Stmt, StmtRaise};
+use ruff_python_ast::{ExceptHandlerExceptHandler, Expr, ExprCall, Stmt, StmtRaise};
 use ruff_text_size::{Ranged, TextRange, TextSize};
+use rustc_hash::FxHashMap;
 
 use crate::checker::Checker;
 use crate::registry::Rule;
+use crate::registry::{Family, FixAvailability, Marker, Status};
+use crate::rules::{Hooks, RuleDef};
+use crate::semantic::CallTarget;
 use crate::semantic::ScopeKind;
 use crate::semantic::logging::LoggingCall;
+
+pub(crate) const RULE: RuleDef = RuleDef {
+    code: "WL405",
+    name: "log-and-reraise",
+    family: Family::Errors,
+    status: Status::Stable,
+    summary: "An `except` handler logs the error and then re-raises it.",
+    boundary: false,
+    markers: &[
+        Marker::Word("log"),
+        Marker::Word("Log"),
+        Marker::Word("LOG"),
+    ],
+    fix: FixAvailability::None,
+    hooks: Hooks {
+        stmt: Some(check_stmt),
+        call: Some(check_call),
+        leave_handler: Some(leave_handler),
+        ..Hooks::NONE
+    },
+};
 
 /// Logger methods that trace rather than record an error.
 const TRACING_METHODS: &[&str] = &["debug", "trace"];
 
+/// What the rule knows about one open `except` handler.
+#[derive(Debug, Default)]
+struct HandlerLog {
+    /// Error-level logging calls made directly in the handler, with their
+    /// callees.
+    log_calls: Vec<(TextRange, TextRange)>,
+    /// Bodies of conditional blocks inside the handler: a logging call in
+    /// one of them does not happen on every path.
+    conditional_blocks: Vec<TextRange>,
+    /// The handler was already reported.
+    reported: bool,
+}
+
+/// The open handlers' logs, by the handler's start offset.
+type HandlerLogs = FxHashMap<TextSize, HandlerLog>;
+
+/// The log of the innermost open handler, if the traversal is in one.
+fn innermost_log<'c>(checker: &'c mut Checker) -> Option<&'c mut HandlerLog> {
+    let handler = checker.semantic.statements.innermost_handler()?;
+    let logs = checker
+        .rule_states
+        .get_mut::<HandlerLogs>(Rule::LogAndReraise);
+    Some(logs.entry(handler.start()).or_default())
+}
+
+fn check_stmt(checker: &mut Checker, stmt: &Stmt) {
+    match stmt {
+        Stmt::Raise(raise) => check_raise(checker, raise),
+        Stmt::If(_) | Stmt::For(_) | Stmt::While(_) | Stmt::Try(_) | Stmt::Match(_) => {
+            note_compound(checker, stmt);
+        }
+        _ => {}
+    }
+}
+
+fn check_call(checker: &mut Checker, call: &ExprCall, _target: Option<&CallTarget>) {
+    if checker.semantic.statements.in_handler() {
+        note_call(checker, call);
+    }
+}
+
+fn leave_handler(checker: &mut Checker, handler: &ExceptHandlerExceptHandler) {
+    checker
+        .rule_states
+        .get_mut::<HandlerLogs>(Rule::LogAndReraise)
+        .remove(&handler.start());
+}
+
 /// Records an error-level logging call made in the innermost handler.
-pub fn note_call(checker: &mut Checker, call: &ExprCall) {
+fn note_call(checker: &mut Checker, call: &ExprCall) {
     // A lambda's body runs later, not in the handler.
     if checker.semantic.current_function() == Some(ScopeKind::Lambda) {
         return;
@@ -66,8 +139,8 @@ pub fn note_call(checker: &mut Checker, call: &ExprCall) {
     {
         return;
     }
-    if let Some(frame) = checker.rule_state.errors.handlers.last_mut() {
-        frame.log_calls.push((call.range(), call.func.range()));
+    if let Some(log) = innermost_log(checker) {
+        log.log_calls.push((call.range(), call.func.range()));
     }
 }
 
@@ -93,8 +166,8 @@ fn is_tracing(checker: &Checker, call: &ExprCall) -> bool {
 }
 
 /// Records the bodies of a compound statement's conditional blocks.
-pub fn note_compound(checker: &mut Checker, stmt: &Stmt) {
-    let Some(frame) = checker.rule_state.errors.handlers.last_mut() else {
+fn note_compound(checker: &mut Checker, stmt: &Stmt) {
+    let Some(log) = innermost_log(checker) else {
         return;
     };
     let mut blocks: Vec<&[Stmt]> = Vec::new();
@@ -122,8 +195,7 @@ pub fn note_compound(checker: &mut Checker, stmt: &Stmt) {
         }
         _ => {}
     }
-    frame
-        .conditional_blocks
+    log.conditional_blocks
         .extend(blocks.into_iter().filter_map(body_range));
 }
 
@@ -131,16 +203,24 @@ fn body_range(body: &[Stmt]) -> Option<TextRange> {
     Some(TextRange::new(body.first()?.start(), body.last()?.end()))
 }
 
-pub fn check_raise(checker: &mut Checker, raise: &StmtRaise) {
-    let Some(frame) = checker.rule_state.errors.handlers.last_mut() else {
+fn check_raise(checker: &mut Checker, raise: &StmtRaise) {
+    let Some(handler) = checker.semantic.statements.innermost_handler() else {
         return;
     };
-    if frame.reported_log || !reraises(raise, frame.caught_name.as_deref()) {
+    let caught_name = handler
+        .name
+        .as_ref()
+        .map(ruff_python_ast::Identifier::as_str);
+    let reraises = reraises(raise, caught_name);
+    let Some(log) = innermost_log(checker) else {
+        return;
+    };
+    if log.reported || !reraises {
         return;
     }
     let at = raise.start();
-    let blocks = &frame.conditional_blocks;
-    let Some((log_call, callee)) = frame
+    let blocks = &log.conditional_blocks;
+    let Some((log_call, callee)) = log
         .log_calls
         .iter()
         .copied()
@@ -148,7 +228,7 @@ pub fn check_raise(checker: &mut Checker, raise: &StmtRaise) {
     else {
         return;
     };
-    frame.reported_log = true;
+    log.reported = true;
     let callee = checker.locator.slice(callee);
     let message = format!(
         "`{callee}(...)` logs an error the handler then re-raises; log once, where the \

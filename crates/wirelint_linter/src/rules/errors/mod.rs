@@ -2,221 +2,46 @@
 //! converted into builtins, more than one exception root, a base error that
 //! stores no context, log-and-reraise, and swallowed validation errors.
 //!
-//! The family keeps a stack of the `except` handlers the traversal is in
-//! ([`HandlerFrame`]). Function bodies are visited after their enclosing
-//! scope is complete, so every open frame belongs to the function (or
-//! module) being visited: a `raise` in a nested function is never seen
-//! while its enclosing handler is open.
+//! The `except` handlers the traversal is in come from the model's stack of
+//! enclosing statements ([`crate::semantic::statements`]). Function bodies
+//! are visited after their enclosing scope is complete, so every open
+//! handler belongs to the function (or module) being visited: a `raise` in a
+//! nested function is never seen while its enclosing handler is open.
 
-pub mod error_context_dropped;
-pub mod error_missing_context;
-pub mod log_and_reraise;
-pub mod multiple_error_roots;
-pub mod swallowed_validation_error;
-pub mod vanilla_error_at_boundary;
-
-use ruff_python_ast::{self as ast, ExceptHandlerExceptHandler, Expr, Stmt, StmtFunctionDef};
-use ruff_text_size::{Ranged, TextRange};
+pub(crate) mod error_context_dropped;
+pub(crate) mod error_missing_context;
+pub(crate) mod log_and_reraise;
+pub(crate) mod multiple_error_roots;
+pub(crate) mod swallowed_validation_error;
+pub(crate) mod vanilla_error_at_boundary;
 
 use crate::checker::Checker;
-use crate::registry::Rule;
-use crate::semantic::CallTarget;
-use crate::semantic::exceptions::handler_types;
 
-/// Per-file state of the family.
-#[derive(Debug, Default)]
-pub struct State {
-    /// The handlers the traversal is inside, innermost last.
-    handlers: Vec<HandlerFrame>,
-    pub vanilla_error_at_boundary: vanilla_error_at_boundary::State,
-    pub error_missing_context: error_missing_context::State,
+/// The network error the innermost open `except` handler catches, as named
+/// in messages (`httpx.ReadTimeout`).
+pub(crate) fn innermost_network_error(checker: &Checker) -> Option<String> {
+    let handler = checker.semantic.statements.innermost_handler()?;
+    checker
+        .semantic
+        .caught_network_error(handler.type_.as_deref()?)
 }
 
-/// What the family knows about one open `except` handler.
-#[derive(Debug, Default)]
-struct HandlerFrame {
-    /// The `as` name the caught error is bound to.
-    caught_name: Option<String>,
-    /// The network error it catches, as named in messages (WL402).
-    network_error: Option<String>,
-    /// It catches `ImportError` / `ModuleNotFoundError` (WL401 exemption).
-    catches_import_error: bool,
-    /// The `ValidationError` it catches (WL406).
-    validation_error: Option<TextRange>,
-    /// Some path raises, returns a value, or reads the caught error (WL406).
-    handles_error: bool,
-    /// Error-level logging calls made directly in the handler, with their
-    /// callees (WL405).
-    log_calls: Vec<(TextRange, TextRange)>,
-    /// Bodies of conditional blocks inside the handler: a logging call in
-    /// one of them does not happen on every path (WL405).
-    conditional_blocks: Vec<TextRange>,
-    /// WL405 already reported this handler.
-    reported_log: bool,
-}
-
-const RULES: [Rule; 6] = [
-    Rule::VanillaErrorAtBoundary,
-    Rule::ErrorContextDropped,
-    Rule::MultipleErrorRoots,
-    Rule::ErrorMissingContext,
-    Rule::LogAndReraise,
-    Rule::SwallowedValidationError,
-];
-
-/// The rules that need the handler stack.
-const HANDLER_RULES: [Rule; 4] = [
-    Rule::VanillaErrorAtBoundary,
-    Rule::ErrorContextDropped,
-    Rule::LogAndReraise,
-    Rule::SwallowedValidationError,
-];
-
-fn any_enabled(checker: &Checker, rules: &[Rule]) -> bool {
-    rules.iter().any(|rule| checker.enabled(*rule))
-}
-
-pub fn enter_handler(checker: &mut Checker, handler: &ExceptHandlerExceptHandler) {
-    if !any_enabled(checker, &HANDLER_RULES) {
-        return;
-    }
-    let semantic = &checker.semantic;
-    let mut frame = HandlerFrame {
-        caught_name: handler.name.as_ref().map(|name| name.to_string()),
-        ..HandlerFrame::default()
+/// Whether the innermost open handler catches a network error or
+/// `ImportError` / `ModuleNotFoundError` (an optional import's fallback).
+pub(crate) fn innermost_catches_network_or_import_error(checker: &Checker) -> bool {
+    let Some(handler) = checker.semantic.statements.innermost_handler() else {
+        return false;
     };
-    if let Some(handler_type) = handler.type_.as_deref() {
-        frame.network_error = semantic.caught_network_error(handler_type);
-        frame.catches_import_error =
-            semantic.catches_builtin(handler_type, &["ImportError", "ModuleNotFoundError"]);
-        frame.validation_error = handler_types(handler_type)
-            .find(|element| semantic.is_validation_error(element))
-            .map(Ranged::range);
-    }
-    checker.rule_state.errors.handlers.push(frame);
-}
-
-pub fn leave_handler(checker: &mut Checker, _handler: &ExceptHandlerExceptHandler) {
-    if !any_enabled(checker, &HANDLER_RULES) {
-        return;
-    }
-    let Some(frame) = checker.rule_state.errors.handlers.pop() else {
-        return;
+    let Some(handler_type) = handler.type_.as_deref() else {
+        return false;
     };
-    if checker.enabled(Rule::SwallowedValidationError) {
-        swallowed_validation_error::check(checker, &frame);
-    }
-}
-
-pub fn analyze_stmt(checker: &mut Checker, stmt: &Stmt) {
-    if !any_enabled(checker, &RULES) {
-        return;
-    }
-    match stmt {
-        Stmt::Raise(raise) => {
-            analyze_raise(checker, raise);
-        }
-        Stmt::Return(ast::StmtReturn {
-            value: Some(value), ..
-        }) if !value.is_none_literal_expr() => mark_all_handled(checker),
-        Stmt::Assign(_) | Stmt::AnnAssign(_) if checker.enabled(Rule::ErrorMissingContext) => {
-            error_missing_context::note_assignment(checker, stmt);
-        }
-        Stmt::If(_) | Stmt::For(_) | Stmt::While(_) | Stmt::Try(_) | Stmt::Match(_)
-            if checker.enabled(Rule::LogAndReraise) =>
-        {
-            log_and_reraise::note_compound(checker, stmt);
-        }
-        _ => {}
-    }
-}
-
-fn analyze_raise(checker: &mut Checker, raise: &ast::StmtRaise) {
-    mark_all_handled(checker);
-    if checker.enabled(Rule::ErrorContextDropped) {
-        error_context_dropped::check(checker, raise);
-    }
-    if checker.enabled(Rule::VanillaErrorAtBoundary) {
-        vanilla_error_at_boundary::check(checker, raise);
-    }
-    if checker.enabled(Rule::LogAndReraise) {
-        log_and_reraise::check_raise(checker, raise);
-    }
-}
-
-pub fn analyze_call(checker: &mut Checker, target: Option<&CallTarget>) {
-    if let Some(target) = target
-        && checker.enabled(Rule::VanillaErrorAtBoundary)
-    {
-        vanilla_error_at_boundary::note_call(checker, target);
-    }
-}
-
-pub fn analyze_expr(checker: &mut Checker, expr: &Expr) {
-    if matches!(expr, Expr::Attribute(_) | Expr::Compare(_))
-        && checker.enabled(Rule::VanillaErrorAtBoundary)
-    {
-        vanilla_error_at_boundary::note_status_read(checker, expr);
-    }
-    if checker.rule_state.errors.handlers.is_empty() {
-        return;
-    }
-    match expr {
-        Expr::Name(name) if name.ctx == ast::ExprContext::Load => {
-            for frame in &mut checker.rule_state.errors.handlers {
-                if frame.caught_name.as_deref() == Some(name.id.as_str()) {
-                    frame.handles_error = true;
-                }
-            }
-        }
-        Expr::Call(call) => {
-            if checker.enabled(Rule::LogAndReraise) {
-                log_and_reraise::note_call(checker, call);
-            }
-            if checker.enabled(Rule::SwallowedValidationError) {
-                swallowed_validation_error::note_call(checker, call);
-            }
-        }
-        _ => {}
-    }
-}
-
-pub fn enter_function(checker: &mut Checker, function: &StmtFunctionDef) {
-    if checker.enabled(Rule::ErrorMissingContext) {
-        error_missing_context::enter_function(checker, function);
-    }
-}
-
-pub fn finish(checker: &mut Checker) {
-    if !any_enabled(checker, &RULES) {
-        return;
-    }
-    let is_network_module = checker.semantic.is_network_module();
-    if checker.enabled(Rule::VanillaErrorAtBoundary) {
-        vanilla_error_at_boundary::finish(checker, is_network_module);
-    }
-    if !is_network_module {
-        return;
-    }
-    if checker.enabled(Rule::MultipleErrorRoots) {
-        multiple_error_roots::finish(checker);
-    }
-    if checker.enabled(Rule::ErrorMissingContext) {
-        error_missing_context::finish(checker);
-    }
-}
-
-/// A raise, or a return of a value, handles the error of every enclosing
-/// handler (WL406).
-fn mark_all_handled(checker: &mut Checker) {
-    for frame in &mut checker.rule_state.errors.handlers {
-        frame.handles_error = true;
-    }
-}
-
-/// The innermost open handler.
-fn innermost<'c>(checker: &'c Checker) -> Option<&'c HandlerFrame> {
-    checker.rule_state.errors.handlers.last()
+    checker
+        .semantic
+        .caught_network_error(handler_type)
+        .is_some()
+        || checker
+            .semantic
+            .catches_builtin(handler_type, &["ImportError", "ModuleNotFoundError"])
 }
 
 #[cfg(test)]
@@ -232,7 +57,10 @@ mod tests {
         };
         let settings = LinterSettings {
             rules: selection.resolve(),
-            extend_error_classes: extend_error_classes.iter().map(|c| c.to_string()).collect(),
+            extend_error_classes: extend_error_classes
+                .iter()
+                .map(std::string::ToString::to_string)
+                .collect(),
             ..LinterSettings::default()
         };
         lint_source(source, &settings)

@@ -34,15 +34,33 @@
 //! ```
 //!
 //! ## References
-//! - `policy/library-patterns.md`, "Error Hierarchy"
+//! - `docs/policy.md`, "Error Hierarchy"
 
 use rustc_hash::FxHashSet;
 
 use crate::checker::Checker;
 use crate::registry::Rule;
+use crate::registry::{Family, FixAvailability, Marker, Status};
+use crate::rules::{Hooks, RuleDef};
 
-/// Reports every public import-time root after the first.
-pub fn finish(checker: &mut Checker) {
+pub(crate) const RULE: RuleDef = RuleDef {
+    code: "WL403",
+    name: "multiple-error-roots",
+    family: Family::Errors,
+    status: Status::Stable,
+    summary: "A network module defines more than one exception class deriving from `Exception`.",
+    boundary: true,
+    markers: &[Marker::NetworkImport],
+    fix: FixAvailability::None,
+    hooks: Hooks {
+        finish: Some(finish),
+        ..Hooks::NONE
+    },
+};
+
+/// Reports every public import-time root after the first (a boundary rule:
+/// kept only in a network module).
+fn finish(checker: &mut Checker) {
     let mut first: Option<String> = None;
     let mut seen: FxHashSet<String> = FxHashSet::default();
     let mut reports = Vec::new();

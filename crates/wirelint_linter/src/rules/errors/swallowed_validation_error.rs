@@ -39,14 +39,35 @@
 //! ```
 //!
 //! ## References
-//! - `policy/library-patterns.md`, "Anti-Patterns" (catching `ValidationError`
+//! - `docs/policy.md`, "Anti-Patterns" (catching `ValidationError`
 //!   deep inside the client)
 
-use ruff_python_ast::{Expr, ExprCall};
+use ruff_python_ast::{ExceptHandlerExceptHandler, Expr, ExprCall};
+use ruff_text_size::{Ranged, TextRange, TextSize};
+use rustc_hash::FxHashSet;
 
-use super::HandlerFrame;
 use crate::checker::Checker;
 use crate::registry::Rule;
+use crate::registry::{Family, FixAvailability, Marker, Status};
+use crate::rules::{Hooks, RuleDef};
+use crate::semantic::CallTarget;
+use crate::semantic::exceptions::handler_types;
+
+pub(crate) const RULE: RuleDef = RuleDef {
+    code: "WL406",
+    name: "swallowed-validation-error",
+    family: Family::Errors,
+    status: Status::Stable,
+    summary: "A pydantic `ValidationError` is caught and dropped.",
+    boundary: false,
+    markers: &[Marker::Word("ValidationError")],
+    fix: FixAvailability::None,
+    hooks: Hooks {
+        call: Some(check_call),
+        leave_handler: Some(check),
+        ..Hooks::NONE
+    },
+};
 
 /// pydantic's validating methods (v2 and v1).
 const VALIDATING_METHODS: &[&str] = &[
@@ -60,27 +81,59 @@ const VALIDATING_METHODS: &[&str] = &[
     "parse_raw",
 ];
 
+/// Start offsets of the open handlers catching `ValidationError` in which
+/// a validating call (a fallback) was made.
+type FallbackHandlers = FxHashSet<TextSize>;
+
+fn check_call(checker: &mut Checker, call: &ExprCall, _target: Option<&CallTarget>) {
+    if checker.semantic.statements.in_handler() {
+        note_call(checker, call);
+    }
+}
+
+/// The `ValidationError` a handler catches, as written in its clause.
+fn caught_validation_error(
+    checker: &Checker,
+    handler: &ExceptHandlerExceptHandler,
+) -> Option<TextRange> {
+    handler_types(handler.type_.as_deref()?)
+        .find(|element| checker.semantic.is_validation_error(element))
+        .map(Ranged::range)
+}
+
 /// A validating call inside a `ValidationError` handler is a fallback.
-pub fn note_call(checker: &mut Checker, call: &ExprCall) {
+fn note_call(checker: &mut Checker, call: &ExprCall) {
     let Expr::Attribute(attribute) = call.func.as_ref() else {
         return;
     };
     if !VALIDATING_METHODS.contains(&attribute.attr.as_str()) {
         return;
     }
-    for frame in &mut checker.rule_state.errors.handlers {
-        if frame.validation_error.is_some() {
-            frame.handles_error = true;
-        }
-    }
+    let fallbacks: Vec<TextSize> = checker
+        .semantic
+        .statements
+        .handlers()
+        .filter(|handler| caught_validation_error(checker, handler).is_some())
+        .map(Ranged::start)
+        .collect();
+    checker
+        .rule_states
+        .get_mut::<FallbackHandlers>(Rule::SwallowedValidationError)
+        .extend(fallbacks);
 }
 
-/// Called when a handler's body has been visited.
-pub(super) fn check(checker: &mut Checker, frame: &HandlerFrame) {
-    let Some(range) = frame.validation_error else {
+/// Called when a handler's body has been visited: the handler handles its
+/// error when it reads it, raises, returns a value, or falls back to
+/// another validating call.
+fn check(checker: &mut Checker, handler: &ExceptHandlerExceptHandler) {
+    let Some(range) = caught_validation_error(checker, handler) else {
         return;
     };
-    if frame.handles_error {
+    let fell_back = checker
+        .rule_states
+        .get_mut::<FallbackHandlers>(Rule::SwallowedValidationError)
+        .remove(&handler.start());
+    if checker.semantic.statements.innermost_handler_uses_error() || fell_back {
         return;
     }
     let message = "`ValidationError` is caught and dropped: the handler neither raises nor \

@@ -64,30 +64,46 @@
 //! ```
 //!
 //! ## References
-//! - `policy/library-patterns.md`, "Non-negotiables" and "Error Hierarchy"
+//! - `docs/policy.md`, "Non-negotiables" and "Error Hierarchy"
 
-use ruff_python_ast::{Expr, StmtRaise};
+use ruff_python_ast::{Expr, ExprCall, Stmt, StmtRaise};
 use ruff_text_size::{Ranged, TextRange};
 use rustc_hash::FxHashSet;
 
-use super::innermost;
+use super::innermost_catches_network_or_import_error;
 use crate::checker::Checker;
 use crate::registry::Rule;
+use crate::registry::{Family, FixAvailability, Marker, Status};
+use crate::rules::helpers::SENDING_FUNCTION_NAMES;
+use crate::rules::{Hooks, RuleDef};
 use crate::semantic::{CallTarget, Library, ScopeId};
+
+pub(crate) const RULE: RuleDef = RuleDef {
+    code: "WL401",
+    name: "vanilla-error-at-boundary",
+    family: Family::Errors,
+    status: Status::Stable,
+    summary: "A bare `RuntimeError` / `Exception` raised in a network module carries no context.",
+    boundary: true,
+    markers: &[Marker::NetworkImport],
+    fix: FixAvailability::None,
+    hooks: Hooks {
+        stmt: Some(check_stmt),
+        expr: Some(note_status_read),
+        call: Some(note_call),
+        finish: Some(finish),
+        ..Hooks::NONE
+    },
+};
 
 /// Raises seen so far (the module is known to be a network module only once
 /// the whole file has been visited), and the units (functions, or `None` for
 /// the module's top-level code) that have talked to the service so far.
 #[derive(Debug, Default)]
-pub struct State {
+struct State {
     candidates: Vec<(TextRange, &'static str)>,
     service_units: FxHashSet<Option<ScopeId>>,
 }
-
-/// HTTP libraries' module-level functions that send a request.
-const SENDING_FUNCTIONS: &[&str] = &[
-    "request", "get", "post", "put", "patch", "delete", "head", "options", "stream", "urlopen",
-];
 
 /// Client methods that send nothing.
 const LOCAL_CLIENT_METHODS: &[&str] = &[
@@ -99,8 +115,15 @@ const LOCAL_CLIENT_METHODS: &[&str] = &[
     "mount",
 ];
 
+fn state<'c>(checker: &'c mut Checker) -> &'c mut State {
+    checker.rule_states.get_mut(Rule::VanillaErrorAtBoundary)
+}
+
 /// A call that sends a request marks its unit.
-pub fn note_call(checker: &mut Checker, target: &CallTarget) {
+fn note_call(checker: &mut Checker, _call: &ExprCall, target: Option<&CallTarget>) {
+    let Some(target) = target else {
+        return;
+    };
     let sends = match target {
         CallTarget::ClientMethod { method, .. } => !LOCAL_CLIENT_METHODS.contains(method),
         CallTarget::LibraryFunction { library, qualified } => {
@@ -110,7 +133,7 @@ pub fn note_call(checker: &mut Checker, target: &CallTarget) {
             ) && qualified
                 .rsplit('.')
                 .next()
-                .is_some_and(|function| SENDING_FUNCTIONS.contains(&function))
+                .is_some_and(|function| SENDING_FUNCTION_NAMES.contains(&function))
         }
         CallTarget::Urlopen => true,
         CallTarget::ClientConstructor(_) | CallTarget::HttpConnection => false,
@@ -134,7 +157,7 @@ const RESPONSE_STATUS_ATTRIBUTES: &[&str] = &[
 /// Reading a response's status marks its unit: an attribute only a
 /// response has, or a `status` compared with a number (`resp.status != 200`;
 /// a bare `status` may be any object's state).
-pub fn note_status_read(checker: &mut Checker, expr: &Expr) {
+fn note_status_read(checker: &mut Checker, expr: &Expr) {
     let reads_status = match expr {
         Expr::Attribute(attribute) => RESPONSE_STATUS_ATTRIBUTES.contains(&attribute.attr.as_str()),
         Expr::Compare(compare) => {
@@ -156,8 +179,7 @@ pub fn note_status_read(checker: &mut Checker, expr: &Expr) {
 
 fn mark_service_unit(checker: &mut Checker) {
     let unit = checker.semantic.current_function_scope();
-    let state = &mut checker.rule_state.errors.vanilla_error_at_boundary;
-    state.service_units.insert(unit);
+    state(checker).service_units.insert(unit);
 }
 
 /// Words in a message that mark the raise as an "unreachable" sentinel.
@@ -169,7 +191,13 @@ const UNREACHABLE_MARKERS: &[&str] = &[
     "should not be reached",
 ];
 
-pub fn check(checker: &mut Checker, raise: &StmtRaise) {
+fn check_stmt(checker: &mut Checker, stmt: &Stmt) {
+    if let Stmt::Raise(raise) = stmt {
+        check(checker, raise);
+    }
+}
+
+fn check(checker: &mut Checker, raise: &StmtRaise) {
     let Some(raised) = raise.exc.as_deref() else {
         return;
     };
@@ -182,13 +210,11 @@ pub fn check(checker: &mut Checker, raise: &StmtRaise) {
     if is_unreachable_sentinel(checker, raised) {
         return;
     }
-    if innermost(checker)
-        .is_some_and(|frame| frame.catches_import_error || frame.network_error.is_some())
-    {
+    if innermost_catches_network_or_import_error(checker) {
         return;
     }
     let unit = checker.semantic.current_function_scope();
-    let state = &mut checker.rule_state.errors.vanilla_error_at_boundary;
+    let state = state(checker);
     // Nodes arrive in source order: a unit marked by now talked to the
     // service before this raise.
     if state.service_units.contains(&unit) {
@@ -214,11 +240,10 @@ fn is_unreachable_sentinel(checker: &Checker, raised: &Expr) -> bool {
         .any(|marker| text.contains(marker))
 }
 
-pub fn finish(checker: &mut Checker, is_network_module: bool) {
-    let state = std::mem::take(&mut checker.rule_state.errors.vanilla_error_at_boundary);
-    if !is_network_module {
-        return;
-    }
+/// Reports the candidates; the rule is a boundary rule, so the checker keeps
+/// the findings only in a network module.
+fn finish(checker: &mut Checker) {
+    let state: State = checker.rule_states.take(Rule::VanillaErrorAtBoundary);
     for (range, class) in state.candidates {
         let message = format!(
             "`{class}` raised in a network module carries no status, request id or headers; \

@@ -1,5 +1,5 @@
 //! WL0: problems with the input itself, reported by the engine, not a visitor.
 
-pub mod syntax_error;
-pub mod unreadable_file;
-pub mod unused_noqa;
+pub(crate) mod syntax_error;
+pub(crate) mod unreadable_file;
+pub(crate) mod unused_noqa;

@@ -32,9 +32,23 @@ use ruff_python_parser::ParseError;
 
 use crate::diagnostic::{Diagnostic, Locator};
 use crate::registry::Rule;
+use crate::registry::{Family, FixAvailability, Status};
+use crate::rules::{Hooks, RuleDef};
+
+pub(crate) const RULE: RuleDef = RuleDef {
+    code: "WL001",
+    name: "syntax-error",
+    family: Family::Internal,
+    status: Status::Always,
+    summary: "The file does not parse; reported with the parser's message and location.",
+    boundary: false,
+    markers: &[],
+    fix: FixAvailability::None,
+    hooks: Hooks::NONE,
+};
 
 /// Turns one parser error into a WL001 diagnostic.
-pub fn syntax_error(locator: &Locator, error: &ParseError) -> Diagnostic {
+pub(crate) fn syntax_error(locator: &Locator, error: &ParseError) -> Diagnostic {
     locator.diagnostic(
         Rule::SyntaxError,
         format!("SyntaxError: {}", error.error),

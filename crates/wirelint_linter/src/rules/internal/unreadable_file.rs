@@ -18,3 +18,18 @@
 //!
 //! WL002 is always reported; it cannot be deselected. The engine builds
 //! it in [`crate::unreadable_file`]; this file is its documentation.
+
+use crate::registry::{Family, FixAvailability, Status};
+use crate::rules::{Hooks, RuleDef};
+
+pub(crate) const RULE: RuleDef = RuleDef {
+    code: "WL002",
+    name: "unreadable-file",
+    family: Family::Internal,
+    status: Status::Always,
+    summary: "The file cannot be read or decoded as UTF-8.",
+    boundary: false,
+    markers: &[],
+    fix: FixAvailability::None,
+    hooks: Hooks::NONE,
+};

@@ -41,10 +41,24 @@ use ruff_text_size::{TextRange, TextSize};
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Locator};
 use crate::noqa::{DirectiveUsage, LineDirective, NoqaCode, is_suppressible};
 use crate::registry::Rule;
+use crate::registry::{Family, FixAvailability, Status};
+use crate::rules::{Hooks, RuleDef};
 use crate::settings::LinterSettings;
 
+pub(crate) const RULE: RuleDef = RuleDef {
+    code: "WL003",
+    name: "unused-noqa",
+    family: Family::Internal,
+    status: Status::Preview,
+    summary: "A `# noqa` directive that suppresses nothing.",
+    boundary: false,
+    markers: &[],
+    fix: FixAvailability::Always(Applicability::Safe),
+    hooks: Hooks::NONE,
+};
+
 /// A WL003 diagnostic for `directive` when part of it silenced nothing.
-pub fn check(
+pub(crate) fn check(
     locator: &Locator,
     directive: &LineDirective,
     usage: &DirectiveUsage,

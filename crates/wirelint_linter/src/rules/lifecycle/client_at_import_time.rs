@@ -37,17 +37,40 @@
 //! ```
 //!
 //! ## References
-//! - `policy/library-patterns.md`, "Client Construction" and "Anti-Patterns"
+//! - `docs/policy.md`, "Client Construction" and "Anti-Patterns"
 
 use ruff_python_ast::ExprCall;
 use ruff_text_size::Ranged;
 
 use crate::checker::Checker;
 use crate::registry::Rule;
-use crate::rules::timeouts::callee_text;
-use crate::semantic::CallUse;
+use crate::registry::{Family, FixAvailability, Marker, Status};
+use crate::rules::helpers::callee_text;
+use crate::rules::{Hooks, RuleDef};
+use crate::semantic::{CallTarget, CallUse};
 
-pub fn check(checker: &mut Checker, call: &ExprCall) {
+pub(crate) const RULE: RuleDef = RuleDef {
+    code: "WL101",
+    name: "client-at-import-time",
+    family: Family::Lifecycle,
+    status: Status::Stable,
+    summary: "A network client is constructed at import time.",
+    boundary: false,
+    markers: &[Marker::NetworkImport],
+    fix: FixAvailability::None,
+    hooks: Hooks {
+        call: Some(check_call),
+        ..Hooks::NONE
+    },
+};
+
+fn check_call(checker: &mut Checker, call: &ExprCall, target: Option<&CallTarget>) {
+    if let Some(CallTarget::ClientConstructor(_)) = target {
+        check(checker, call);
+    }
+}
+
+fn check(checker: &mut Checker, call: &ExprCall) {
     if !checker.semantic.at_import_time()
         || checker.semantic.call_use(call) == Some(CallUse::WithContext)
     {

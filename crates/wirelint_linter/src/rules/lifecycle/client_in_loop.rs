@@ -28,22 +28,38 @@
 //! ```
 //!
 //! ## References
-//! - `policy/library-patterns.md`, "Client Construction"
+//! - `docs/policy.md`, "Client Construction"
 
 use ruff_python_ast::ExprCall;
 use ruff_text_size::Ranged;
 
 use crate::checker::Checker;
 use crate::registry::Rule;
-use crate::rules::timeouts::{callee_text, is_request_function};
+use crate::registry::{Family, FixAvailability, Marker, Status};
+use crate::rules::helpers::{callee_text, is_request_function};
+use crate::rules::{Hooks, RuleDef};
 use crate::semantic::{CallTarget, CallUse};
 
-pub fn check(
-    checker: &mut Checker,
-    call: &ExprCall,
-    target: &CallTarget,
-    call_use: Option<CallUse>,
-) {
+pub(crate) const RULE: RuleDef = RuleDef {
+    code: "WL105",
+    name: "client-in-loop",
+    family: Family::Lifecycle,
+    status: Status::Stable,
+    summary: "A client or a convenience call builds a new connection pool on every iteration.",
+    boundary: false,
+    markers: &[Marker::NetworkImport],
+    fix: FixAvailability::None,
+    hooks: Hooks {
+        call: Some(check_call),
+        ..Hooks::NONE
+    },
+};
+
+fn check_call(checker: &mut Checker, call: &ExprCall, target: Option<&CallTarget>) {
+    let Some(target) = target else {
+        return;
+    };
+    let call_use = checker.semantic.call_use(call);
     if !checker.semantic.in_loop() {
         return;
     }

@@ -33,26 +33,46 @@
 //! ```
 //!
 //! ## References
-//! - `policy/library-patterns.md`, "Non-negotiables"
+//! - `docs/policy.md`, "Non-negotiables"
 
-use ruff_python_ast::ExprName;
+use ruff_python_ast::{ExprContext, ExprName};
 use ruff_text_size::Ranged;
+use rustc_hash::FxHashSet;
 
 use crate::checker::Checker;
 use crate::registry::Rule;
-use crate::semantic::BindingKind;
+use crate::registry::{Family, FixAvailability, Marker, Status};
+use crate::rules::{Hooks, RuleDef};
+use crate::semantic::{BindingKind, ScopeId};
 
-pub fn check(checker: &mut Checker, name: &ExprName) {
-    if !checker.semantic.module_has_client_bindings() {
+pub(crate) const RULE: RuleDef = RuleDef {
+    code: "WL103",
+    name: "implicit-module-client",
+    family: Family::Lifecycle,
+    status: Status::Stable,
+    summary: "A function reaches for a module-level client instead of taking it as a parameter.",
+    boundary: false,
+    markers: &[Marker::NetworkImport],
+    fix: FixAvailability::None,
+    hooks: Hooks {
+        name: Some(check),
+        ..Hooks::NONE
+    },
+};
+
+/// Functions already reported.
+type Reported = FxHashSet<ScopeId>;
+
+fn check(checker: &mut Checker, name: &ExprName) {
+    if name.ctx != ExprContext::Load || !checker.semantic.module_has_client_bindings() {
         return;
     }
     let Some(function) = checker.semantic.current_function_scope() else {
         return;
     };
     if checker
-        .rule_state
-        .lifecycle
-        .implicit_reported
+        .rule_states
+        .get_mut::<Reported>(Rule::ImplicitModuleClient)
         .contains(&function)
     {
         return;
@@ -68,9 +88,8 @@ pub fn check(checker: &mut Checker, name: &ExprName) {
         return;
     }
     checker
-        .rule_state
-        .lifecycle
-        .implicit_reported
+        .rule_states
+        .get_mut::<Reported>(Rule::ImplicitModuleClient)
         .insert(function);
     let message = format!(
         "Function uses the module-level client `{id}`; take the client as a parameter instead"

@@ -36,19 +36,44 @@
 //! ```
 //!
 //! ## References
-//! - `policy/library-patterns.md`, "Non-negotiables" and "Anti-Patterns"
+//! - `docs/policy.md`, "Non-negotiables" and "Anti-Patterns"
 
-use ruff_python_ast::{Expr, ExprCall, StmtFunctionDef};
-use ruff_text_size::Ranged;
+use ruff_python_ast::{Expr, ExprCall, Stmt, StmtFunctionDef, StmtReturn};
+use ruff_text_size::{Ranged, TextRange};
+use rustc_hash::FxHashMap;
 
 use crate::checker::Checker;
 use crate::registry::Rule;
-use crate::rules::timeouts::callee_text;
-use crate::semantic::CallUse;
+use crate::registry::{Family, FixAvailability, Marker, Status};
+use crate::rules::helpers::callee_text;
+use crate::rules::{Hooks, RuleDef};
+use crate::semantic::{CallTarget, CallUse, ScopeId};
+
+pub(crate) const RULE: RuleDef = RuleDef {
+    code: "WL102",
+    name: "lazy-global-client",
+    family: Family::Lifecycle,
+    status: Status::Stable,
+    summary: "A function lazily creates a client into a module global or a cache.",
+    boundary: false,
+    markers: &[Marker::NetworkImport],
+    fix: FixAvailability::None,
+    hooks: Hooks {
+        call: Some(check_global_store),
+        stmt: Some(check_cached_return),
+        enter_function: Some(note_cached_function),
+        ..Hooks::NONE
+    },
+};
+
+/// Cached functions (scope) → their cache decorator's range.
+type CachedFunctions = FxHashMap<ScopeId, TextRange>;
 
 /// `global name` … `name = Client()` inside a function.
-pub fn check_global_store(checker: &mut Checker, call: &ExprCall, call_use: Option<CallUse>) {
-    if call_use != Some(CallUse::AssignedToGlobal) {
+fn check_global_store(checker: &mut Checker, call: &ExprCall, target: Option<&CallTarget>) {
+    if !matches!(target, Some(CallTarget::ClientConstructor(_)))
+        || checker.semantic.call_use(call) != Some(CallUse::AssignedToGlobal)
+    {
         return;
     }
     let message = format!(
@@ -62,7 +87,7 @@ pub fn check_global_store(checker: &mut Checker, call: &ExprCall, call_use: Opti
 }
 
 /// Notes a function decorated with `functools.cache` / `lru_cache`.
-pub fn note_cached_function(checker: &mut Checker, function: &StmtFunctionDef) {
+fn note_cached_function(checker: &mut Checker, function: &StmtFunctionDef) {
     let Some(function_scope) = checker.semantic.current_function_scope() else {
         return;
     };
@@ -78,29 +103,36 @@ pub fn note_cached_function(checker: &mut Checker, function: &StmtFunctionDef) {
         ) {
             let range = decorator.range();
             checker
-                .rule_state
-                .lifecycle
-                .cached_functions
+                .rule_states
+                .get_mut::<CachedFunctions>(Rule::LazyGlobalClient)
                 .insert(function_scope, range);
         }
     }
 }
 
 /// `return Client(...)` (or a name bound to one) in a cached function.
-pub fn check_cached_return(checker: &mut Checker, value: &Expr) {
+fn check_cached_return(checker: &mut Checker, stmt: &Stmt) {
+    let Stmt::Return(StmtReturn {
+        value: Some(value), ..
+    }) = stmt
+    else {
+        return;
+    };
     let Some(function) = checker.semantic.current_function_scope() else {
         return;
     };
-    let Some(&decorator) = checker.rule_state.lifecycle.cached_functions.get(&function) else {
+    let cached = checker
+        .rule_states
+        .get_mut::<CachedFunctions>(Rule::LazyGlobalClient);
+    let Some(&decorator) = cached.get(&function) else {
         return;
     };
     if checker.semantic.client_value(value).is_none() {
         return;
     }
     checker
-        .rule_state
-        .lifecycle
-        .cached_functions
+        .rule_states
+        .get_mut::<CachedFunctions>(Rule::LazyGlobalClient)
         .remove(&function);
     let message = format!(
         "`{}` caches a client in a hidden global; construct it explicitly and pass it in",

@@ -31,20 +31,46 @@
 //! ```
 //!
 //! ## References
-//! - `policy/library-patterns.md`, "Non-negotiables"
+//! - `docs/policy.md`, "Non-negotiables"
 
 use ruff_python_ast::ExprCall;
 use ruff_text_size::{Ranged, TextRange};
 
 use crate::checker::Checker;
 use crate::registry::Rule;
-use crate::rules::timeouts::callee_text;
-use crate::semantic::{CallUse, ScopeKind};
+use crate::registry::{Family, FixAvailability, Marker, Status};
+use crate::rules::helpers::callee_text;
+use crate::rules::{Hooks, RuleDef};
+use crate::semantic::{CallTarget, CallUse, ScopeId, ScopeKind};
+
+pub(crate) const RULE: RuleDef = RuleDef {
+    code: "WL104",
+    name: "unclosed-client",
+    family: Family::Lifecycle,
+    status: Status::Stable,
+    summary: "A client built in a function is never closed, returned or handed on.",
+    boundary: false,
+    markers: &[Marker::NetworkImport],
+    fix: FixAvailability::None,
+    hooks: Hooks {
+        call: Some(check),
+        finish: Some(finish),
+        ..Hooks::NONE
+    },
+};
 
 /// Called for every client constructor: a call with no owner is reported at
 /// once; one assigned to a local waits for the end of the file, when the
 /// model knows whether the local was closed or handed on.
-pub fn check(checker: &mut Checker, call: &ExprCall, call_use: Option<CallUse>) {
+/// Clients assigned to locals: (function scope, local name, constructor
+/// call, callee), settled at the end of the file.
+type Candidates = Vec<(ScopeId, String, TextRange, String)>;
+
+fn check(checker: &mut Checker, call: &ExprCall, target: Option<&CallTarget>) {
+    if !matches!(target, Some(CallTarget::ClientConstructor(_))) {
+        return;
+    }
+    let call_use = checker.semantic.call_use(call);
     if !matches!(
         checker.semantic.current_function(),
         Some(ScopeKind::Function { .. })
@@ -68,17 +94,16 @@ pub fn check(checker: &mut Checker, call: &ExprCall, call_use: Option<CallUse>) 
                 callee_text(checker, call),
             );
             checker
-                .rule_state
-                .lifecycle
-                .unclosed_candidates
+                .rule_states
+                .get_mut::<Candidates>(Rule::UnclosedClient)
                 .push(candidate);
         }
         Some(_) => {}
     }
 }
 
-pub fn finish(checker: &mut Checker) {
-    let candidates = std::mem::take(&mut checker.rule_state.lifecycle.unclosed_candidates);
+fn finish(checker: &mut Checker) {
+    let candidates: Candidates = checker.rule_states.take(Rule::UnclosedClient);
     for (function, name, range, callee) in candidates {
         if !checker.semantic.is_released(function, &name) {
             report(checker, range, &callee);

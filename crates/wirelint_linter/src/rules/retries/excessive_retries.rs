@@ -37,26 +37,37 @@
 //! - `max-retries` (default 5): the highest retry count allowed.
 //!
 //! ## References
-//! - `policy/library-patterns.md`, "Retry Policy" (cap attempts)
+//! - `docs/policy.md`, "Retry Policy" (cap attempts)
 
 use ruff_python_ast::{ArgOrKeyword, Expr, ExprCall};
 use ruff_text_size::{Ranged, TextRange};
 
 use crate::checker::Checker;
 use crate::registry::Rule;
-use crate::rules::retries::snippet;
+use crate::registry::{Family, FixAvailability, Marker, Status};
+use crate::rules::helpers::snippet;
+use crate::rules::{Hooks, RuleDef};
 use crate::semantic::CallTarget;
 use crate::semantic::retry::{RetryApi, RetryCount};
 
-/// `api` and `helper`: what the callee resolves to, looked up once by the
-/// caller.
-pub fn check_call(
-    checker: &mut Checker,
-    call: &ExprCall,
-    target: Option<&CallTarget>,
-    api: Option<RetryApi>,
-    helper: Option<&str>,
-) {
+pub(crate) const RULE: RuleDef = RuleDef {
+    code: "WL308",
+    name: "excessive-retries",
+    family: Family::Retries,
+    status: Status::Stable,
+    summary: "A retry count above the configured cap, or infinite.",
+    boundary: false,
+    markers: &[Marker::NetworkImport, Marker::Word("tenacity")],
+    fix: FixAvailability::None,
+    hooks: Hooks {
+        call: Some(check_call),
+        ..Hooks::NONE
+    },
+};
+
+fn check_call(checker: &mut Checker, call: &ExprCall, target: Option<&CallTarget>) {
+    let (api, helper) = checker.semantic.retry_call(call, target);
+    let helper = helper.as_deref();
     if target.is_some()
         && let Some(keyword) = call.arguments.find_keyword("max_retries")
     {

@@ -47,23 +47,45 @@
 //! ```
 //!
 //! ## References
-//! - `policy/library-patterns.md`, "Retry Policy" (generated once per logical
+//! - `docs/policy.md`, "Retry Policy" (generated once per logical
 //!   operation, not per attempt)
 
-use ruff_python_ast::{Expr, ExprCall, ExprContext, Stmt};
+use ruff_python_ast::{Expr, ExprCall, ExprContext, ExprDict, ExprName, Stmt};
 use ruff_text_size::{Ranged, TextRange, TextSize};
 
 use crate::checker::Checker;
 use crate::registry::Rule;
-use crate::rules::retries::{in_retried_function, snippet};
-use crate::semantic::ScopeId;
+use crate::registry::{Family, FixAvailability, Marker, Status};
+use crate::rules::helpers::snippet;
+use crate::rules::retries::settled_loops;
+use crate::rules::{Hooks, RuleDef};
+use crate::semantic::names::read_names;
 use crate::semantic::retry::mentions_idempotency;
-use crate::semantic::retry_loops::RetryLoop;
+use crate::semantic::{CallTarget, ScopeId, ScopeKind};
+
+pub(crate) const RULE: RuleDef = RuleDef {
+    code: "WL307",
+    name: "idempotency-key-per-attempt",
+    family: Family::Retries,
+    status: Status::Stable,
+    summary: "An idempotency key is generated on every attempt instead of once.",
+    boundary: false,
+    markers: &[Marker::NetworkImport],
+    fix: FixAvailability::None,
+    hooks: Hooks {
+        stmt: Some(note_stmt),
+        name: Some(note_name),
+        dict: Some(note_dict),
+        call: Some(note_call),
+        leave_body: Some(settle),
+        ..Hooks::NONE
+    },
+};
 
 /// Where generated values go, and the keys seen, judged when their body is
 /// settled.
 #[derive(Debug, Default)]
-pub struct State {
+struct State {
     /// Value ranges whose value ends up as an idempotency key, or assigned
     /// to a plain name.
     contexts: Vec<(TextRange, Context)>,
@@ -71,14 +93,6 @@ pub struct State {
     pending: Vec<(String, Generated)>,
     /// Fresh values used as a key.
     keys: Vec<Generated>,
-}
-
-impl State {
-    /// Whether a fresh value assigned to a name waits to be seen used as a
-    /// key (a cheap test before looking at each name).
-    pub fn has_pending(&self) -> bool {
-        !self.pending.is_empty()
-    }
 }
 
 #[derive(Debug)]
@@ -98,30 +112,26 @@ struct Generated {
     callee: String,
 }
 
+fn state<'c>(checker: &'c mut Checker) -> &'c mut State {
+    checker.rule_states.get_mut(Rule::IdempotencyKeyPerAttempt)
+}
+
 /// Keys only matter where attempts repeat.
 fn worth_tracking(checker: &Checker) -> bool {
-    in_retried_function(checker) || checker.rule_state.retries.loops.any_open()
+    checker.semantic.in_retried_function() || checker.semantic.retry_loop_open()
 }
 
 fn drop_closed_contexts(checker: &mut Checker, offset: TextSize) {
-    checker
-        .rule_state
-        .retries
-        .keys
+    state(checker)
         .contexts
         .retain(|(range, _)| range.end() > offset);
 }
 
 fn push_context(checker: &mut Checker, range: TextRange, context: Context) {
-    checker
-        .rule_state
-        .retries
-        .keys
-        .contexts
-        .push((range, context));
+    state(checker).contexts.push((range, context));
 }
 
-pub fn note_stmt(checker: &mut Checker, stmt: &Stmt) {
+fn note_stmt(checker: &mut Checker, stmt: &Stmt) {
     if !worth_tracking(checker) {
         return;
     }
@@ -136,7 +146,7 @@ pub fn note_stmt(checker: &mut Checker, stmt: &Stmt) {
             if let (Some(first), Some(last)) = (stmt_if.body.first(), stmt_if.body.last()) {
                 drop_closed_contexts(checker, stmt.start());
                 let mut names = Vec::new();
-                read_names(&stmt_if.test, &mut names, 0);
+                read_names(&stmt_if.test, &mut names);
                 let body = TextRange::new(first.start(), last.end());
                 push_context(checker, body, Context::Guarded(names));
             }
@@ -169,14 +179,11 @@ pub fn note_stmt(checker: &mut Checker, stmt: &Stmt) {
 
 /// Whether `name = value` keeps an existing key and makes one only when
 /// there is none: `key = key or uuid4()`, or under `if key is None:`.
-fn makes_once(checker: &Checker, offset: TextSize, name: &str, value: &Expr) -> bool {
+fn makes_once(checker: &mut Checker, offset: TextSize, name: &str, value: &Expr) -> bool {
     let mut read = Vec::new();
-    read_names(value, &mut read, 0);
+    read_names(value, &mut read);
     read.iter().any(|read| read == name)
-        || checker
-            .rule_state
-            .retries
-            .keys
+        || state(checker)
             .contexts
             .iter()
             .any(|(range, context)| {
@@ -185,83 +192,56 @@ fn makes_once(checker: &Checker, offset: TextSize, name: &str, value: &Expr) -> 
             })
 }
 
-/// The names an expression reads, through operators, comparisons and call
-/// arguments.
-fn read_names(expr: &Expr, names: &mut Vec<String>, depth: u32) {
-    if depth > 16 {
+fn note_dict(checker: &mut Checker, dict: &ExprDict) {
+    if !worth_tracking(checker) {
         return;
     }
-    let depth = depth + 1;
-    match expr {
-        Expr::Name(name) => names.push(name.id.to_string()),
-        Expr::BoolOp(bool_op) => {
-            for value in &bool_op.values {
-                read_names(value, names, depth);
-            }
+    drop_closed_contexts(checker, dict.start());
+    for item in &dict.items {
+        if let Some(Expr::StringLiteral(key)) = &item.key
+            && mentions_idempotency(key.value.to_str())
+        {
+            push_context(checker, item.value.range(), Context::Key);
         }
-        Expr::UnaryOp(unary) => read_names(&unary.operand, names, depth),
-        Expr::Compare(compare) => {
-            read_names(&compare.left, names, depth);
-            for comparator in &compare.comparators {
-                read_names(comparator, names, depth);
-            }
-        }
-        Expr::If(if_expr) => {
-            read_names(&if_expr.test, names, depth);
-            read_names(&if_expr.body, names, depth);
-            read_names(&if_expr.orelse, names, depth);
-        }
-        Expr::Call(call) => {
-            for argument in &call.arguments.args {
-                read_names(argument, names, depth);
-            }
-        }
-        _ => {}
     }
 }
 
-pub fn note_expr(checker: &mut Checker, expr: &Expr) {
-    match expr {
-        Expr::Dict(dict) if worth_tracking(checker) => {
-            drop_closed_contexts(checker, expr.start());
-            for item in &dict.items {
-                if let Some(Expr::StringLiteral(key)) = &item.key
-                    && mentions_idempotency(key.value.to_str())
-                {
-                    push_context(checker, item.value.range(), Context::Key);
-                }
-            }
-        }
-        Expr::Name(name) if name.ctx == ExprContext::Load => {
-            let state = &mut checker.rule_state.retries.keys;
-            if state.pending.is_empty() {
-                return;
-            }
-            let offset = name.start();
-            let used_as_key = state
-                .contexts
-                .iter()
-                .any(|(range, context)| matches!(context, Context::Key) && range.contains(offset));
-            if !used_as_key {
-                return;
-            }
-            let scope = checker.semantic.current_function_scope();
-            let (used, rest): (Vec<_>, Vec<_>) = std::mem::take(&mut state.pending)
-                .into_iter()
-                .partition(|(pending, generated)| {
-                    pending == name.id.as_str() && generated.scope == scope
-                });
-            state.pending = rest;
-            state
-                .keys
-                .extend(used.into_iter().map(|(_, generated)| generated));
-        }
-        _ => {}
+/// A pending fresh value read where a key goes becomes a key.
+fn note_name(checker: &mut Checker, name: &ExprName) {
+    if name.ctx != ExprContext::Load {
+        return;
     }
+    let offset = name.start();
+    let Some(keys) = checker
+        .rule_states
+        .get::<State>(Rule::IdempotencyKeyPerAttempt)
+    else {
+        return;
+    };
+    if keys.pending.is_empty() {
+        return;
+    }
+    let used_as_key = keys
+        .contexts
+        .iter()
+        .any(|(range, context)| matches!(context, Context::Key) && range.contains(offset));
+    if !used_as_key {
+        return;
+    }
+    let scope = checker.semantic.current_function_scope();
+    let state = state(checker);
+    let (used, rest): (Vec<_>, Vec<_>) = std::mem::take(&mut state.pending)
+        .into_iter()
+        .partition(|(pending, generated)| pending == name.id.as_str() && generated.scope == scope);
+    state.pending = rest;
+    state
+        .keys
+        .extend(used.into_iter().map(|(_, generated)| generated));
 }
 
-pub fn note_call(checker: &mut Checker, call: &ExprCall) {
-    if !worth_tracking(checker) {
+fn note_call(checker: &mut Checker, call: &ExprCall, _target: Option<&CallTarget>) {
+    // What a lambda calls is not part of the enclosing attempt.
+    if checker.semantic.current_scope().kind == ScopeKind::Lambda || !worth_tracking(checker) {
         return;
     }
     let offset = call.start();
@@ -281,7 +261,7 @@ pub fn note_call(checker: &mut Checker, call: &ExprCall) {
         scope: checker.semantic.current_function_scope(),
         callee: snippet(checker, call.func.range()),
     };
-    let state = &mut checker.rule_state.retries.keys;
+    let state = state(checker);
     let mut assigned_to = None;
     for (range, context) in &state.contexts {
         if !range.contains(offset) {
@@ -301,10 +281,13 @@ pub fn note_call(checker: &mut Checker, call: &ExprCall) {
     }
 }
 
-/// Reports the current body's keys that a retry makes afresh per attempt.
-pub fn settle(checker: &mut Checker, retry_loops: &[RetryLoop], retried_function: bool) {
+/// Reports the keys of the body just visited that a retry makes afresh per
+/// attempt.
+fn settle(checker: &mut Checker) {
+    let retry_loops = settled_loops(checker);
+    let retried_function = checker.semantic.in_retried_function();
     let scope = checker.semantic.current_function_scope();
-    let state = &mut checker.rule_state.retries.keys;
+    let state = state(checker);
     state
         .pending
         .retain(|(_, generated)| generated.scope != scope);

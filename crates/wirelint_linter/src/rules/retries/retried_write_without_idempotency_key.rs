@@ -51,7 +51,7 @@
 //! ```
 //!
 //! ## References
-//! - `policy/library-patterns.md`, "Retry Policy" (retried writes need
+//! - `docs/policy.md`, "Retry Policy" (retried writes need
 //!   idempotency keys)
 
 use ruff_python_ast::ExprCall;
@@ -59,18 +59,32 @@ use ruff_text_size::{Ranged, TextRange};
 
 use crate::checker::Checker;
 use crate::registry::Rule;
-use crate::rules::retries::in_retried_function;
-use crate::rules::timeouts::callee_text;
+use crate::registry::{Family, FixAvailability, Marker, Status};
+use crate::rules::helpers::callee_text;
+use crate::rules::retries::settled_loops;
+use crate::rules::{Hooks, RuleDef};
 use crate::semantic::retry::{KeyPresence, WriteKind};
-use crate::semantic::retry_loops::RetryLoop;
-use crate::semantic::{CallTarget, Library, ScopeId};
+use crate::semantic::{CallTarget, Library, ScopeId, ScopeKind};
+
+pub(crate) const RULE: RuleDef = RuleDef {
+    code: "WL306",
+    name: "retried-write-without-idempotency-key",
+    family: Family::Retries,
+    status: Status::Stable,
+    summary: "A retried POST/PATCH/create sends no idempotency key.",
+    boundary: false,
+    markers: &[Marker::NetworkImport],
+    fix: FixAvailability::None,
+    hooks: Hooks {
+        call: Some(note_call),
+        leave_body: Some(settle),
+        ..Hooks::NONE
+    },
+};
 
 /// Writes without a key seen in loops or retried functions, judged when
 /// their body is settled.
-#[derive(Debug, Default)]
-pub struct State {
-    candidates: Vec<Candidate>,
-}
+type Candidates = Vec<Candidate>;
 
 #[derive(Debug)]
 struct Candidate {
@@ -80,8 +94,15 @@ struct Candidate {
     kind: WriteKind,
 }
 
-pub fn note_call(checker: &mut Checker, call: &ExprCall, target: &CallTarget) {
-    if !in_retried_function(checker) && !checker.rule_state.retries.loops.any_open() {
+fn note_call(checker: &mut Checker, call: &ExprCall, target: Option<&CallTarget>) {
+    // What a lambda calls is not part of the enclosing attempt.
+    if checker.semantic.current_scope().kind == ScopeKind::Lambda {
+        return;
+    }
+    let Some(target) = target else {
+        return;
+    };
+    if !checker.semantic.in_retried_function() && !checker.semantic.retry_loop_open() {
         return;
     }
     let Some(kind) = checker.semantic.write_call(call, target) else {
@@ -96,17 +117,26 @@ pub fn note_call(checker: &mut Checker, call: &ExprCall, target: &CallTarget) {
         callee: callee_text(checker, call),
         kind,
     };
-    checker.rule_state.retries.writes.candidates.push(candidate);
+    checker
+        .rule_states
+        .get_mut::<Candidates>(Rule::RetriedWriteWithoutIdempotencyKey)
+        .push(candidate);
 }
 
-/// Reports the current body's writes that a retry repeats.
-pub fn settle(checker: &mut Checker, retry_loops: &[RetryLoop], retried_function: bool) {
+/// Reports the writes of the body just visited that a retry repeats.
+fn settle(checker: &mut Checker) {
+    let retry_loops = settled_loops(checker);
+    let retried_function = checker.semantic.in_retried_function();
     let scope = checker.semantic.current_function_scope();
-    let candidates = std::mem::take(&mut checker.rule_state.retries.writes.candidates);
+    let candidates: Candidates = checker
+        .rule_states
+        .take(Rule::RetriedWriteWithoutIdempotencyKey);
     let (mine, others): (Vec<Candidate>, Vec<Candidate>) = candidates
         .into_iter()
         .partition(|candidate| candidate.scope == scope);
-    checker.rule_state.retries.writes.candidates = others;
+    *checker
+        .rule_states
+        .get_mut::<Candidates>(Rule::RetriedWriteWithoutIdempotencyKey) = others;
     for candidate in mine {
         let offset = candidate.range.start();
         let retried = retried_function

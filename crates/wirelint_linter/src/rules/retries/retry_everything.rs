@@ -55,19 +55,61 @@
 //! ```
 //!
 //! ## References
-//! - `policy/library-patterns.md`, "Retry Policy" (classify retryable errors)
-//! - `policy/library-patterns.md`, "Anti-Patterns" (retry-everything loops)
+//! - `docs/policy.md`, "Retry Policy" (classify retryable errors)
+//! - `docs/policy.md`, "Anti-Patterns" (retry-everything loops)
 
-use ruff_python_ast::{Expr, ExprCall};
+use ruff_python_ast::{Expr, ExprCall, Stmt};
 use ruff_text_size::{Ranged, TextRange};
 
 use crate::checker::Checker;
 use crate::registry::Rule;
-use crate::rules::retries::snippet;
+use crate::registry::{Family, FixAvailability, Marker, Status};
+use crate::rules::helpers::snippet;
+use crate::rules::retries::{bare_tenacity_decorators, has_opaque_arguments, settled_loops};
+use crate::rules::{Hooks, RuleDef};
+use crate::semantic::CallTarget;
 use crate::semantic::retry::RetryApi;
 use crate::semantic::retry_loops::RetryLoop;
 
-pub fn check_retry_call(checker: &mut Checker, call: &ExprCall, api: RetryApi) {
+pub(crate) const RULE: RuleDef = RuleDef {
+    code: "WL305",
+    name: "retry-everything",
+    family: Family::Retries,
+    status: Status::Stable,
+    summary: "A retry fires on any exception, bugs included.",
+    boundary: false,
+    markers: &[
+        Marker::NetworkImport,
+        Marker::Word("tenacity"),
+        Marker::Word("backoff"),
+    ],
+    fix: FixAvailability::None,
+    hooks: Hooks {
+        stmt: Some(check_decorators),
+        call: Some(check_call),
+        leave_body: Some(check_loops),
+        ..Hooks::NONE
+    },
+};
+
+fn check_decorators(checker: &mut Checker, stmt: &Stmt) {
+    for range in bare_tenacity_decorators(checker, stmt) {
+        report_missing_predicate(checker, range, "@retry");
+    }
+}
+
+fn check_call(checker: &mut Checker, call: &ExprCall, target: Option<&CallTarget>) {
+    let (api, helper) = checker.semantic.retry_call(call, target);
+    let Some(api) = api else {
+        check_tenacity_predicate(checker, call, helper.as_deref());
+        return;
+    };
+    if !has_opaque_arguments(call) {
+        check_retry_call(checker, call, api);
+    }
+}
+
+fn check_retry_call(checker: &mut Checker, call: &ExprCall, api: RetryApi) {
     match api {
         RetryApi::TenacityRetry | RetryApi::TenacityRetrying => {
             if call.arguments.find_keyword("retry").is_none() {
@@ -86,7 +128,7 @@ pub fn check_retry_call(checker: &mut Checker, call: &ExprCall, api: RetryApi) {
 
 /// `retry_if_exception_type(Exception)` and its no-argument form;
 /// `helper` is the tenacity helper the callee names.
-pub fn check_tenacity_predicate(checker: &mut Checker, call: &ExprCall, helper: Option<&str>) {
+fn check_tenacity_predicate(checker: &mut Checker, call: &ExprCall, helper: Option<&str>) {
     if helper != Some("retry_if_exception_type") {
         return;
     }
@@ -137,7 +179,7 @@ fn broad_exception<'e>(checker: &Checker, element: &'e Expr) -> Option<&'e str> 
 }
 
 /// A tenacity retry with no `retry=`: `name` is how the message shows it.
-pub fn report_missing_predicate(checker: &mut Checker, range: TextRange, name: &str) {
+fn report_missing_predicate(checker: &mut Checker, range: TextRange, name: &str) {
     let message = format!(
         "`{name}` has no `retry=` predicate: tenacity retries every exception; add \
          `retry=retry_if_exception(is_retryable)`"
@@ -145,7 +187,14 @@ pub fn report_missing_predicate(checker: &mut Checker, range: TextRange, name: &
     report(checker, message, range);
 }
 
-pub fn check_loop(checker: &mut Checker, retry_loop: &RetryLoop) {
+/// Judges the retry loops of the body just visited.
+fn check_loops(checker: &mut Checker) {
+    for retry_loop in settled_loops(checker) {
+        check_loop(checker, &retry_loop);
+    }
+}
+
+fn check_loop(checker: &mut Checker, retry_loop: &RetryLoop) {
     for handler in &retry_loop.handlers {
         if !handler.caught.everything || handler.facts.raises {
             continue;

@@ -52,16 +52,44 @@
 //! ```
 //!
 //! ## References
-//! - `policy/library-patterns.md`, "Retry Policy" (classify retryable errors)
+//! - `docs/policy.md`, "Retry Policy" (classify retryable errors)
 
-use ruff_python_ast::{self as ast, Expr, ExprCall, Number, Parameters, Stmt};
-use ruff_text_size::{Ranged, TextRange};
+use ruff_python_ast::{self as ast, Expr, ExprCall, Number, Stmt, StmtFunctionDef};
+use ruff_text_size::{Ranged, TextRange, TextSize};
+use rustc_hash::FxHashSet;
 
 use crate::checker::Checker;
 use crate::registry::Rule;
-use crate::semantic::BindingKind;
+use crate::registry::{Family, FixAvailability, Marker, Status};
+use crate::rules::retries::settled_loops;
+use crate::rules::{Hooks, RuleDef};
 use crate::semantic::retry::{collection_elements, contains_ignoring_case};
 use crate::semantic::retry_loops::RetryLoop;
+use crate::semantic::{BindingKind, CallTarget};
+
+pub(crate) const RULE: RuleDef = RuleDef {
+    code: "WL304",
+    name: "retry-on-client-error",
+    family: Family::Retries,
+    status: Status::Stable,
+    summary: "A retry classification includes a non-retryable 4xx status.",
+    boundary: false,
+    markers: &[
+        Marker::NetworkImport,
+        Marker::Word("retr"),
+        Marker::Word("Retr"),
+        Marker::Word("RETR"),
+        Marker::Word("status_forcelist"),
+    ],
+    fix: FixAvailability::None,
+    hooks: Hooks {
+        stmt: Some(check_stmt),
+        call: Some(check_call),
+        enter_function: Some(check_parameters),
+        leave_body: Some(check_loops),
+        ..Hooks::NONE
+    },
+};
 
 /// The statuses the policy says must not be retried.
 const CLIENT_ERRORS: [u64; 5] = [400, 401, 403, 404, 422];
@@ -110,7 +138,7 @@ fn is_retry_status_name(name: &str) -> bool {
             .any(|word| contains_ignoring_case(name, word))
 }
 
-pub fn check_stmt(checker: &mut Checker, stmt: &Stmt) {
+fn check_stmt(checker: &mut Checker, stmt: &Stmt) {
     let (targets, value): (Vec<&Expr>, &Expr) = match stmt {
         Stmt::Assign(assign) => (assign.targets.iter().collect(), &assign.value),
         Stmt::AnnAssign(ast::StmtAnnAssign {
@@ -132,7 +160,7 @@ pub fn check_stmt(checker: &mut Checker, stmt: &Stmt) {
     }
 }
 
-pub fn check_call(checker: &mut Checker, call: &ExprCall) {
+fn check_call(checker: &mut Checker, call: &ExprCall, _target: Option<&CallTarget>) {
     for keyword in &call.arguments.keywords {
         let Some(arg) = &keyword.arg else {
             continue;
@@ -144,8 +172,8 @@ pub fn check_call(checker: &mut Checker, call: &ExprCall) {
     }
 }
 
-pub fn check_parameters(checker: &mut Checker, parameters: &Parameters) {
-    for parameter in parameters.iter() {
+fn check_parameters(checker: &mut Checker, function: &StmtFunctionDef) {
+    for parameter in &function.parameters {
         let name = parameter.name().as_str();
         if let Some(default) = parameter.default()
             && is_retry_status_name(name)
@@ -191,10 +219,11 @@ fn check_collection(checker: &mut Checker, value: &Expr, holder: &str, follow_na
 }
 
 fn report_statuses(checker: &mut Checker, range: TextRange, statuses: &[u64], holder: &str) {
+    // A status list is reached twice: where it is bound and where it is
+    // passed. Report it once.
     if !checker
-        .rule_state
-        .retries
-        .reported_statuses
+        .rule_states
+        .get_mut::<FxHashSet<TextSize>>(Rule::RetryOnClientError)
         .insert(range.start())
     {
         return;
@@ -264,7 +293,14 @@ fn range_statuses(checker: &Checker, expr: &Expr) -> Option<Vec<u64>> {
     )
 }
 
-pub fn check_loop(checker: &mut Checker, retry_loop: &RetryLoop) {
+/// Judges the retry loops of the body just visited.
+fn check_loops(checker: &mut Checker) {
+    for retry_loop in settled_loops(checker) {
+        check_loop(checker, &retry_loop);
+    }
+}
+
+fn check_loop(checker: &mut Checker, retry_loop: &RetryLoop) {
     for handler in &retry_loop.handlers {
         if !handler.caught.catches_any(STATUS_ERRORS)
             || handler.mentions_status

@@ -55,20 +55,52 @@
 //! ```
 //!
 //! ## References
-//! - `policy/library-patterns.md`, "Retry Policy" (exponential with jitter)
+//! - `docs/policy.md`, "Retry Policy" (exponential with jitter)
 //! - AWS Architecture Blog, "Exponential Backoff And Jitter"
 
-use ruff_python_ast::{Expr, ExprCall, Operator};
+use ruff_python_ast::{Expr, ExprCall, Operator, Stmt};
 use ruff_text_size::{Ranged, TextRange};
 
 use crate::checker::Checker;
 use crate::registry::Rule;
-use crate::rules::retries::snippet;
+use crate::registry::{Family, FixAvailability, Marker, Status};
+use crate::rules::helpers::snippet;
+use crate::rules::retries::{bare_tenacity_decorators, settled_loops, visible_retry_api};
+use crate::rules::{Hooks, RuleDef};
+use crate::semantic::names::MAX_EXPR_DEPTH;
 use crate::semantic::retry::{Randomness, RetryApi};
 use crate::semantic::retry_loops::RetryLoop;
-use crate::semantic::{BindingKind, SemanticModel};
+use crate::semantic::{BindingKind, CallTarget, SemanticModel};
 
-pub fn check_loop(checker: &mut Checker, retry_loop: &RetryLoop) {
+pub(crate) const RULE: RuleDef = RuleDef {
+    code: "WL302",
+    name: "retry-without-jitter",
+    family: Family::Retries,
+    status: Status::Stable,
+    summary: "A retry backs off with no random component, or not at all.",
+    boundary: false,
+    markers: &[
+        Marker::NetworkImport,
+        Marker::Word("tenacity"),
+        Marker::Word("backoff"),
+    ],
+    fix: FixAvailability::None,
+    hooks: Hooks {
+        stmt: Some(check_decorators),
+        call: Some(check_call),
+        leave_body: Some(check_loops),
+        ..Hooks::NONE
+    },
+};
+
+/// Judges the retry loops of the body just visited.
+fn check_loops(checker: &mut Checker) {
+    for retry_loop in settled_loops(checker) {
+        check_loop(checker, &retry_loop);
+    }
+}
+
+fn check_loop(checker: &mut Checker, retry_loop: &RetryLoop) {
     for sleep in &retry_loop.backoff_sleeps {
         if sleep.randomness != Some(Randomness::Fixed) {
             continue;
@@ -85,7 +117,19 @@ pub fn check_loop(checker: &mut Checker, retry_loop: &RetryLoop) {
     }
 }
 
-pub fn check_retry_call(checker: &mut Checker, call: &ExprCall, api: RetryApi) {
+fn check_decorators(checker: &mut Checker, stmt: &Stmt) {
+    for range in bare_tenacity_decorators(checker, stmt) {
+        report_missing_wait(checker, range, "@retry");
+    }
+}
+
+fn check_call(checker: &mut Checker, call: &ExprCall, target: Option<&CallTarget>) {
+    if let Some(api) = visible_retry_api(checker, call, target) {
+        check_retry_call(checker, call, api);
+    }
+}
+
+fn check_retry_call(checker: &mut Checker, call: &ExprCall, api: RetryApi) {
     if api.is_tenacity() {
         match call.arguments.find_keyword("wait") {
             None => {
@@ -125,7 +169,7 @@ pub fn check_retry_call(checker: &mut Checker, call: &ExprCall, api: RetryApi) {
 }
 
 /// A tenacity retry with no `wait=`: `name` is how the message shows it.
-pub fn report_missing_wait(checker: &mut Checker, range: TextRange, name: &str) {
+fn report_missing_wait(checker: &mut Checker, range: TextRange, name: &str) {
     let message = format!(
         "`{name}` has no `wait=`: tenacity retries immediately; add \
          `wait=wait_random_exponential(multiplier=0.5, max=30)`"
@@ -139,7 +183,7 @@ pub fn report_missing_wait(checker: &mut Checker, range: TextRange, name: &str) 
 /// Whether a tenacity wait strategy has a random term: `Fixed` when built
 /// only from `wait_fixed`/`wait_exponential`/`wait_incrementing`/`wait_none`.
 fn tenacity_wait_randomness(semantic: &SemanticModel, expr: &Expr, depth: u32) -> Randomness {
-    if depth > 16 {
+    if depth > MAX_EXPR_DEPTH {
         return Randomness::Unknown;
     }
     match expr {

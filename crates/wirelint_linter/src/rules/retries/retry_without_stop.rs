@@ -40,20 +40,56 @@
 //! ```
 //!
 //! ## References
-//! - `policy/library-patterns.md`, "Retry Policy" (cap attempts)
+//! - `docs/policy.md`, "Retry Policy" (cap attempts)
 
-use ruff_python_ast::ExprCall;
+use ruff_python_ast::{ExprCall, Stmt};
 use ruff_text_size::{Ranged, TextRange};
 
 use crate::checker::Checker;
 use crate::registry::Rule;
-use crate::rules::retries::snippet;
+use crate::registry::{Family, FixAvailability, Marker, Status};
+use crate::rules::helpers::snippet;
+use crate::rules::retries::{bare_tenacity_decorators, visible_retry_api};
+use crate::rules::{Hooks, RuleDef};
+use crate::semantic::CallTarget;
 use crate::semantic::retry::RetryApi;
+
+pub(crate) const RULE: RuleDef = RuleDef {
+    code: "WL303",
+    name: "retry-without-stop",
+    family: Family::Retries,
+    status: Status::Stable,
+    summary: "A retry decorator or policy never stops retrying.",
+    boundary: false,
+    markers: &[
+        Marker::NetworkImport,
+        Marker::Word("tenacity"),
+        Marker::Word("backoff"),
+    ],
+    fix: FixAvailability::None,
+    hooks: Hooks {
+        stmt: Some(check_decorators),
+        call: Some(check_call),
+        ..Hooks::NONE
+    },
+};
 
 /// urllib3 `Retry` counts that bound a category of errors on their own.
 const URLLIB3_CATEGORY_COUNTS: &[&str] = &["connect", "read", "status", "other"];
 
-pub fn check_retry_call(checker: &mut Checker, call: &ExprCall, api: RetryApi) {
+fn check_decorators(checker: &mut Checker, stmt: &Stmt) {
+    for range in bare_tenacity_decorators(checker, stmt) {
+        report_missing_stop(checker, range, "@retry");
+    }
+}
+
+fn check_call(checker: &mut Checker, call: &ExprCall, target: Option<&CallTarget>) {
+    if let Some(api) = visible_retry_api(checker, call, target) {
+        check_retry_call(checker, call, api);
+    }
+}
+
+fn check_retry_call(checker: &mut Checker, call: &ExprCall, api: RetryApi) {
     let given = |name: &str| {
         call.arguments
             .find_keyword(name)
@@ -109,7 +145,7 @@ pub fn check_retry_call(checker: &mut Checker, call: &ExprCall, api: RetryApi) {
 }
 
 /// A tenacity retry with no `stop=`: `name` is how the message shows it.
-pub fn report_missing_stop(checker: &mut Checker, range: TextRange, name: &str) {
+fn report_missing_stop(checker: &mut Checker, range: TextRange, name: &str) {
     let message = format!(
         "`{name}` has no `stop=`: tenacity retries forever; add \
          `stop=stop_after_attempt(3)`"

@@ -52,14 +52,39 @@
 //! ```
 //!
 //! ## References
-//! - `policy/library-patterns.md`, "Retry Policy" (cap attempts)
+//! - `docs/policy.md`, "Retry Policy" (cap attempts)
 
 use crate::checker::Checker;
 use crate::registry::Rule;
-use crate::rules::retries::snippet;
+use crate::registry::{Family, FixAvailability, Marker, Status};
+use crate::rules::helpers::snippet;
+use crate::rules::retries::settled_loops;
+use crate::rules::{Hooks, RuleDef};
 use crate::semantic::retry_loops::RetryLoop;
 
-pub fn check_loop(checker: &mut Checker, retry_loop: &RetryLoop) {
+pub(crate) const RULE: RuleDef = RuleDef {
+    code: "WL301",
+    name: "unbounded-retry-loop",
+    family: Family::Retries,
+    status: Status::Stable,
+    summary: "A retry loop has no bound on its attempts.",
+    boundary: false,
+    markers: &[Marker::NetworkImport],
+    fix: FixAvailability::None,
+    hooks: Hooks {
+        leave_body: Some(check_loops),
+        ..Hooks::NONE
+    },
+};
+
+/// Judges the retry loops of the body just visited.
+fn check_loops(checker: &mut Checker) {
+    for retry_loop in settled_loops(checker) {
+        check_loop(checker, &retry_loop);
+    }
+}
+
+fn check_loop(checker: &mut Checker, retry_loop: &RetryLoop) {
     if !retry_loop.unbounded {
         return;
     }

@@ -38,17 +38,41 @@
 //! ```
 //!
 //! ## References
-//! - `policy/library-patterns.md`, "Client Construction" and
+//! - `docs/policy.md`, "Client Construction" and
 //!   "Settings & Config"
 
-use ruff_python_ast::{Expr, ExprCall, ExprDict};
+use ruff_python_ast::{Expr, ExprCall, ExprDict, Stmt};
 use ruff_text_size::Ranged;
 
 use super::is_secret_name;
 use crate::checker::Checker;
 use crate::registry::Rule;
-use crate::rules::timeouts::callee_text;
-use crate::semantic::{BindingKind, SemanticModel};
+use crate::registry::{Family, FixAvailability, Marker, Status};
+use crate::rules::helpers::callee_text;
+use crate::rules::{Hooks, RuleDef};
+use crate::semantic::{BindingKind, CallTarget, SemanticModel};
+
+pub(crate) const RULE: RuleDef = RuleDef {
+    code: "WL604",
+    name: "hardcoded-credential",
+    family: Family::Secrets,
+    status: Status::Stable,
+    summary: "A credential is written into the source as a string literal.",
+    boundary: false,
+    markers: &[
+        Marker::NetworkImport,
+        Marker::Word("Bearer"),
+        Marker::Word("bearer"),
+        Marker::Word("BEARER"),
+    ],
+    fix: FixAvailability::None,
+    hooks: Hooks {
+        stmt: Some(check_stmt),
+        dict: Some(check_dict),
+        call: Some(check_call),
+        ..Hooks::NONE
+    },
+};
 
 /// Words that mark a value as a stand-in, not a credential.
 const PLACEHOLDER_WORDS: &[&str] = &[
@@ -85,8 +109,22 @@ const PLACEHOLDER_WORDS: &[&str] = &[
 /// Shorter values are not generated credentials.
 const MIN_CREDENTIAL_CHARS: usize = 8;
 
+fn check_stmt(checker: &mut Checker, stmt: &Stmt) {
+    if let Stmt::Assign(assign) = stmt {
+        for target in &assign.targets {
+            check_header_assignment(checker, target, &assign.value);
+        }
+    }
+}
+
+fn check_call(checker: &mut Checker, call: &ExprCall, target: Option<&CallTarget>) {
+    if let Some(CallTarget::ClientConstructor(_)) = target {
+        check_constructor(checker, call);
+    }
+}
+
 /// A secret-named keyword given a literal, in a client constructor call.
-pub fn check_constructor(checker: &mut Checker, call: &ExprCall) {
+fn check_constructor(checker: &mut Checker, call: &ExprCall) {
     for keyword in &call.arguments.keywords {
         let Some(arg) = &keyword.arg else {
             continue;
@@ -113,7 +151,7 @@ pub fn check_constructor(checker: &mut Checker, call: &ExprCall) {
 }
 
 /// `{"Authorization": "Bearer <literal>"}`.
-pub fn check_dict(checker: &mut Checker, dict: &ExprDict) {
+fn check_dict(checker: &mut Checker, dict: &ExprDict) {
     for item in &dict.items {
         let Some(Expr::StringLiteral(key)) = &item.key else {
             continue;
@@ -125,7 +163,7 @@ pub fn check_dict(checker: &mut Checker, dict: &ExprDict) {
 }
 
 /// `headers["Authorization"] = "Bearer <literal>"`.
-pub fn check_header_assignment(checker: &mut Checker, target: &Expr, value: &Expr) {
+fn check_header_assignment(checker: &mut Checker, target: &Expr, value: &Expr) {
     let Expr::Subscript(subscript) = target else {
         return;
     };
@@ -179,7 +217,7 @@ fn literal_value<'e>(semantic: &SemanticModel<'e>, value: &'e Expr) -> Option<&'
 /// Whether a literal is a stand-in rather than a credential. Generated
 /// credentials (API keys, tokens, JWTs) mix letters and digits; words like
 /// `"manual-token"` or `"caller"` are test doubles.
-pub fn looks_like_placeholder(value: &str) -> bool {
+pub(crate) fn looks_like_placeholder(value: &str) -> bool {
     let value = value.trim();
     if value.chars().count() < MIN_CREDENTIAL_CHARS
         || !value.chars().any(|char| char.is_ascii_digit())

@@ -33,22 +33,46 @@
 //! ```
 //!
 //! ## References
-//! - `policy/library-patterns.md`, "Observability" (log the keys, redact the
+//! - `docs/policy.md`, "Observability" (log the keys, redact the
 //!   values) and "Anti-Patterns" (logging raw headers)
 
 use ruff_python_ast::{Expr, ExprCall};
 use ruff_text_size::Ranged;
 
-use super::{Shown, find_logged, is_headers_expr, logging_call_text, snippet};
+use super::{Shown, find_logged, is_headers_expr, logging_call_text};
 use crate::checker::Checker;
 use crate::registry::Rule;
-use crate::semantic::SemanticModel;
+use crate::registry::{Family, FixAvailability, Marker, Status};
+use crate::rules::helpers::snippet;
+use crate::rules::{Hooks, RuleDef};
 use crate::semantic::logging::LoggingCall;
+use crate::semantic::{CallTarget, SemanticModel};
+
+pub(crate) const RULE: RuleDef = RuleDef {
+    code: "WL602",
+    name: "logged-headers",
+    family: Family::Secrets,
+    status: Status::Stable,
+    summary: "A logging call writes a whole headers mapping, credentials included.",
+    boundary: false,
+    markers: &[Marker::Word("headers")],
+    fix: FixAvailability::None,
+    hooks: Hooks {
+        call: Some(check_call),
+        ..Hooks::NONE
+    },
+};
 
 /// Methods of a headers mapping that hand out its values.
 const VALUE_METHODS: &[&str] = &["items", "values", "copy", "multi_items"];
 
-pub fn check(checker: &mut Checker, call: &ExprCall, kind: LoggingCall) {
+fn check_call(checker: &mut Checker, call: &ExprCall, _target: Option<&CallTarget>) {
+    if let Some(kind) = checker.semantic.logging_call(call) {
+        check(checker, call, kind);
+    }
+}
+
+fn check(checker: &mut Checker, call: &ExprCall, kind: LoggingCall) {
     let semantic = &checker.semantic;
     let Some(found) = find_logged(semantic, call, &mut |expr, shown| {
         shows_header_values(semantic, expr, shown)

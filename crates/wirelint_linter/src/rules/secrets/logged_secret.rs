@@ -35,18 +35,40 @@
 //! ```
 //!
 //! ## References
-//! - `policy/library-patterns.md`, "Observability" (secrets are redacted)
+//! - `docs/policy.md`, "Observability" (secrets are redacted)
 
 use ruff_python_ast::{Expr, ExprCall};
 use ruff_text_size::Ranged;
 
-use super::{
-    find_logged, is_secret_header, is_secret_name, logging_call_text, single_header_read, snippet,
-};
+use super::{find_logged, is_secret_header, is_secret_name, logging_call_text, single_header_read};
 use crate::checker::Checker;
 use crate::registry::Rule;
+use crate::registry::{Family, FixAvailability, Marker, Status};
+use crate::rules::helpers::snippet;
+use crate::rules::{Hooks, RuleDef};
 use crate::semantic::logging::LoggingCall;
-use crate::semantic::{BindingKind, SemanticModel};
+use crate::semantic::names::MAX_EXPR_DEPTH;
+use crate::semantic::{BindingKind, CallTarget, SemanticModel};
+
+pub(crate) const RULE: RuleDef = RuleDef {
+    code: "WL603",
+    name: "logged-secret",
+    family: Family::Secrets,
+    status: Status::Stable,
+    summary: "A logging call or `print` writes a secret's value.",
+    boundary: false,
+    markers: &[
+        Marker::Word("log"),
+        Marker::Word("Log"),
+        Marker::Word("LOG"),
+        Marker::Word("print"),
+    ],
+    fix: FixAvailability::None,
+    hooks: Hooks {
+        call: Some(check_call),
+        ..Hooks::NONE
+    },
+};
 
 /// Words in a receiver's name that make `x.token` a credential.
 const CREDENTIAL_HOLDERS: &[&str] = &[
@@ -60,7 +82,13 @@ const CREDENTIAL_HOLDERS: &[&str] = &[
     "secret",
 ];
 
-pub fn check(checker: &mut Checker, call: &ExprCall, kind: LoggingCall) {
+fn check_call(checker: &mut Checker, call: &ExprCall, _target: Option<&CallTarget>) {
+    if let Some(kind) = checker.semantic.logging_call(call) {
+        check(checker, call, kind);
+    }
+}
+
+fn check(checker: &mut Checker, call: &ExprCall, kind: LoggingCall) {
     let semantic = &checker.semantic;
     let Some(found) = find_logged(semantic, call, &mut |expr, _| {
         is_secret_value(semantic, expr)
@@ -188,7 +216,7 @@ fn reads_as_credential(value: &Expr) -> bool {
         CREDENTIAL_WORDS.iter().any(|word| text.contains(word))
     };
     let mut cursor = value;
-    for _ in 0..32 {
+    for _ in 0..MAX_EXPR_DEPTH {
         match cursor {
             Expr::Name(name) => return mentions(name.id.as_str()),
             Expr::Attribute(attribute) => {

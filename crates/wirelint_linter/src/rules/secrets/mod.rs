@@ -4,98 +4,19 @@
 //! which headers carry secrets, and which parts of a logging call's
 //! arguments end up in the log line.
 
-pub mod hardcoded_credential;
-pub mod logged_headers;
-pub mod logged_secret;
-pub mod secret_as_plain_str;
-pub mod secret_unwrapped_early;
+pub(crate) mod hardcoded_credential;
+pub(crate) mod logged_headers;
+pub(crate) mod logged_secret;
+pub(crate) mod secret_as_plain_str;
+pub(crate) mod secret_unwrapped_early;
 
-use ruff_python_ast::{Expr, ExprCall, InterpolatedStringElement, Operator, Stmt};
-use ruff_text_size::TextRange;
+use ruff_python_ast::{Expr, ExprCall, InterpolatedStringElement, Operator};
 
 use crate::checker::Checker;
-use crate::registry::Rule;
+use crate::rules::helpers::snippet;
+use crate::semantic::SemanticModel;
 use crate::semantic::logging::LoggingCall;
-use crate::semantic::{CallTarget, SemanticModel};
-
-const RULES: [Rule; 5] = [
-    Rule::SecretAsPlainStr,
-    Rule::LoggedHeaders,
-    Rule::LoggedSecret,
-    Rule::HardcodedCredential,
-    Rule::SecretUnwrappedEarly,
-];
-
-fn any_enabled(checker: &Checker) -> bool {
-    RULES.iter().any(|rule| checker.enabled(*rule))
-}
-
-pub fn analyze_expr(checker: &mut Checker, expr: &Expr) {
-    if let Expr::Dict(dict) = expr
-        && checker.enabled(Rule::HardcodedCredential)
-    {
-        hardcoded_credential::check_dict(checker, dict);
-    }
-}
-
-pub fn analyze_call(checker: &mut Checker, call: &ExprCall, target: Option<&CallTarget>) {
-    if !any_enabled(checker) {
-        return;
-    }
-    if let Some(CallTarget::ClientConstructor(_)) = target
-        && checker.enabled(Rule::HardcodedCredential)
-    {
-        hardcoded_credential::check_constructor(checker, call);
-    }
-    if checker.enabled(Rule::SecretUnwrappedEarly) {
-        secret_unwrapped_early::check_model_call(checker, call);
-    }
-    let logs_headers = checker.enabled(Rule::LoggedHeaders);
-    let logs_secrets = checker.enabled(Rule::LoggedSecret);
-    if !logs_headers && !logs_secrets {
-        return;
-    }
-    let Some(kind) = checker.semantic.logging_call(call) else {
-        return;
-    };
-    if logs_headers {
-        logged_headers::check(checker, call, kind);
-    }
-    if logs_secrets {
-        logged_secret::check(checker, call, kind);
-    }
-}
-
-pub fn analyze_stmt(checker: &mut Checker, stmt: &Stmt) {
-    if !any_enabled(checker) {
-        return;
-    }
-    match stmt {
-        Stmt::ClassDef(class) if checker.enabled(Rule::SecretAsPlainStr) => {
-            secret_as_plain_str::check(checker, class);
-        }
-        Stmt::Assign(assign) => {
-            if checker.enabled(Rule::SecretUnwrappedEarly) {
-                for target in &assign.targets {
-                    secret_unwrapped_early::check_assignment(checker, target, &assign.value);
-                }
-            }
-            if checker.enabled(Rule::HardcodedCredential) {
-                for target in &assign.targets {
-                    hardcoded_credential::check_header_assignment(checker, target, &assign.value);
-                }
-            }
-        }
-        Stmt::AnnAssign(ann_assign) => {
-            if let Some(value) = &ann_assign.value
-                && checker.enabled(Rule::SecretUnwrappedEarly)
-            {
-                secret_unwrapped_early::check_assignment(checker, &ann_assign.target, value);
-            }
-        }
-        _ => {}
-    }
-}
+use crate::semantic::names::MAX_EXPR_DEPTH;
 
 // ---- names ----------------------------------------------------------------
 
@@ -212,7 +133,7 @@ const SECRET_KEY_KINDS: &[&str] = &[
 ];
 
 /// `apiKey` → `api_key`, `APIKey` → `api_key`, `API_KEY` → `api_key`.
-pub fn snake_case(name: &str) -> String {
+pub(crate) fn snake_case(name: &str) -> String {
     let chars: Vec<char> = name.chars().collect();
     let mut snake = String::with_capacity(name.len() + 4);
     for (index, &char) in chars.iter().enumerate() {
@@ -235,7 +156,7 @@ pub fn snake_case(name: &str) -> String {
 /// `*_token`, `secret`, `*_secret`, `password`, `passwd`, `credential(s)`,
 /// `private_key`, `auth_key` (in any case style). Not: `next_page_token`,
 /// `page_token`, `max_tokens`, `token_type`, `token_url`, `*_tokens`.
-pub fn is_secret_name(name: &str) -> bool {
+pub(crate) fn is_secret_name(name: &str) -> bool {
     let snake = snake_case(name);
     let words: Vec<&str> = snake.split('_').filter(|word| !word.is_empty()).collect();
     let Some((last, rest)) = words.split_last() else {
@@ -277,7 +198,7 @@ const SECRET_HEADERS: &[&str] = &[
 
 /// Whether a header's value is a credential (`Authorization`, `Cookie`,
 /// `X-Api-Key`, `*-Api-Key`, `*-Auth-Token`).
-pub fn is_secret_header(name: &str) -> bool {
+pub(crate) fn is_secret_header(name: &str) -> bool {
     let name = name.to_ascii_lowercase();
     SECRET_HEADERS.contains(&name.as_str())
         || name.ends_with("-api-key")
@@ -296,7 +217,7 @@ const MAPPING_HEADER_PREFIXES: &[&str] = &[
 /// Whether a name or attribute holds a headers mapping: `headers`,
 /// `_headers`, `request_headers`, `default_headers`. Constants in capitals
 /// hold fixed headers written in the source, not a request's.
-pub fn is_headers_name(name: &str) -> bool {
+pub(crate) fn is_headers_name(name: &str) -> bool {
     let name = name.trim_start_matches('_');
     if !name.chars().any(|char| char.is_ascii_lowercase()) {
         return false;
@@ -309,7 +230,7 @@ pub fn is_headers_name(name: &str) -> bool {
 }
 
 /// `r.headers`, `headers`, `self._headers`.
-pub fn is_headers_expr(expr: &Expr) -> bool {
+pub(crate) fn is_headers_expr(expr: &Expr) -> bool {
     match expr {
         Expr::Name(name) => is_headers_name(name.id.as_str()),
         Expr::Attribute(attribute) => is_headers_name(attribute.attr.as_str()),
@@ -319,7 +240,7 @@ pub fn is_headers_expr(expr: &Expr) -> bool {
 
 /// When `expr` reads one header of a headers mapping (`h["Authorization"]`,
 /// `h.get("x-request-id")`), the header's name.
-pub fn single_header_read(expr: &Expr) -> Option<&str> {
+pub(crate) fn single_header_read(expr: &Expr) -> Option<&str> {
     match expr {
         Expr::Subscript(subscript) if is_headers_expr(&subscript.value) => {
             Some(subscript.slice.as_string_literal_expr()?.value.to_str())
@@ -346,7 +267,7 @@ pub fn single_header_read(expr: &Expr) -> Option<&str> {
 
 /// How a part of a logging call's arguments is written out.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
-pub enum Shown {
+pub(crate) enum Shown {
     /// Formatted whole: a mapping shows its values.
     Whole,
     /// Iterated (`list(x)`, `", ".join(x)`, `*x`): a mapping shows its keys.
@@ -364,11 +285,8 @@ const NON_DATA_KEYWORDS: &[&str] = &[
     "flush",
 ];
 
-/// Deeper argument expressions are not looked into.
-const MAX_SHOWN_DEPTH: u32 = 24;
-
 /// The arguments of a logging call whose values end up in the log line.
-pub fn logged_arguments(call: &ExprCall) -> impl Iterator<Item = &Expr> {
+pub(crate) fn logged_arguments(call: &ExprCall) -> impl Iterator<Item = &Expr> {
     let keywords = call.arguments.keywords.iter().filter(|keyword| {
         keyword
             .arg
@@ -385,7 +303,7 @@ pub fn logged_arguments(call: &ExprCall) -> impl Iterator<Item = &Expr> {
 /// it, for which `matches` holds. Formatting (f-strings, `%`, `+`,
 /// `str()`, `"...".format()`, `json.dumps()`) and containers are looked
 /// through; any other call (`redact(x)`, `len(x)`) hides its arguments.
-pub fn find_logged<'e>(
+pub(crate) fn find_logged<'e>(
     semantic: &SemanticModel,
     call: &'e ExprCall,
     matches: &mut dyn FnMut(&'e Expr, Shown) -> bool,
@@ -401,7 +319,7 @@ fn find_shown<'e>(
     depth: u32,
     matches: &mut dyn FnMut(&'e Expr, Shown) -> bool,
 ) -> Option<&'e Expr> {
-    if depth > MAX_SHOWN_DEPTH {
+    if depth > MAX_EXPR_DEPTH {
         return None;
     }
     let depth = depth + 1;
@@ -494,7 +412,7 @@ fn transparent_call(semantic: &SemanticModel, call: &ExprCall) -> Option<Shown> 
 }
 
 /// How a message names a logging call: `logger.info(...)`, `print(...)`.
-pub fn logging_call_text(checker: &Checker, call: &ExprCall, kind: LoggingCall) -> String {
+pub(crate) fn logging_call_text(checker: &Checker, call: &ExprCall, kind: LoggingCall) -> String {
     match kind {
         LoggingCall::Print => "print(...)".to_string(),
         LoggingCall::Logger => format!(
@@ -504,25 +422,10 @@ pub fn logging_call_text(checker: &Checker, call: &ExprCall, kind: LoggingCall) 
     }
 }
 
-/// The source text of `range` on one line, shortened for a message.
-pub fn snippet(checker: &Checker, range: TextRange) -> String {
-    let text: String = checker
-        .locator
-        .slice(range)
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ");
-    if text.chars().count() > 60 {
-        let kept: String = text.chars().take(57).collect();
-        format!("{kept}...")
-    } else {
-        text
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::registry::Rule;
 
     #[test]
     fn secret_names_follow_the_catalog() {

@@ -38,7 +38,7 @@
 //! ```
 //!
 //! ## References
-//! - `policy/library-patterns.md`, "Non-negotiables" (secrets are `SecretStr`)
+//! - `docs/policy.md`, "Non-negotiables" (secrets are `SecretStr`)
 //!   and "Client Construction"
 
 use ruff_python_ast::StmtClassDef;
@@ -47,9 +47,31 @@ use ruff_text_size::{Ranged, TextRange};
 use super::is_secret_name;
 use crate::checker::Checker;
 use crate::registry::Rule;
+use crate::registry::{Family, FixAvailability, Marker, Status};
+use crate::rules::{Hooks, RuleDef};
 use crate::semantic::models::model_fields;
 
-pub fn check(checker: &mut Checker, class: &StmtClassDef) {
+pub(crate) const RULE: RuleDef = RuleDef {
+    code: "WL601",
+    name: "secret-as-plain-str",
+    family: Family::Secrets,
+    status: Status::Stable,
+    summary: "A secret-named model field is a plain `str`; use `SecretStr`.",
+    boundary: false,
+    markers: &[
+        Marker::Word("BaseModel"),
+        Marker::Word("BaseSettings"),
+        Marker::Word("GenericModel"),
+        Marker::NetworkImport,
+    ],
+    fix: FixAvailability::None,
+    hooks: Hooks {
+        class: Some(check),
+        ..Hooks::NONE
+    },
+};
+
+fn check(checker: &mut Checker, class: &StmtClassDef) {
     let Some(model) = checker.semantic.class_model(class) else {
         return;
     };

@@ -38,22 +38,55 @@
 //! ```
 //!
 //! ## References
-//! - `policy/library-patterns.md`, "Non-negotiables" (secrets are `SecretStr`
+//! - `docs/policy.md`, "Non-negotiables" (secrets are `SecretStr`
 //!   until the call site that injects them)
 
-use ruff_python_ast::{Expr, ExprCall, InterpolatedStringElement, Operator};
+use ruff_python_ast::{Expr, ExprCall, InterpolatedStringElement, Operator, Stmt};
 use ruff_text_size::Ranged;
 
 use crate::checker::Checker;
 use crate::registry::Rule;
-use crate::semantic::{ScopeKind, SemanticModel};
+use crate::registry::{Family, FixAvailability, Marker, Status};
+use crate::rules::helpers::snippet;
+use crate::rules::{Hooks, RuleDef};
+use crate::semantic::names::MAX_EXPR_DEPTH;
+use crate::semantic::{CallTarget, ScopeKind, SemanticModel};
 
-/// Deeper values are not looked into.
-const MAX_DEPTH: u32 = 16;
+pub(crate) const RULE: RuleDef = RuleDef {
+    code: "WL605",
+    name: "secret-unwrapped-early",
+    family: Family::Secrets,
+    status: Status::Preview,
+    summary: "`.get_secret_value()` is stored instead of used where the secret is injected.",
+    boundary: false,
+    markers: &[Marker::Word("get_secret_value")],
+    fix: FixAvailability::None,
+    hooks: Hooks {
+        stmt: Some(check_stmt),
+        call: Some(check_model_call),
+        ..Hooks::NONE
+    },
+};
+
+fn check_stmt(checker: &mut Checker, stmt: &Stmt) {
+    match stmt {
+        Stmt::Assign(assign) => {
+            for target in &assign.targets {
+                check_assignment(checker, target, &assign.value);
+            }
+        }
+        Stmt::AnnAssign(ann_assign) => {
+            if let Some(value) = &ann_assign.value {
+                check_assignment(checker, &ann_assign.target, value);
+            }
+        }
+        _ => {}
+    }
+}
 
 /// `target = value` where `value` unwraps a secret and `target` outlives the
 /// statement: an attribute, a global, a class attribute.
-pub fn check_assignment(checker: &mut Checker, target: &Expr, value: &Expr) {
+fn check_assignment(checker: &mut Checker, target: &Expr, value: &Expr) {
     let stored_as = match target {
         Expr::Attribute(_) => "an attribute",
         Expr::Name(name) => {
@@ -72,8 +105,8 @@ pub fn check_assignment(checker: &mut Checker, target: &Expr, value: &Expr) {
     };
     let message = format!(
         "The secret unwrapped by `{}` is stored in {stored_as} (`{}`); keep the `SecretStr` and unwrap it where it is injected into the header or query",
-        super::snippet(checker, unwrap.range()),
-        super::snippet(checker, target.range())
+        snippet(checker, unwrap.range()),
+        snippet(checker, target.range())
     );
     let diagnostic =
         checker
@@ -84,7 +117,7 @@ pub fn check_assignment(checker: &mut Checker, target: &Expr, value: &Expr) {
 
 /// `Model(field=key.get_secret_value())` for a model or dataclass of this
 /// module.
-pub fn check_model_call(checker: &mut Checker, call: &ExprCall) {
+fn check_model_call(checker: &mut Checker, call: &ExprCall, _target: Option<&CallTarget>) {
     if !is_model_constructor(&checker.semantic, call) {
         return;
     }
@@ -99,8 +132,8 @@ pub fn check_model_call(checker: &mut Checker, call: &ExprCall) {
         };
         let message = format!(
             "The secret unwrapped by `{}` is stored in a field of `{}`; pass the `SecretStr` and unwrap it where it is injected",
-            super::snippet(checker, unwrap.range()),
-            super::snippet(checker, call.func.range())
+            snippet(checker, unwrap.range()),
+            snippet(checker, call.func.range())
         );
         let diagnostic =
             checker
@@ -119,7 +152,7 @@ fn is_model_constructor(semantic: &SemanticModel, call: &ExprCall) -> bool {
 /// branch of a conditional or `or`. Mappings and other calls are where a
 /// secret is injected, and are not looked into.
 fn unwrapped_secret(value: &Expr, depth: u32) -> Option<&ExprCall> {
-    if depth > MAX_DEPTH {
+    if depth > MAX_EXPR_DEPTH {
         return None;
     }
     let depth = depth + 1;

@@ -2,19 +2,20 @@
 //! closed, so it must live inside `with` / `async with` and not outlive it.
 //! Helpers shared by the family: which calls open a stream.
 
-pub mod stream_escapes_context;
-pub mod stream_method_outside_context;
-pub mod stream_outside_context;
+pub(crate) mod stream_escapes_context;
+pub(crate) mod stream_method_outside_context;
+pub(crate) mod stream_outside_context;
 
-use ruff_python_ast::{Expr, ExprCall, Stmt};
+use ruff_python_ast::{Expr, ExprCall};
 
 use crate::checker::Checker;
 use crate::registry::Rule;
+use crate::rules::helpers::AIOHTTP_SESSION_REQUESTS;
 use crate::semantic::{CallTarget, Library};
 
 /// How a call opens a stream.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
-pub enum StreamCall {
+pub(crate) enum StreamCall {
     /// A request made with `stream=True` (WL501).
     StreamKeyword,
     /// A streaming method: `httpx.stream`, `client.stream`,
@@ -22,21 +23,12 @@ pub enum StreamCall {
     StreamMethod,
 }
 
-/// aiohttp session methods that return a response to be released.
-const AIOHTTP_REQUESTS: &[&str] = &[
-    "get",
-    "options",
-    "head",
-    "post",
-    "put",
-    "patch",
-    "delete",
-    "request",
-    "ws_connect",
-];
-
 /// Whether `call` opens a stream, and how.
-pub fn stream_call(checker: &Checker, call: &ExprCall, target: &CallTarget) -> Option<StreamCall> {
+pub(crate) fn stream_call(
+    checker: &Checker,
+    call: &ExprCall,
+    target: &CallTarget,
+) -> Option<StreamCall> {
     match target {
         CallTarget::ClientMethod { client, method } => {
             if *method == "stream"
@@ -48,7 +40,7 @@ pub fn stream_call(checker: &Checker, call: &ExprCall, target: &CallTarget) -> O
                 return Some(StreamCall::StreamMethod);
             }
             if client.library == Library::Aiohttp
-                && AIOHTTP_REQUESTS.contains(method)
+                && AIOHTTP_SESSION_REQUESTS.contains(method)
                 && checker.semantic.is_awaited(call)
             {
                 return Some(StreamCall::StreamMethod);
@@ -66,41 +58,9 @@ pub fn stream_call(checker: &Checker, call: &ExprCall, target: &CallTarget) -> O
 }
 
 /// The rule that judges a stream call of this kind.
-pub fn rule_for(kind: StreamCall) -> Rule {
+pub(crate) fn rule_for(kind: StreamCall) -> Rule {
     match kind {
         StreamCall::StreamKeyword => Rule::StreamOutsideContext,
         StreamCall::StreamMethod => Rule::StreamMethodOutsideContext,
     }
-}
-
-/// Per-file state of the family.
-#[derive(Debug, Default)]
-pub struct State {
-    pub outside: stream_outside_context::State,
-    pub escapes: stream_escapes_context::State,
-}
-
-pub fn analyze_call(checker: &mut Checker, call: &ExprCall, target: Option<&CallTarget>) {
-    let enabled = checker.enabled(Rule::StreamOutsideContext)
-        || checker.enabled(Rule::StreamMethodOutsideContext);
-    if enabled
-        && let Some(target) = target
-        && let Some(kind) = stream_call(checker, call, target)
-        && checker.enabled(rule_for(kind))
-    {
-        stream_outside_context::check(checker, call, kind);
-    }
-    if checker.enabled(Rule::StreamEscapesContext) {
-        stream_escapes_context::check_call(checker, call);
-    }
-}
-
-pub fn analyze_stmt(checker: &mut Checker, stmt: &Stmt) {
-    if checker.enabled(Rule::StreamEscapesContext) {
-        stream_escapes_context::check_stmt(checker, stmt);
-    }
-}
-
-pub fn finish(checker: &mut Checker) {
-    stream_outside_context::finish(checker);
 }

@@ -33,7 +33,7 @@
 //! ```
 //!
 //! ## References
-//! - `policy/library-patterns.md`, "Streaming"
+//! - `docs/policy.md`, "Streaming"
 
 use ruff_python_ast::{Expr, ExprCall, Stmt};
 use ruff_text_size::{Ranged, TextRange};
@@ -41,13 +41,28 @@ use ruff_text_size::{Ranged, TextRange};
 use super::stream_call;
 use crate::checker::Checker;
 use crate::registry::Rule;
-use crate::semantic::ScopeId;
+use crate::registry::{Family, FixAvailability, Marker, Status};
+use crate::rules::{Hooks, RuleDef};
+use crate::semantic::{CallTarget, ScopeId};
+
+pub(crate) const RULE: RuleDef = RuleDef {
+    code: "WL503",
+    name: "stream-escapes-context",
+    family: Family::Streaming,
+    status: Status::Stable,
+    summary: "A streaming `with` target is returned, stored or collected inside its block.",
+    boundary: false,
+    markers: &[Marker::NetworkImport],
+    fix: FixAvailability::None,
+    hooks: Hooks {
+        stmt: Some(check_stmt),
+        call: Some(check_call),
+        ..Hooks::NONE
+    },
+};
 
 /// Streaming `with` targets: (scope, name, the block's body range).
-#[derive(Debug, Default)]
-pub struct State {
-    targets: Vec<(ScopeId, String, TextRange)>,
-}
+type Targets = Vec<(ScopeId, String, TextRange)>;
 
 /// Container methods that keep what they are given.
 const STORING_METHODS: &[&str] = &[
@@ -60,7 +75,7 @@ const STORING_METHODS: &[&str] = &[
     "put_nowait",
 ];
 
-pub fn check_stmt(checker: &mut Checker, stmt: &Stmt) {
+fn check_stmt(checker: &mut Checker, stmt: &Stmt) {
     match stmt {
         Stmt::With(stmt_with) => note_stream_targets(checker, stmt_with),
         Stmt::Return(ruff_python_ast::StmtReturn {
@@ -88,7 +103,7 @@ pub fn check_stmt(checker: &mut Checker, stmt: &Stmt) {
     }
 }
 
-pub fn check_call(checker: &mut Checker, call: &ExprCall) {
+fn check_call(checker: &mut Checker, call: &ExprCall, _target: Option<&CallTarget>) {
     let Expr::Attribute(attribute) = call.func.as_ref() else {
         return;
     };
@@ -126,26 +141,22 @@ fn note_stream_targets(checker: &mut Checker, stmt_with: &ruff_python_ast::StmtW
         if stream_call(checker, call, &call_target).is_some() {
             let scope = checker.semantic.current_function_scope().unwrap_or(0);
             checker
-                .rule_state
-                .streaming
-                .escapes
-                .targets
+                .rule_states
+                .get_mut::<Targets>(Rule::StreamEscapesContext)
                 .push((scope, target.id.to_string(), body));
         }
     }
 }
 
 /// The stream target `value` names, if it is one and `at` lies in its block.
-fn escaping_name(checker: &Checker, value: &Expr, at: TextRange) -> Option<String> {
+fn escaping_name(checker: &mut Checker, value: &Expr, at: TextRange) -> Option<String> {
     let Expr::Name(name) = value else {
         return None;
     };
     let scope = checker.semantic.current_function_scope().unwrap_or(0);
     checker
-        .rule_state
-        .streaming
-        .escapes
-        .targets
+        .rule_states
+        .get_mut::<Targets>(Rule::StreamEscapesContext)
         .iter()
         .any(|(target_scope, target, body)| {
             *target_scope == scope && target == name.id.as_str() && body.contains_range(at)

@@ -32,7 +32,40 @@
 //! ```
 //!
 //! ## References
-//! - `policy/library-patterns.md`, "Streaming"
+//! - `docs/policy.md`, "Streaming"
 //!
 //! The check itself lives with WL501's, in `stream_outside_context.rs`: the
 //! two rules differ only in which calls they cover.
+
+use ruff_python_ast::ExprCall;
+
+use super::StreamCall;
+use super::stream_outside_context::{check_stream_call, settle_streams};
+use crate::checker::Checker;
+use crate::registry::{Family, FixAvailability, Marker, Status};
+use crate::rules::{Hooks, RuleDef};
+use crate::semantic::CallTarget;
+
+pub(crate) const RULE: RuleDef = RuleDef {
+    code: "WL502",
+    name: "stream-method-outside-context",
+    family: Family::Streaming,
+    status: Status::Stable,
+    summary: "A streaming method (`client.stream`, `messages.stream`, aiohttp requests) used without `with`.",
+    boundary: false,
+    markers: &[Marker::NetworkImport],
+    fix: FixAvailability::None,
+    hooks: Hooks {
+        call: Some(check_call),
+        finish: Some(finish),
+        ..Hooks::NONE
+    },
+};
+
+fn check_call(checker: &mut Checker, call: &ExprCall, target: Option<&CallTarget>) {
+    check_stream_call(checker, call, target, StreamCall::StreamMethod);
+}
+
+fn finish(checker: &mut Checker) {
+    settle_streams(checker, StreamCall::StreamMethod);
+}

@@ -34,30 +34,68 @@
 //! ```
 //!
 //! ## References
-//! - `policy/library-patterns.md`, "Streaming"
+//! - `docs/policy.md`, "Streaming"
 
 use ruff_python_ast::ExprCall;
 use ruff_text_size::{Ranged, TextRange};
 
-use super::{StreamCall, rule_for};
+use super::{StreamCall, rule_for, stream_call};
 use crate::checker::Checker;
-use crate::rules::timeouts::callee_text;
-use crate::semantic::{CallUse, ScopeId};
+use crate::registry::{Family, FixAvailability, Marker, Status};
+use crate::rules::helpers::callee_text;
+use crate::rules::{Hooks, RuleDef};
+use crate::semantic::{CallTarget, CallUse, ScopeId};
 
-/// Streams assigned to locals, settled at the end of the file.
-#[derive(Debug, Default)]
-pub struct State {
-    candidates: Vec<(ScopeId, String, TextRange, String, StreamCall)>,
+pub(crate) const RULE: RuleDef = RuleDef {
+    code: "WL501",
+    name: "stream-outside-context",
+    family: Family::Streaming,
+    status: Status::Stable,
+    summary: "A `stream=True` request is not opened with `with` / `async with`.",
+    boundary: false,
+    markers: &[Marker::NetworkImport],
+    fix: FixAvailability::None,
+    hooks: Hooks {
+        call: Some(check_call),
+        finish: Some(finish),
+        ..Hooks::NONE
+    },
+};
+
+/// Streams assigned to locals, settled at the end of the file: (scope,
+/// local name, call, callee). Each rule keeps its own.
+type Candidates = Vec<(ScopeId, String, TextRange, String)>;
+
+fn check_call(checker: &mut Checker, call: &ExprCall, target: Option<&CallTarget>) {
+    check_stream_call(checker, call, target, StreamCall::StreamKeyword);
 }
 
-/// Judges a call that opens a stream (both WL501 and WL502 report here:
-/// they differ only in which calls they cover).
-pub fn check(checker: &mut Checker, call: &ExprCall, kind: StreamCall) {
+fn finish(checker: &mut Checker) {
+    settle_streams(checker, StreamCall::StreamKeyword);
+}
+
+/// Judges a call that opens a stream of kind `kind` (both WL501 and WL502
+/// report here: they differ only in which calls they cover).
+pub(super) fn check_stream_call(
+    checker: &mut Checker,
+    call: &ExprCall,
+    target: Option<&CallTarget>,
+    kind: StreamCall,
+) {
+    let Some(target) = target else {
+        return;
+    };
+    if stream_call(checker, call, target) != Some(kind) {
+        return;
+    }
     match checker.semantic.call_use(call) {
         Some(
-            CallUse::WithContext | CallUse::Returned | CallUse::Argument { .. } | CallUse::Stored,
-        )
-        | Some(CallUse::AssignedToGlobal) => {}
+            CallUse::WithContext
+            | CallUse::Returned
+            | CallUse::Argument { .. }
+            | CallUse::Stored
+            | CallUse::AssignedToGlobal,
+        ) => {}
         Some(CallUse::AssignedTo) => {
             let Some(name) = checker.semantic.assigned_name(call) else {
                 return;
@@ -68,13 +106,10 @@ pub fn check(checker: &mut Checker, call: &ExprCall, kind: StreamCall) {
                 name.to_string(),
                 call.range(),
                 callee_text(checker, call),
-                kind,
             );
             checker
-                .rule_state
-                .streaming
-                .outside
-                .candidates
+                .rule_states
+                .get_mut::<Candidates>(rule_for(kind))
                 .push(candidate);
         }
         None => {
@@ -84,9 +119,11 @@ pub fn check(checker: &mut Checker, call: &ExprCall, kind: StreamCall) {
     }
 }
 
-pub fn finish(checker: &mut Checker) {
-    let candidates = std::mem::take(&mut checker.rule_state.streaming.outside.candidates);
-    for (scope, name, range, callee, kind) in candidates {
+/// Reports the streams of kind `kind` assigned to locals that were never
+/// entered, closed or handed on.
+pub(super) fn settle_streams(checker: &mut Checker, kind: StreamCall) {
+    let candidates: Candidates = checker.rule_states.take(rule_for(kind));
+    for (scope, name, range, callee) in candidates {
         if !checker.semantic.is_released(scope, &name) {
             report(checker, range, &callee, kind);
         }

@@ -42,15 +42,32 @@
 //! ```
 //!
 //! ## References
-//! - `policy/library-patterns.md`, "Structured Outputs" and "Tool Use"
+//! - `docs/policy.md`, "Structured Outputs" and "Tool Use"
 
 use ruff_python_ast::{Expr, ExprDict};
 use ruff_text_size::Ranged;
 
 use crate::checker::Checker;
 use crate::registry::Rule;
+use crate::registry::{Family, FixAvailability, Marker, Status};
+use crate::rules::{Hooks, RuleDef};
 
-pub fn check(checker: &mut Checker, dict: &ExprDict) {
+pub(crate) const RULE: RuleDef = RuleDef {
+    code: "WL902",
+    name: "hand-rolled-tool-schema",
+    family: Family::StructuredOutputs,
+    status: Status::Stable,
+    summary: "A tool definition with a hand-written JSON schema instead of one derived from a model.",
+    boundary: false,
+    markers: &[Marker::Word("input_schema"), Marker::Word("parameters")],
+    fix: FixAvailability::None,
+    hooks: Hooks {
+        dict: Some(check),
+        ..Hooks::NONE
+    },
+};
+
+fn check(checker: &mut Checker, dict: &ExprDict) {
     let message = if let Some(function) = openai_tool_function(dict) {
         format!(
             "Tool{} has a hand-written schema; derive it from a pydantic model with \

@@ -39,7 +39,7 @@
 //! ```
 //!
 //! ## References
-//! - `policy/library-patterns.md`, "Structured Outputs"
+//! - `docs/policy.md`, "Structured Outputs"
 
 use ruff_python_ast::{Expr, ExprCall};
 use ruff_text_size::Ranged;
@@ -47,8 +47,26 @@ use ruff_text_size::Ranged;
 use crate::checker::Checker;
 use crate::diagnostic::{Applicability, Fix};
 use crate::registry::Rule;
+use crate::registry::{Family, FixAvailability, Marker, Status};
+use crate::rules::{Hooks, RuleDef};
+use crate::semantic::CallTarget;
 
-pub fn check(checker: &mut Checker, call: &ExprCall) {
+pub(crate) const RULE: RuleDef = RuleDef {
+    code: "WL901",
+    name: "manual-json-validation",
+    family: Family::StructuredOutputs,
+    status: Status::Stable,
+    summary: "JSON parsed with `json.loads` and then validated, instead of validated as JSON.",
+    boundary: false,
+    markers: &[Marker::Word("loads")],
+    fix: FixAvailability::Sometimes(Applicability::Unsafe),
+    hooks: Hooks {
+        call: Some(check),
+        ..Hooks::NONE
+    },
+};
+
+fn check(checker: &mut Checker, call: &ExprCall, _target: Option<&CallTarget>) {
     match call.func.as_ref() {
         Expr::Attribute(attribute) => {
             let [argument] = &*call.arguments.args else {

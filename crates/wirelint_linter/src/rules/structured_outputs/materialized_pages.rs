@@ -45,39 +45,79 @@
 //! ```
 //!
 //! ## References
-//! - `policy/library-patterns.md`, "Pagination" (never materialize the full
+//! - `docs/policy.md`, "Pagination" (never materialize the full
 //!   list inside the client)
 
 use ruff_python_ast::{self as ast, Expr, Operator, Stmt, StmtFunctionDef};
 use ruff_text_size::{Ranged, TextRange, TextSize};
 use rustc_hash::FxHashSet;
 
-use super::{Unit, unit};
+use super::{take_unit_facts, unit_facts};
 use crate::checker::Checker;
 use crate::registry::Rule;
+use crate::registry::{Family, FixAvailability, Marker, Status};
+use crate::rules::{Hooks, RuleDef};
+
+pub(crate) const RULE: RuleDef = RuleDef {
+    code: "WL905",
+    name: "materialized-pages",
+    family: Family::StructuredOutputs,
+    status: Status::Preview,
+    summary: "A function collects every page into one list instead of yielding items.",
+    boundary: false,
+    markers: &[
+        Marker::Word("has_more"),
+        Marker::Word("next_cursor"),
+        Marker::Word("next_page"),
+    ],
+    fix: FixAvailability::None,
+    hooks: Hooks {
+        stmt: Some(note_stmt),
+        expr: Some(note_expr),
+        leave_function: Some(decide),
+        finish: Some(finish),
+        ..Hooks::NONE
+    },
+};
 
 /// Attributes and keys that show a loop walks pages.
 const PAGE_MARKERS: &[&str] = &["has_more", "next_cursor", "next_page", "next_page_token"];
 
 /// Pagination reads, list accumulations, returns and yields of a unit.
 #[derive(Debug, Default)]
-pub struct Facts {
+struct Facts {
     page_markers: Vec<TextSize>,
     empty_lists: FxHashSet<String>,
-    /// (list name, accumulating call or statement), inside loops.
-    accumulations: Vec<(String, TextRange)>,
+    /// (list name, accumulating call or statement, the ranges of the loops
+    /// around it), inside loops.
+    accumulations: Vec<(String, TextRange, Vec<TextRange>)>,
     returned_names: FxHashSet<String>,
     yields: bool,
 }
 
-pub fn note_stmt(checker: &mut Checker, stmt: &Stmt) {
+fn facts<'c>(checker: &'c mut Checker) -> &'c mut Facts {
+    unit_facts(checker, Rule::MaterializedPages)
+}
+
+/// Notes an accumulation into the list `name` inside the enclosing loops.
+fn note_accumulation(checker: &mut Checker, name: String, range: TextRange) {
+    let loops = checker
+        .semantic
+        .statements
+        .loops()
+        .map(Ranged::range)
+        .collect();
+    facts(checker).accumulations.push((name, range, loops));
+}
+
+fn note_stmt(checker: &mut Checker, stmt: &Stmt) {
     match stmt {
         Stmt::Assign(assign) => {
             if let [Expr::Name(name)] = &*assign.targets
                 && is_empty_list(checker, &assign.value)
             {
                 let name = name.id.to_string();
-                unit(checker).materialized_pages.empty_lists.insert(name);
+                facts(checker).empty_lists.insert(name);
             }
         }
         Stmt::AnnAssign(ast::StmtAnnAssign {
@@ -89,18 +129,14 @@ pub fn note_stmt(checker: &mut Checker, stmt: &Stmt) {
                 && is_empty_list(checker, value)
             {
                 let name = name.id.to_string();
-                unit(checker).materialized_pages.empty_lists.insert(name);
+                facts(checker).empty_lists.insert(name);
             }
         }
         Stmt::AugAssign(aug_assign) if aug_assign.op == Operator::Add => {
             if let Expr::Name(name) = aug_assign.target.as_ref()
-                && checker.semantic.position.loop_depth > 0
+                && checker.semantic.statements.in_loop_body()
             {
-                let accumulation = (name.id.to_string(), stmt.range());
-                unit(checker)
-                    .materialized_pages
-                    .accumulations
-                    .push(accumulation);
+                note_accumulation(checker, name.id.to_string(), stmt.range());
             }
         }
         Stmt::Return(ast::StmtReturn {
@@ -108,20 +144,17 @@ pub fn note_stmt(checker: &mut Checker, stmt: &Stmt) {
         }) => {
             if let Expr::Name(name) = value.as_ref() {
                 let name = name.id.to_string();
-                unit(checker).materialized_pages.returned_names.insert(name);
+                facts(checker).returned_names.insert(name);
             }
         }
         _ => {}
     }
 }
 
-pub fn note_expr(checker: &mut Checker, expr: &Expr) {
+fn note_expr(checker: &mut Checker, expr: &Expr) {
     match expr {
         Expr::Attribute(attribute) if PAGE_MARKERS.contains(&attribute.attr.as_str()) => {
-            unit(checker)
-                .materialized_pages
-                .page_markers
-                .push(attribute.start());
+            facts(checker).page_markers.push(attribute.start());
         }
         Expr::Subscript(subscript)
             if subscript
@@ -129,24 +162,17 @@ pub fn note_expr(checker: &mut Checker, expr: &Expr) {
                 .as_string_literal_expr()
                 .is_some_and(|key| PAGE_MARKERS.contains(&key.value.to_str())) =>
         {
-            unit(checker)
-                .materialized_pages
-                .page_markers
-                .push(subscript.start());
+            facts(checker).page_markers.push(subscript.start());
         }
         Expr::Yield(_) | Expr::YieldFrom(_) => {
-            unit(checker).materialized_pages.yields = true;
+            facts(checker).yields = true;
         }
-        Expr::Call(call) if checker.semantic.position.loop_depth > 0 => {
+        Expr::Call(call) if checker.semantic.statements.in_loop_body() => {
             if let Expr::Attribute(attribute) = call.func.as_ref()
                 && matches!(attribute.attr.as_str(), "append" | "extend")
                 && let Expr::Name(list) = attribute.value.as_ref()
             {
-                let accumulation = (list.id.to_string(), call.range());
-                unit(checker)
-                    .materialized_pages
-                    .accumulations
-                    .push(accumulation);
+                note_accumulation(checker, list.id.to_string(), call.range());
             }
         }
         _ => {}
@@ -164,24 +190,30 @@ fn is_empty_list(checker: &Checker, value: &Expr) -> bool {
     }
 }
 
+/// The module's own code is no function: its facts are dropped.
+fn finish(checker: &mut Checker) {
+    take_unit_facts::<Facts>(checker, Rule::MaterializedPages);
+}
+
 /// Reports the function's first accumulation of pages into a returned list.
-pub(super) fn decide(checker: &mut Checker, unit: &Unit, function: &StmtFunctionDef) {
-    let facts = &unit.materialized_pages;
+fn decide(checker: &mut Checker, function: &StmtFunctionDef) {
+    let Some(facts) = take_unit_facts::<Facts>(checker, Rule::MaterializedPages) else {
+        return;
+    };
     if facts.yields {
         return;
     }
-    let found = facts.accumulations.iter().find(|(list, range)| {
+    let found = facts.accumulations.iter().find(|(list, _, loops)| {
         facts.empty_lists.contains(list)
             && facts.returned_names.contains(list)
-            && unit.loops.iter().any(|page_loop| {
-                page_loop.range.contains_range(*range)
-                    && facts
-                        .page_markers
-                        .iter()
-                        .any(|marker| page_loop.range.contains(*marker))
+            && loops.iter().any(|page_loop| {
+                facts
+                    .page_markers
+                    .iter()
+                    .any(|marker| page_loop.contains(*marker))
             })
     });
-    let Some((list, range)) = found else {
+    let Some((list, range, _)) = found else {
         return;
     };
     let message = format!(

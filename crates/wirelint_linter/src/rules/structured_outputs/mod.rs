@@ -3,166 +3,52 @@
 //! branch, offset pagination, and every page materialized into one list.
 //!
 //! The function-level rules (WL903-WL905) collect facts per unit: each
-//! function body, and the module's own top-level code. A unit is decided
-//! when its body has been visited ([`leave_function`]; the module in
-//! [`finish`]), from facts gathered as its nodes arrived: loop ranges,
-//! reads, calls, assignments, compared by position.
+//! function body, and the module's own top-level code ([`unit_facts`]). A
+//! unit is decided when its body has been visited (the rules'
+//! `leave_function` hooks; the module in `finish`), from facts gathered as
+//! its nodes arrived: enclosing loops, reads, calls, assignments, compared
+//! by position.
 
-pub mod hand_rolled_tool_schema;
-pub mod manual_json_validation;
-pub mod materialized_pages;
-pub mod offset_pagination;
-pub mod unchecked_refusal;
+pub(crate) mod hand_rolled_tool_schema;
+pub(crate) mod manual_json_validation;
+pub(crate) mod materialized_pages;
+pub(crate) mod offset_pagination;
+pub(crate) mod unchecked_refusal;
 
-use ruff_python_ast::{Expr, ExprCall, Stmt, StmtFunctionDef};
-use ruff_text_size::{Ranged, TextRange};
 use rustc_hash::FxHashMap;
 
 use crate::checker::Checker;
 use crate::registry::Rule;
-use crate::semantic::{CallTarget, ScopeId};
+use crate::semantic::ScopeId;
 
-/// Per-file state of the family: one [`Unit`] per open function (and the
-/// module, keyed `None`).
-#[derive(Debug, Default)]
-pub struct State {
-    units: FxHashMap<Option<ScopeId>, Unit>,
-}
+/// A rule's facts per unit: each function body (keyed by its scope) and the
+/// module's own top-level code (keyed `None`).
+pub(crate) type Units<Facts> = FxHashMap<Option<ScopeId>, Facts>;
 
-/// Facts about one function body (or the module's top-level code).
-#[derive(Debug, Default)]
-struct Unit {
-    /// Every `for`/`while` loop: its whole range and its header.
-    loops: Vec<Loop>,
-    unchecked_refusal: unchecked_refusal::Facts,
-    offset_pagination: offset_pagination::Facts,
-    materialized_pages: materialized_pages::Facts,
-}
-
-#[derive(Copy, Clone, Debug)]
-struct Loop {
-    range: TextRange,
-    header: TextRange,
-}
-
-impl Unit {
-    /// The innermost loop holding `range`.
-    fn innermost_loop(&self, range: TextRange) -> Option<Loop> {
-        self.loops
-            .iter()
-            .filter(|candidate| candidate.range.contains_range(range))
-            .min_by_key(|candidate| candidate.range.len())
-            .copied()
-    }
-}
-
-/// The rules that keep per-unit facts.
-const UNIT_RULES: [Rule; 3] = [
-    Rule::UncheckedRefusal,
-    Rule::OffsetPagination,
-    Rule::MaterializedPages,
-];
-
-fn any_unit_rule(checker: &Checker) -> bool {
-    UNIT_RULES.iter().any(|rule| checker.enabled(*rule))
-}
-
-/// The unit the traversal is in.
-fn unit<'c>(checker: &'c mut Checker) -> &'c mut Unit {
+/// `rule`'s facts about the unit the traversal is in.
+pub(crate) fn unit_facts<'c, Facts: Default + 'static>(
+    checker: &'c mut Checker,
+    rule: Rule,
+) -> &'c mut Facts {
     let key = checker.semantic.current_function_scope();
     checker
-        .rule_state
-        .structured_outputs
-        .units
+        .rule_states
+        .get_mut::<Units<Facts>>(rule)
         .entry(key)
         .or_default()
 }
 
-pub fn analyze_expr(checker: &mut Checker, expr: &Expr) {
-    if checker.enabled(Rule::HandRolledToolSchema)
-        && let Expr::Dict(dict) = expr
-    {
-        hand_rolled_tool_schema::check(checker, dict);
-    }
-    if !any_unit_rule(checker) {
-        return;
-    }
-    if checker.enabled(Rule::UncheckedRefusal) {
-        unchecked_refusal::note_expr(checker, expr);
-    }
-    if checker.enabled(Rule::OffsetPagination) {
-        offset_pagination::note_expr(checker, expr);
-    }
-    if checker.enabled(Rule::MaterializedPages) {
-        materialized_pages::note_expr(checker, expr);
-    }
-}
-
-pub fn analyze_call(checker: &mut Checker, call: &ExprCall, target: Option<&CallTarget>) {
-    if checker.enabled(Rule::ManualJsonValidation) {
-        manual_json_validation::check(checker, call);
-    }
-    if checker.enabled(Rule::OffsetPagination) && target.is_some() {
-        offset_pagination::note_network_call(checker, call);
-    }
-}
-
-pub fn analyze_stmt(checker: &mut Checker, stmt: &Stmt) {
-    if !any_unit_rule(checker) {
-        return;
-    }
-    let header = match stmt {
-        Stmt::For(stmt_for) => Some(TextRange::new(stmt_for.start(), stmt_for.iter.end())),
-        Stmt::While(stmt_while) => Some(TextRange::new(stmt_while.start(), stmt_while.test.end())),
-        _ => None,
-    };
-    if let Some(header) = header {
-        let range = stmt.range();
-        unit(checker).loops.push(Loop { range, header });
-    }
-    if checker.enabled(Rule::UncheckedRefusal) {
-        unchecked_refusal::note_stmt(checker, stmt);
-    }
-    if checker.enabled(Rule::OffsetPagination) {
-        offset_pagination::note_stmt(checker, stmt);
-    }
-    if checker.enabled(Rule::MaterializedPages) {
-        materialized_pages::note_stmt(checker, stmt);
-    }
-}
-
-pub fn leave_function(checker: &mut Checker, function: &StmtFunctionDef) {
-    if !any_unit_rule(checker) {
-        return;
-    }
+/// Takes `rule`'s facts about the unit whose visit just ended: the current
+/// function's, or the module's at the end of the file.
+pub(crate) fn take_unit_facts<Facts: Default + 'static>(
+    checker: &mut Checker,
+    rule: Rule,
+) -> Option<Facts> {
     let key = checker.semantic.current_function_scope();
-    if let Some(unit) = checker.rule_state.structured_outputs.units.remove(&key) {
-        decide(checker, &unit, Some(function));
-    }
-}
-
-pub fn finish(checker: &mut Checker) {
-    if !any_unit_rule(checker) {
-        return;
-    }
-    if let Some(unit) = checker.rule_state.structured_outputs.units.remove(&None) {
-        decide(checker, &unit, None);
-    }
-}
-
-/// Settles a unit's function-level rules.
-fn decide(checker: &mut Checker, unit: &Unit, function: Option<&StmtFunctionDef>) {
-    if checker.enabled(Rule::UncheckedRefusal) {
-        unchecked_refusal::decide(checker, unit);
-    }
-    if checker.enabled(Rule::OffsetPagination) {
-        offset_pagination::decide(checker, unit);
-    }
-    if checker.enabled(Rule::MaterializedPages)
-        && let Some(function) = function
-    {
-        materialized_pages::decide(checker, unit, function);
-    }
+    checker
+        .rule_states
+        .get_mut::<Units<Facts>>(rule)
+        .remove(&key)
 }
 
 #[cfg(test)]

@@ -42,19 +42,42 @@
 //! ```
 //!
 //! ## References
-//! - `policy/library-patterns.md`, "Pagination" (cursor over offset)
+//! - `docs/policy.md`, "Pagination" (cursor over offset)
 
-use ruff_python_ast::{self as ast, Expr, ExprCall, Operator, Stmt};
+use ruff_python_ast::{self as ast, Expr, ExprCall, ExprName, Operator, Stmt};
 use ruff_text_size::{Ranged, TextRange, TextSize};
 
-use super::{Unit, unit};
+use super::{take_unit_facts, unit_facts};
 use crate::checker::Checker;
 use crate::registry::Rule;
+use crate::registry::{Family, FixAvailability, Marker, Status};
+use crate::rules::{Hooks, RuleDef};
+use crate::semantic::CallTarget;
+use crate::semantic::statements::loop_header;
+
+pub(crate) const RULE: RuleDef = RuleDef {
+    code: "WL904",
+    name: "offset-pagination",
+    family: Family::StructuredOutputs,
+    status: Status::Preview,
+    summary: "A loop pages through results by advancing an offset or page counter.",
+    boundary: false,
+    markers: &[Marker::NetworkImport],
+    fix: FixAvailability::None,
+    hooks: Hooks {
+        stmt: Some(note_stmt),
+        name: Some(note_name),
+        call: Some(note_network_call),
+        leave_body: Some(decide_unit),
+        ..Hooks::NONE
+    },
+};
 
 /// Counter advances, network calls and counter reads inside loops.
 #[derive(Debug, Default)]
-pub struct Facts {
-    advances: Vec<(TextRange, String)>,
+struct Facts {
+    /// (the advancing statement, the counter, the innermost loop around it).
+    advances: Vec<(TextRange, String, Loop)>,
     /// Arguments of network calls that can carry a page position.
     call_arguments: Vec<TextRange>,
     counter_reads: Vec<(TextSize, String)>,
@@ -83,11 +106,22 @@ fn is_counter_name(name: &str) -> bool {
             .any(|counter| counter.eq_ignore_ascii_case(name))
 }
 
-fn in_loop_body(checker: &Checker) -> bool {
-    checker.semantic.position.loop_depth > 0
+/// A loop: its whole range and its header.
+#[derive(Copy, Clone, Debug)]
+struct Loop {
+    range: TextRange,
+    header: TextRange,
 }
 
-pub fn note_stmt(checker: &mut Checker, stmt: &Stmt) {
+fn facts<'c>(checker: &'c mut Checker) -> &'c mut Facts {
+    unit_facts(checker, Rule::OffsetPagination)
+}
+
+fn in_loop_body(checker: &Checker) -> bool {
+    checker.semantic.statements.in_loop_body()
+}
+
+fn note_stmt(checker: &mut Checker, stmt: &Stmt) {
     if !in_loop_body(checker) {
         return;
     }
@@ -111,20 +145,24 @@ pub fn note_stmt(checker: &mut Checker, stmt: &Stmt) {
     };
     if let Some(name) = advanced
         && is_counter_name(name.id.as_str())
+        && let Some(innermost) = checker.semantic.statements.innermost_loop()
     {
-        let advance = (stmt.range(), name.id.to_string());
-        unit(checker).offset_pagination.advances.push(advance);
+        let innermost = Loop {
+            range: innermost.range(),
+            header: loop_header(innermost),
+        };
+        let advance = (stmt.range(), name.id.to_string(), innermost);
+        facts(checker).advances.push(advance);
     }
 }
 
-pub fn note_expr(checker: &mut Checker, expr: &Expr) {
-    if let Expr::Name(name) = expr
-        && name.ctx == ast::ExprContext::Load
+fn note_name(checker: &mut Checker, name: &ExprName) {
+    if name.ctx == ast::ExprContext::Load
         && in_loop_body(checker)
         && is_counter_name(name.id.as_str())
     {
         let read = (name.start(), name.id.to_string());
-        unit(checker).offset_pagination.counter_reads.push(read);
+        facts(checker).counter_reads.push(read);
     }
 }
 
@@ -134,8 +172,8 @@ const PAYLOAD_KEYWORDS: &[&str] = &["headers", "content", "data", "files"];
 
 /// The arguments of a call to a client or a network library, made in a
 /// loop, that can carry a page position.
-pub fn note_network_call(checker: &mut Checker, call: &ExprCall) {
-    if !in_loop_body(checker) {
+fn note_network_call(checker: &mut Checker, call: &ExprCall, target: Option<&CallTarget>) {
+    if target.is_none() || !in_loop_body(checker) {
         return;
     }
     let positional = call.arguments.args.iter().map(Ranged::range);
@@ -151,20 +189,17 @@ pub fn note_network_call(checker: &mut Checker, call: &ExprCall) {
         })
         .map(|keyword| keyword.value.range());
     let arguments: Vec<TextRange> = positional.chain(keywords).collect();
-    unit(checker)
-        .offset_pagination
-        .call_arguments
-        .extend(arguments);
+    facts(checker).call_arguments.extend(arguments);
 }
 
-/// Reports each loop that advances a counter it passes to a network call.
-pub(super) fn decide(checker: &mut Checker, unit: &Unit) {
-    let facts = &unit.offset_pagination;
+/// Reports each loop of the unit just visited that advances a counter it
+/// passes to a network call.
+fn decide_unit(checker: &mut Checker) {
+    let Some(facts) = take_unit_facts::<Facts>(checker, Rule::OffsetPagination) else {
+        return;
+    };
     let mut reported: Vec<TextRange> = Vec::new();
-    for (advance, counter) in &facts.advances {
-        let Some(pagination_loop) = unit.innermost_loop(*advance) else {
-            continue;
-        };
+    for (_, counter, pagination_loop) in &facts.advances {
         if reported.contains(&pagination_loop.header) {
             continue;
         }

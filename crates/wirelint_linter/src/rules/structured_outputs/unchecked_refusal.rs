@@ -39,21 +39,44 @@
 //! ```
 //!
 //! ## References
-//! - `policy/library-patterns.md`, "Structured Outputs" (always handle the
+//! - `docs/policy.md`, "Structured Outputs" (always handle the
 //!   refusal branch)
 
 use ruff_python_ast::{self as ast, CmpOp, Expr, ExprCall, Stmt};
 use ruff_text_size::TextRange;
 use rustc_hash::FxHashSet;
 
-use super::{Unit, unit};
+use super::{take_unit_facts, unit_facts};
 use crate::checker::Checker;
 use crate::registry::Rule;
+use crate::registry::{Family, FixAvailability, Marker, Status};
+use crate::rules::{Hooks, RuleDef};
 use crate::semantic::CallTarget;
+
+pub(crate) const RULE: RuleDef = RuleDef {
+    code: "WL903",
+    name: "unchecked-refusal",
+    family: Family::StructuredOutputs,
+    status: Status::Stable,
+    summary: "A structured output's `.parsed` is used without handling a refusal.",
+    boundary: false,
+    markers: &[Marker::Word("parsed")],
+    fix: FixAvailability::None,
+    hooks: Hooks {
+        stmt: Some(note_stmt),
+        expr: Some(note_expr),
+        leave_body: Some(decide_unit),
+        ..Hooks::NONE
+    },
+};
+
+fn facts<'c>(checker: &'c mut Checker) -> &'c mut Facts {
+    unit_facts(checker, Rule::UncheckedRefusal)
+}
 
 /// What a unit does with structured outputs.
 #[derive(Debug, Default)]
-pub struct Facts {
+struct Facts {
     /// Names holding a structured-output result or a part of one.
     structured_names: FxHashSet<String>,
     /// Names holding a `.parsed` value (`parsed = message.parsed`).
@@ -64,7 +87,7 @@ pub struct Facts {
     refusal_handled: bool,
 }
 
-pub fn note_stmt(checker: &mut Checker, stmt: &Stmt) {
+fn note_stmt(checker: &mut Checker, stmt: &Stmt) {
     match stmt {
         Stmt::Assign(assign) => {
             for target in &assign.targets {
@@ -81,10 +104,7 @@ pub fn note_stmt(checker: &mut Checker, stmt: &Stmt) {
                 && is_structured(checker, &stmt_for.iter)
             {
                 let name = name.id.to_string();
-                unit(checker)
-                    .unchecked_refusal
-                    .structured_names
-                    .insert(name);
+                facts(checker).structured_names.insert(name);
             }
         }
         Stmt::If(stmt_if) => {
@@ -116,23 +136,20 @@ fn note_assignment(checker: &mut Checker, target: &Expr, value: &Expr) {
         && attribute.attr.as_str() == "parsed"
         && is_structured(checker, &attribute.value)
     {
-        unit(checker).unchecked_refusal.parsed_names.insert(name);
+        facts(checker).parsed_names.insert(name);
     } else if is_structured(checker, value) {
-        unit(checker)
-            .unchecked_refusal
-            .structured_names
-            .insert(name);
+        facts(checker).structured_names.insert(name);
     }
 }
 
-pub fn note_expr(checker: &mut Checker, expr: &Expr) {
+fn note_expr(checker: &mut Checker, expr: &Expr) {
     let checks = match expr {
         Expr::Attribute(attribute) if attribute.ctx == ast::ExprContext::Load => {
             match attribute.attr.as_str() {
                 "refusal" => true,
                 "parsed" => {
                     if is_structured(checker, &attribute.value) {
-                        let facts = &mut unit(checker).unchecked_refusal;
+                        let facts = facts(checker);
                         facts.first_parsed_read.get_or_insert(attribute.range);
                     }
                     false
@@ -165,17 +182,14 @@ pub fn note_expr(checker: &mut Checker, expr: &Expr) {
 }
 
 fn handled(checker: &mut Checker) {
-    unit(checker).unchecked_refusal.refusal_handled = true;
+    facts(checker).refusal_handled = true;
 }
 
 /// `<anything>.parsed`, or a name assigned one.
 fn is_parsed_value(checker: &mut Checker, expr: &Expr) -> bool {
     match expr {
         Expr::Attribute(attribute) => attribute.attr.as_str() == "parsed",
-        Expr::Name(name) => unit(checker)
-            .unchecked_refusal
-            .parsed_names
-            .contains(name.id.as_str()),
+        Expr::Name(name) => facts(checker).parsed_names.contains(name.id.as_str()),
         _ => false,
     }
 }
@@ -192,10 +206,7 @@ fn is_structured(checker: &mut Checker, expr: &Expr) -> bool {
             Expr::Call(call) => return is_structured_output_call(checker, call),
             Expr::Name(name) => {
                 let name = name.id.as_str();
-                return unit(checker)
-                    .unchecked_refusal
-                    .structured_names
-                    .contains(name);
+                return facts(checker).structured_names.contains(name);
             }
             _ => return false,
         }
@@ -217,9 +228,11 @@ fn is_structured_output_call(checker: &Checker, call: &ExprCall) -> bool {
         )
 }
 
-/// Reports the unit's first unchecked `.parsed` read.
-pub(super) fn decide(checker: &mut Checker, unit: &Unit) {
-    let facts = &unit.unchecked_refusal;
+/// Reports the first unchecked `.parsed` read of the unit just visited.
+fn decide_unit(checker: &mut Checker) {
+    let Some(facts) = take_unit_facts::<Facts>(checker, Rule::UncheckedRefusal) else {
+        return;
+    };
     let Some(range) = facts.first_parsed_read else {
         return;
     };

@@ -31,31 +31,52 @@
 //! There is no automatic fix: only you know the right budget.
 //!
 //! ## References
-//! - `policy/library-patterns.md`, "Timeout Granularity"
+//! - `docs/policy.md`, "Timeout Granularity"
 
 use ruff_python_ast::{ExprCall, StmtClassDef};
 use ruff_text_size::Ranged;
 
-use super::{callee_text, has_keyword_splat, timeout_keyword};
+use super::judged_target;
 use crate::checker::Checker;
 use crate::diagnostic::Diagnostic;
 use crate::registry::Rule;
+use crate::registry::{Family, FixAvailability, Marker, Status};
+use crate::rules::helpers::{REQUESTS_METHODS, callee_text, has_keyword_splat, timeout_keyword};
+use crate::rules::{Hooks, RuleDef};
 use crate::semantic::{CallTarget, Library};
 
-/// The request methods of `requests` (module functions and `Session` methods).
-const REQUEST_METHODS: [&str; 8] = [
-    "get", "options", "head", "post", "put", "patch", "delete", "request",
-];
+pub(crate) const RULE: RuleDef = RuleDef {
+    code: "WL203",
+    name: "missing-timeout",
+    family: Family::Timeouts,
+    status: Status::Stable,
+    summary: "A network call with no timeout can block forever.",
+    boundary: false,
+    markers: &[Marker::NetworkImport],
+    fix: FixAvailability::None,
+    hooks: Hooks {
+        call: Some(check_call),
+        class: Some(note_class),
+        finish: Some(finish),
+        ..Hooks::NONE
+    },
+};
 
 /// Session calls wait for the end of the file: a mounted adapter anywhere in
 /// it may supply a default timeout.
 #[derive(Debug, Default)]
-pub struct State {
+struct State {
     pending_session_calls: Vec<Diagnostic>,
     mounts_adapter: bool,
 }
 
-pub fn check(checker: &mut Checker, call: &ExprCall, target: &CallTarget) {
+fn check_call(checker: &mut Checker, call: &ExprCall, target: Option<&CallTarget>) {
+    if let Some(target) = judged_target(target) {
+        check(checker, call, target);
+    }
+}
+
+fn check(checker: &mut Checker, call: &ExprCall, target: &CallTarget) {
     if has_keyword_splat(call) {
         return;
     }
@@ -69,17 +90,17 @@ pub fn check(checker: &mut Checker, call: &ExprCall, target: &CallTarget) {
                 .or_else(|| qualified.strip_prefix("requests."))
                 .unwrap_or_default();
             (
-                REQUEST_METHODS.contains(&function) && timeout_keyword(call).is_none(),
+                REQUESTS_METHODS.contains(&function) && timeout_keyword(call).is_none(),
                 false,
             )
         }
         CallTarget::ClientMethod { client, method } if client.library == Library::Requests => {
             if *method == "mount" {
-                checker.rule_state.missing_timeout.mounts_adapter = true;
+                state(checker).mounts_adapter = true;
                 return;
             }
             (
-                REQUEST_METHODS.contains(method) && timeout_keyword(call).is_none(),
+                REQUESTS_METHODS.contains(method) && timeout_keyword(call).is_none(),
                 true,
             )
         }
@@ -102,18 +123,18 @@ pub fn check(checker: &mut Checker, call: &ExprCall, target: &CallTarget) {
         .locator
         .diagnostic(Rule::MissingTimeout, message, call.range());
     if is_session_call {
-        checker
-            .rule_state
-            .missing_timeout
-            .pending_session_calls
-            .push(diagnostic);
+        state(checker).pending_session_calls.push(diagnostic);
     } else {
         checker.report(diagnostic);
     }
 }
 
+fn state<'c>(checker: &'c mut Checker) -> &'c mut State {
+    checker.rule_states.get_mut(Rule::MissingTimeout)
+}
+
 /// Notes a class deriving from `requests.adapters.HTTPAdapter`.
-pub fn note_class(checker: &mut Checker, class: &StmtClassDef) {
+fn note_class(checker: &mut Checker, class: &StmtClassDef) {
     let derives_adapter = class.bases().iter().any(|base| {
         matches!(
             checker.semantic.qualified_name(base).as_deref(),
@@ -121,13 +142,13 @@ pub fn note_class(checker: &mut Checker, class: &StmtClassDef) {
         )
     });
     if derives_adapter {
-        checker.rule_state.missing_timeout.mounts_adapter = true;
+        state(checker).mounts_adapter = true;
     }
 }
 
 /// Reports the session calls unless the file gives sessions an adapter.
-pub fn finish(checker: &mut Checker) {
-    let state = std::mem::take(&mut checker.rule_state.missing_timeout);
+fn finish(checker: &mut Checker) {
+    let state: State = checker.rule_states.take(Rule::MissingTimeout);
     if !state.mounts_adapter {
         for diagnostic in state.pending_session_calls {
             checker.report(diagnostic);

@@ -1,59 +1,22 @@
 //! WL2: timeouts. A call with no timeout, a disabled one, or a single number
 //! where the policy asks for per-phase budgets. Helpers shared by the family
-//! live here.
+//! (which calls' timeouts are judged, `httpx.Timeout` arguments) live here.
 
-pub mod missing_timeout;
-pub mod scalar_timeout;
-pub mod timeout_disabled;
-pub mod timeout_without_pool;
+pub(crate) mod missing_timeout;
+pub(crate) mod scalar_timeout;
+pub(crate) mod timeout_disabled;
+pub(crate) mod timeout_without_pool;
 
-use ruff_python_ast::{Expr, ExprCall, Keyword, Stmt};
+use ruff_python_ast::{Expr, ExprCall};
 
-use crate::checker::Checker;
-use crate::registry::Rule;
+use crate::rules::helpers::{is_request_function, timeout_keyword};
 use crate::semantic::CallTarget;
 
-/// The family's rules that look at calls.
-const CALL_RULES: [Rule; 4] = [
-    Rule::ScalarTimeout,
-    Rule::TimeoutWithoutPool,
-    Rule::MissingTimeout,
-    Rule::TimeoutDisabled,
-];
-
-pub fn analyze_call(checker: &mut Checker, call: &ExprCall, target: Option<&CallTarget>) {
-    let Some(target) = target.filter(|target| judges_timeout_of(target)) else {
-        return;
-    };
-    if !CALL_RULES.iter().any(|rule| checker.enabled(*rule)) {
-        return;
-    }
-    if checker.enabled(Rule::ScalarTimeout) {
-        scalar_timeout::check(checker, call, target);
-    }
-    if checker.enabled(Rule::TimeoutWithoutPool) {
-        timeout_without_pool::check(checker, call, target);
-    }
-    if checker.enabled(Rule::MissingTimeout) {
-        missing_timeout::check(checker, call, target);
-    }
-    if checker.enabled(Rule::TimeoutDisabled) {
-        timeout_disabled::check(checker, call, target);
-    }
-}
-
-pub fn analyze_stmt(checker: &mut Checker, stmt: &Stmt) {
-    if let Stmt::ClassDef(class) = stmt
-        && checker.enabled(Rule::MissingTimeout)
-    {
-        missing_timeout::note_class(checker, class);
-    }
-}
-
-pub fn finish(checker: &mut Checker) {
-    if checker.enabled(Rule::MissingTimeout) {
-        missing_timeout::finish(checker);
-    }
+/// The call's target when the timeout rules judge its `timeout=`.
+pub(crate) fn judged_target<'t, 'c>(
+    target: Option<&'t CallTarget<'c>>,
+) -> Option<&'t CallTarget<'c>> {
+    target.filter(|target| judges_timeout_of(target))
 }
 
 /// Whether the timeout rules judge `timeout=` on this call: clients, their
@@ -61,7 +24,7 @@ pub fn finish(checker: &mut Checker) {
 /// functions of the HTTP libraries. Other module-level functions take
 /// timeouts of their own meaning (`urllib3.util.wait.wait_for_read(sock,
 /// timeout=0.0)` polls a socket) and are left alone.
-pub fn judges_timeout_of(target: &CallTarget) -> bool {
+pub(crate) fn judges_timeout_of(target: &CallTarget) -> bool {
     match target {
         CallTarget::LibraryFunction { qualified, .. } => {
             is_request_function(qualified) || qualified == "httpx.Timeout"
@@ -70,46 +33,17 @@ pub fn judges_timeout_of(target: &CallTarget) -> bool {
     }
 }
 
-/// `requests.get`, `httpx.post`, `requests.api.request`, `aiohttp.request`,
-/// `urllib3.request`, ...: a module-level function that sends a request.
-pub fn is_request_function(qualified: &str) -> bool {
-    const VERBS: [&str; 9] = [
-        "get", "options", "head", "post", "put", "patch", "delete", "request", "stream",
-    ];
-    let Some((module, function)) = qualified.rsplit_once('.') else {
-        return false;
-    };
-    match module {
-        "requests" | "requests.api" | "httpx" => VERBS.contains(&function),
-        "aiohttp" | "urllib3" => function == "request",
-        _ => false,
-    }
-}
-
 /// The per-phase keywords of `httpx.Timeout`.
-pub const PHASES: [&str; 4] = ["connect", "read", "write", "pool"];
-
-/// The `timeout=` keyword of a call.
-pub fn timeout_keyword(call: &ExprCall) -> Option<&Keyword> {
-    call.arguments.find_keyword("timeout")
-}
-
-/// Whether the call passes `**mapping`, which may carry any keyword.
-pub fn has_keyword_splat(call: &ExprCall) -> bool {
-    call.arguments
-        .keywords
-        .iter()
-        .any(|keyword| keyword.arg.is_none())
-}
+pub(crate) const PHASES: [&str; 4] = ["connect", "read", "write", "pool"];
 
 /// Whether `target` is `httpx.Timeout` (or `httpx2.Timeout`).
-pub fn is_httpx_timeout(target: &CallTarget) -> bool {
+pub(crate) fn is_httpx_timeout(target: &CallTarget) -> bool {
     target.qualified() == Some("httpx.Timeout")
 }
 
 /// The default budget of an `httpx.Timeout(...)` call: its first positional
 /// argument or its `timeout=` keyword.
-pub fn httpx_timeout_default(call: &ExprCall) -> Option<&Expr> {
+pub(crate) fn httpx_timeout_default(call: &ExprCall) -> Option<&Expr> {
     call.arguments
         .args
         .first()
@@ -117,24 +51,15 @@ pub fn httpx_timeout_default(call: &ExprCall) -> Option<&Expr> {
 }
 
 /// Which per-phase keywords an `httpx.Timeout(...)` call sets.
-pub fn httpx_timeout_phases(call: &ExprCall) -> impl Iterator<Item = &str> {
+pub(crate) fn httpx_timeout_phases(call: &ExprCall) -> impl Iterator<Item = &str> {
     call.arguments
         .keywords
         .iter()
-        .filter_map(|keyword| keyword.arg.as_ref().map(|arg| arg.as_str()))
+        .filter_map(|keyword| {
+            keyword
+                .arg
+                .as_ref()
+                .map(ruff_python_ast::Identifier::as_str)
+        })
         .filter(|arg| PHASES.contains(arg))
-}
-
-/// How a message names the called thing: its source text, shortened.
-pub fn callee_text(checker: &Checker, call: &ExprCall) -> String {
-    let text = checker
-        .locator
-        .slice(ruff_text_size::Ranged::range(call.func.as_ref()));
-    let text: String = text.split_whitespace().collect::<Vec<_>>().join("");
-    if text.chars().count() > 60 {
-        let kept: String = text.chars().take(57).collect();
-        format!("{kept}...")
-    } else {
-        text
-    }
 }

@@ -42,28 +42,51 @@
 //! Safe: the fix spells out the same budget for every phase, which changes
 //! nothing at run time and leaves a structure to tune. For httpx and the SDKs
 //! built on it (openai, anthropic) `timeout=N` becomes
-//! `httpx.Timeout(N, connect=N, read=N, write=N, pool=N)` (adding
-//! `import httpx` when needed); for requests it becomes `(N, N)`.
+//! `httpx.Timeout(N, connect=N, read=N, write=N, pool=N)`, through the
+//! file's `import httpx` or `from httpx import Timeout`, or adding
+//! `import httpx` where isort and Ruff would sort it; for requests it
+//! becomes `(N, N)`.
 //! `httpx.Timeout(N)` gains `connect=N, read=N, write=N, pool=N`. Other
 //! libraries get no fix; the message names their structured type.
 //!
 //! ## References
-//! - `policy/library-patterns.md`, "Timeout Granularity"
+//! - `docs/policy.md`, "Timeout Granularity"
 
 use ruff_python_ast::{ExprCall, Keyword};
 use ruff_text_size::{Ranged, TextRange};
 
-use super::{
-    callee_text, has_keyword_splat, httpx_timeout_default, httpx_timeout_phases, is_httpx_timeout,
-    timeout_keyword,
-};
+use super::{httpx_timeout_default, httpx_timeout_phases, is_httpx_timeout, judged_target};
 use crate::checker::Checker;
 use crate::diagnostic::{Applicability, Fix};
-use crate::fix::module_reference;
+use crate::fix::member_reference;
 use crate::registry::Rule;
+use crate::registry::{Family, FixAvailability, Marker, Status};
+use crate::rules::helpers::{callee_text, has_keyword_splat, timeout_keyword};
+use crate::rules::{Hooks, RuleDef};
 use crate::semantic::{CallTarget, Library};
 
-pub fn check(checker: &mut Checker, call: &ExprCall, target: &CallTarget) {
+pub(crate) const RULE: RuleDef = RuleDef {
+    code: "WL201",
+    name: "scalar-timeout",
+    family: Family::Timeouts,
+    status: Status::Stable,
+    summary: "A single-number timeout hides which budget (connect, read, write, pool) tripped.",
+    boundary: false,
+    markers: &[Marker::NetworkImport],
+    fix: FixAvailability::Sometimes(Applicability::Safe),
+    hooks: Hooks {
+        call: Some(check_call),
+        ..Hooks::NONE
+    },
+};
+
+fn check_call(checker: &mut Checker, call: &ExprCall, target: Option<&CallTarget>) {
+    if let Some(target) = judged_target(target) {
+        check(checker, call, target);
+    }
+}
+
+fn check(checker: &mut Checker, call: &ExprCall, target: &CallTarget) {
     if is_httpx_timeout(target) {
         check_httpx_timeout(checker, call);
         return;
@@ -121,15 +144,14 @@ fn scalar_fix(checker: &Checker, library: Library, keyword: &Keyword, value: &st
     if !library.takes_httpx_timeout() {
         return None;
     }
-    let (httpx, import_edit) = module_reference(checker, "httpx");
-    let replacement = format!(
-        "{httpx}.Timeout({value}, connect={value}, read={value}, write={value}, pool={value})"
-    );
+    let (timeout, import_edit) = member_reference(checker, "httpx", "Timeout", value_range.start());
+    let replacement =
+        format!("{timeout}({value}, connect={value}, read={value}, write={value}, pool={value})");
     let mut edits = vec![checker.locator.edit(value_range, replacement)];
     edits.extend(import_edit);
     Some(Fix {
         applicability: Applicability::Safe,
-        message: format!("Replace with `{httpx}.Timeout(...)` setting each phase to `{value}`"),
+        message: format!("Replace with `{timeout}(...)` setting each phase to `{value}`"),
         edits,
     })
 }

@@ -31,20 +31,41 @@
 //! There is no automatic fix: only you know the right budget.
 //!
 //! ## References
-//! - `policy/library-patterns.md`, "Timeout Granularity"
+//! - `docs/policy.md`, "Timeout Granularity"
 
 use ruff_python_ast::ExprCall;
 use ruff_text_size::Ranged;
 
-use super::{
-    callee_text, has_keyword_splat, httpx_timeout_default, httpx_timeout_phases, is_httpx_timeout,
-    timeout_keyword,
-};
+use super::{httpx_timeout_default, httpx_timeout_phases, is_httpx_timeout, judged_target};
 use crate::checker::Checker;
 use crate::registry::Rule;
+use crate::registry::{Family, FixAvailability, Marker, Status};
+use crate::rules::helpers::{callee_text, has_keyword_splat, timeout_keyword};
+use crate::rules::{Hooks, RuleDef};
 use crate::semantic::{CallTarget, Library};
 
-pub fn check(checker: &mut Checker, call: &ExprCall, target: &CallTarget) {
+pub(crate) const RULE: RuleDef = RuleDef {
+    code: "WL204",
+    name: "timeout-disabled",
+    family: Family::Timeouts,
+    status: Status::Stable,
+    summary: "`timeout=None` disables the timeout: the call can wait forever.",
+    boundary: false,
+    markers: &[Marker::NetworkImport],
+    fix: FixAvailability::None,
+    hooks: Hooks {
+        call: Some(check_call),
+        ..Hooks::NONE
+    },
+};
+
+fn check_call(checker: &mut Checker, call: &ExprCall, target: Option<&CallTarget>) {
+    if let Some(target) = judged_target(target) {
+        check(checker, call, target);
+    }
+}
+
+fn check(checker: &mut Checker, call: &ExprCall, target: &CallTarget) {
     if is_httpx_timeout(target) {
         check_httpx_timeout(checker, call);
         return;
@@ -85,7 +106,7 @@ fn check_httpx_timeout(checker: &mut Checker, call: &ExprCall) {
     if has_keyword_splat(call) || httpx_timeout_phases(call).next().is_some() {
         return;
     }
-    if !httpx_timeout_default(call).is_some_and(|default| default.is_none_literal_expr()) {
+    if !httpx_timeout_default(call).is_some_and(ruff_python_ast::Expr::is_none_literal_expr) {
         return;
     }
     let message =

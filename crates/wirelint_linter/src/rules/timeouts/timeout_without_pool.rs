@@ -26,17 +26,41 @@
 //! There is no automatic fix: only you know the right pool budget.
 //!
 //! ## References
-//! - `policy/library-patterns.md`, "Timeout Granularity"
+//! - `docs/policy.md`, "Timeout Granularity"
 
 use ruff_python_ast::ExprCall;
 use ruff_text_size::Ranged;
 
-use super::{has_keyword_splat, httpx_timeout_phases, is_httpx_timeout};
+use super::{httpx_timeout_phases, is_httpx_timeout, judged_target};
 use crate::checker::Checker;
 use crate::registry::Rule;
+use crate::registry::{Family, FixAvailability, Marker, Status};
+use crate::rules::helpers::has_keyword_splat;
+use crate::rules::{Hooks, RuleDef};
 use crate::semantic::CallTarget;
 
-pub fn check(checker: &mut Checker, call: &ExprCall, target: &CallTarget) {
+pub(crate) const RULE: RuleDef = RuleDef {
+    code: "WL202",
+    name: "timeout-without-pool",
+    family: Family::Timeouts,
+    status: Status::Preview,
+    summary: "`httpx.Timeout(...)` sets phases but leaves the pool timeout implicit.",
+    boundary: false,
+    markers: &[Marker::NetworkImport],
+    fix: FixAvailability::None,
+    hooks: Hooks {
+        call: Some(check_call),
+        ..Hooks::NONE
+    },
+};
+
+fn check_call(checker: &mut Checker, call: &ExprCall, target: Option<&CallTarget>) {
+    if let Some(target) = judged_target(target) {
+        check(checker, call, target);
+    }
+}
+
+fn check(checker: &mut Checker, call: &ExprCall, target: &CallTarget) {
     if !is_httpx_timeout(target) || has_keyword_splat(call) {
         return;
     }
