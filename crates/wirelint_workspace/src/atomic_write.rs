@@ -194,7 +194,7 @@ impl StaleTempSweeper {
     }
 }
 
-/// Removes wirelint's stale temporary files (see [`is_stale`]) from
+/// Removes wirelint's stale temporary files (see the module documentation) from
 /// `directory`, never following a symbolic link; returns how many.
 pub fn remove_stale_temp_files(directory: &Path) -> io::Result<usize> {
     platform::remove_stale_temp_files(directory)
