@@ -45,7 +45,13 @@ pub(crate) fn member_reference(
 fn runtime_import_name<'a>(checker: &Checker<'a>, qualified: &str) -> Option<&'a str> {
     let name = checker.semantic.module_import_name(qualified)?;
     let binding = checker.semantic.module_scope().get(name)?;
-    let type_checking_only = checker.module_body.iter().any(|stmt| {
+    // The top-level statement holding the import, found by position (the
+    // body is in source order): one lookup per fix, not a pass over the
+    // module, which made a file with many fixes quadratic.
+    let index = checker
+        .module_body
+        .partition_point(|stmt| stmt.end() <= binding.range.start());
+    let type_checking_only = checker.module_body.get(index).is_some_and(|stmt| {
         matches!(stmt, Stmt::If(stmt_if)
             if is_type_checking(checker, &stmt_if.test) && stmt_if.range().contains_range(binding.range))
     });
