@@ -6,8 +6,9 @@ writes `crates/wirelint_linter/src/rules/retries/retry_name.rs` (documentation h
 the rule's declaration and an empty check), adds `pub(crate) mod retry_name;` to
 `rules/retries/mod.rs` (the registration: the build script registers every declared rule
 file) and writes `resources/fixtures/retries/WL310.py`. Nothing else needs editing: the
-README table, `wirelint rule`, SARIF metadata and the documentation test follow from the
-declaration. CONTRIBUTING.md walks through the rest.
+README table, the rule's page under docs/rules/, the policy page's lists, `wirelint rule`,
+SARIF metadata and the documentation test follow from the declaration. CONTRIBUTING.md
+walks through the rest.
 """
 
 from __future__ import annotations
@@ -47,7 +48,7 @@ RULE_FILE = """\
 //! ```
 //!
 //! ## References
-//! - `policy/library-patterns.md`, "TODO"
+//! - `docs/policy.md`, "{policy_section}"
 
 use ruff_python_ast::ExprCall;
 
@@ -92,6 +93,22 @@ def must_fire(client: httpx.Client):
 def must_not_fire(client: httpx.Client):
     client.get("/items", timeout=httpx.Timeout(5.0, pool=1.0))  # ok
 '''
+
+
+# The section of docs/policy.md a new rule of each family cites until its author picks a
+# better one; the policy page's "Enforced by" lists are generated from these citations.
+POLICY_SECTIONS = {
+    "lifecycle": "Client Construction",
+    "timeouts": "Timeout Granularity",
+    "retries": "Retry Policy",
+    "errors": "Error Hierarchy",
+    "streaming": "Streaming",
+    "secrets": "Non-negotiables",
+    "configuration": "Settings & Config",
+    "concurrency": "Client Construction",
+    "structured_outputs": "Structured Outputs",
+    "internal": "Non-negotiables",
+}
 
 
 class ScaffoldError(Exception):
@@ -163,7 +180,13 @@ def scaffold(root: Path, code: str, name: str, family: str) -> list[Path]:
             raise ScaffoldError(f"{path} already exists")
     variant = "".join(word.capitalize() for word in name.split("-"))
     rule_file.write_text(
-        RULE_FILE.format(code=code, name=name, family_variant=family_variant, variant=variant),
+        RULE_FILE.format(
+            code=code,
+            name=name,
+            family_variant=family_variant,
+            variant=variant,
+            policy_section=POLICY_SECTIONS.get(family, "Non-negotiables"),
+        ),
         encoding="utf-8",
     )
     fixture.write_text(FIXTURE.format(code=code, name=name), encoding="utf-8")
@@ -194,7 +217,8 @@ def main(argv: list[str] | None = None) -> int:
     print(
         "next: write the check and the fixture's cases (CONTRIBUTING.md, 'Add a rule'), then\n"
         "  WIRELINT_UPDATE_SNAPSHOTS=1 cargo test -p wirelint_linter fixture   # review the .snap\n"
-        "  WIRELINT_UPDATE_README=1 cargo test -p wirelint_linter readme       # the rule table"
+        "  WIRELINT_UPDATE_README=1 cargo test -p wirelint_linter readme       # the rule table\n"
+        "  WIRELINT_UPDATE_DOCS=1 cargo test -p wirelint_linter rule_pages     # docs/rules, policy"
     )
     return 0
 

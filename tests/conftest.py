@@ -5,9 +5,12 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+import pytest_asyncio
 
 from helpers import (
     Distributions,
@@ -16,6 +19,7 @@ from helpers import (
     rustless_environment,
     wirelint_environment,
 )
+from lsp_session import Session, StartSession, start
 
 
 @pytest.fixture(scope="session")
@@ -103,3 +107,20 @@ def wheel_scripts(distributions: Distributions, tmp_path_factory: pytest.TempPat
         check=True,
     )
     return scripts
+
+
+@pytest_asyncio.fixture
+async def start_session(wirelint_executable: str) -> AsyncIterator[StartSession]:
+    """Starts `wirelint server` (or `command=`) sessions with a real LSP client (see
+    lsp_session.py); each still running at the end is shut down properly."""
+    sessions: list[Session] = []
+
+    async def start_one(command: list[str] | None = None, **options: Any) -> Session:
+        session = await start(command or [wirelint_executable, "server"], **options)
+        sessions.append(session)
+        return session
+
+    yield start_one
+    for session in sessions:
+        if session.process.returncode is None:
+            await session.close()

@@ -77,7 +77,7 @@ def cargo(copy: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str
     """Runs cargo in the copy, sharing the repository's build directory so dependencies are
     not built again."""
     environment = {**os.environ, "CARGO_TARGET_DIR": str(REPOSITORY / "target"), **env}
-    for name in ("WIRELINT_UPDATE_SNAPSHOTS", "WIRELINT_UPDATE_README"):
+    for name in ("WIRELINT_UPDATE_SNAPSHOTS", "WIRELINT_UPDATE_README", "WIRELINT_UPDATE_DOCS"):
         if name not in env:
             environment.pop(name, None)
     return subprocess.run(
@@ -125,7 +125,8 @@ def test_adding_a_rule_touches_three_files_and_everything_else_follows(tmp_path:
     (copy / RULE_FILE).write_text(rule_source[:skeleton_start] + CHECK)
     (copy / FIXTURE).write_text(FIXTURE_CASES)
 
-    # ... records the snapshot and the README table with the documented commands ...
+    # ... records the snapshot, the README table and the documentation pages with the
+    # documented commands ...
     recorded = cargo(
         copy,
         "test",
@@ -135,12 +136,21 @@ def test_adding_a_rule_touches_three_files_and_everything_else_follows(tmp_path:
         "--locked",
         WIRELINT_UPDATE_SNAPSHOTS="1",
         WIRELINT_UPDATE_README="1",
+        WIRELINT_UPDATE_DOCS="1",
     )
     assert recorded.returncode == 0, recorded.stdout[-4000:] + recorded.stderr[-4000:]
     snapshot = (copy / FIXTURE.with_suffix(".py.snap")).read_text()
     assert "WL199 6:5-6:16 `forbidden()` is forbidden" in snapshot
     readme = (copy / "README.md").read_text()
-    assert "| WL199 | forbidden-call | preview | TODO: what it flags, in one line. |" in readme
+    assert (
+        "| [WL199](docs/rules/WL199.md) | forbidden-call | preview "
+        "| TODO: what it flags, in one line. |"
+    ) in readme
+    page = (copy / "docs/rules/WL199.md").read_text()
+    assert "# forbidden-call (WL199)" in page
+    policy = (copy / "docs/policy.md").read_text()
+    construction = policy.split("\n## Client Construction\n", 1)[1].split("\n## ", 1)[0]
+    assert "- [WL199](rules/WL199.md) `forbidden-call`" in construction
 
     # ... and the whole linter test suite (registry, documentation shape, fixtures) passes.
     tested = cargo(copy, "test", "-p", "wirelint_linter", "--offline", "--locked")

@@ -10,6 +10,7 @@ import shutil
 import subprocess
 import sys
 import tarfile
+import threading
 import zipfile
 from email.message import Message
 from email.parser import Parser
@@ -292,3 +293,84 @@ def test_the_api_from_the_wheel_checks_files_and_source(
     assert ["provider.py", "WL201"] in report["check"]
     assert report["check_source"] == ["WL203"]
     assert report["rules"] == len(wirelint.rules())
+
+
+def send_lsp(server: subprocess.Popen[bytes], payload: dict[str, Any]) -> None:
+    body = json.dumps(payload).encode("utf-8")
+    assert server.stdin is not None
+    server.stdin.write(b"Content-Length: %d\r\n\r\n" % len(body) + body)
+    server.stdin.flush()
+
+
+def receive_lsp(server: subprocess.Popen[bytes]) -> dict[str, Any]:
+    """The server's next JSON-RPC message (a watchdog kills a server that falls silent)."""
+    assert server.stdout is not None
+    length = None
+    while (line := server.stdout.readline()) not in (b"\r\n", b""):
+        name, _, value = line.partition(b":")
+        if name.strip().lower() == b"content-length":
+            length = int(value)
+    assert length is not None, "the server closed its output"
+    message: dict[str, Any] = json.loads(server.stdout.read(length))
+    return message
+
+
+def test_the_server_from_the_wheel_publishes_diagnostics(
+    wheel_scripts: Path, tmp_path: Path
+) -> None:
+    document = tmp_path / "client.py"
+    document.write_text("import requests\n\nrequests.get(url)\n", encoding="utf-8")
+    uri = document.as_uri()
+    server = subprocess.Popen(
+        [str(wheel_scripts / "wirelint"), "server"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=rustless_environment(wheel_scripts),
+        cwd=tmp_path,
+    )
+    watchdog = threading.Timer(120, server.kill)
+    watchdog.start()
+    try:
+        send_lsp(
+            server,
+            {
+                "jsonrpc": "2.0",
+                "id": 1,
+                "method": "initialize",
+                "params": {"processId": None, "rootUri": tmp_path.as_uri(), "capabilities": {}},
+            },
+        )
+        initialize = receive_lsp(server)
+        assert initialize["result"]["serverInfo"]["name"] == "wirelint", initialize
+        send_lsp(server, {"jsonrpc": "2.0", "method": "initialized", "params": {}})
+        text = document.read_text(encoding="utf-8")
+        send_lsp(
+            server,
+            {
+                "jsonrpc": "2.0",
+                "method": "textDocument/didOpen",
+                "params": {
+                    "textDocument": {"uri": uri, "languageId": "python", "version": 1, "text": text}
+                },
+            },
+        )
+        while True:
+            message = receive_lsp(server)
+            if message.get("method") == "textDocument/publishDiagnostics":
+                break
+        assert message["params"]["uri"] == uri
+        assert message["params"]["version"] == 1
+        [diagnostic] = message["params"]["diagnostics"]
+        assert (diagnostic["code"], diagnostic["source"]) == ("WL203", "wirelint")
+        assert diagnostic["range"]["start"] == {"line": 2, "character": 0}
+        send_lsp(server, {"jsonrpc": "2.0", "id": 2, "method": "shutdown", "params": None})
+        while (message := receive_lsp(server)).get("id") != 2:
+            pass
+        assert message["result"] is None
+        send_lsp(server, {"jsonrpc": "2.0", "method": "exit", "params": None})
+        assert server.wait(timeout=60) == 0
+    finally:
+        watchdog.cancel()
+        server.kill()
+        server.communicate()

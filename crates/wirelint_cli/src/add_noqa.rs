@@ -7,7 +7,8 @@ use std::io::Write;
 use std::path::Path;
 
 use wirelint_linter::noqa::{self, NoqaAddition};
-use wirelint_workspace::atomic_write::{Rewrite, rewrite_if_unchanged};
+use wirelint_workspace::atomic_write::{Expected, Rewrite, rewrite_if_unchanged};
+use wirelint_workspace::display::display_path;
 use wirelint_workspace::{CheckResult, FileReport};
 
 use crate::{ExitStatus, output_failed};
@@ -55,7 +56,7 @@ fn add_to_file(report: &FileReport, stderr: &mut dyn Write) -> Result<usize, Str
     let Some(source) = report.source.as_deref() else {
         return Err(format!(
             "cannot add noqa directives to `{}`: its source was not kept",
-            path.display()
+            display_path(path)
         ));
     };
     let NoqaAddition {
@@ -65,14 +66,14 @@ fn add_to_file(report: &FileReport, stderr: &mut dyn Write) -> Result<usize, Str
     } = noqa::add_noqa(source, &report.diagnostics).map_err(|error| {
         format!(
             "left `{}` unchanged: {error} (this is a bug in wirelint, please report it)",
-            path.display()
+            display_path(path)
         )
     })?;
     for line in &skipped {
         let _ = writeln!(
             stderr,
             "warning: {}:{}: cannot add `# noqa: {}`: {}",
-            path.display(),
+            display_path(path),
             line.row,
             line.codes.join(", "),
             line.reason.describe()
@@ -86,13 +87,21 @@ fn add_to_file(report: &FileReport, stderr: &mut dyn Write) -> Result<usize, Str
 }
 
 fn write_back(path: &Path, original: &str, updated: &str) -> Result<(), String> {
-    match rewrite_if_unchanged(path, original.as_bytes(), updated.as_bytes()) {
+    let expected = Expected {
+        content: original.as_bytes(),
+        stamp: None,
+    };
+    match rewrite_if_unchanged(path, expected, updated.as_bytes()) {
         Ok(Rewrite::Written) => Ok(()),
         Ok(Rewrite::ChangedOnDisk) => Err(format!(
             "`{}` changed while it was being checked; left it alone (run again to add its directives)",
-            path.display()
+            display_path(path)
         )),
-        Err(error) => Err(format!("cannot write `{}`: {error}", path.display())),
+        Ok(Rewrite::Refused(refusal)) => Err(format!(
+            "left `{}` without its directives: {refusal}",
+            display_path(path)
+        )),
+        Err(error) => Err(format!("cannot write `{}`: {error}", display_path(path))),
     }
 }
 

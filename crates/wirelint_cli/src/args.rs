@@ -20,6 +20,9 @@ pub enum Command {
     Check(CheckArgs),
     /// Show the documentation of a rule, or of every rule.
     Rule(RuleArgs),
+    /// Run the language server (LSP) for editors, over standard input and
+    /// output.
+    Server(ServerArgs),
 }
 
 #[derive(Debug, Args)]
@@ -209,6 +212,14 @@ pub struct RuleArgs {
     pub output_format: RuleFormat,
 }
 
+#[derive(Debug, Args)]
+pub struct ServerArgs {
+    /// Talk over standard input and output (the only transport; accepted
+    /// because some editors pass it).
+    #[arg(long)]
+    pub stdio: bool,
+}
+
 /// The output formats of `wirelint rule`.
 #[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
 pub enum RuleFormat {
@@ -231,7 +242,7 @@ mod tests {
     fn check_args(args: &[&str]) -> CheckArgs {
         match parse(args).unwrap().command {
             Command::Check(check) => check,
-            Command::Rule(_) => panic!("parsed as `rule`"),
+            other => panic!("parsed as {other:?}"),
         }
     }
 
@@ -362,6 +373,15 @@ mod tests {
     }
 
     #[test]
+    fn server_takes_only_an_optional_stdio_flag() {
+        for args in [&["server"][..], &["server", "--stdio"]] {
+            assert!(matches!(parse(args).unwrap().command, Command::Server(_)));
+        }
+        assert!(parse(&["server", "--port", "1"]).is_err());
+        assert!(parse(&["server", "src"]).is_err());
+    }
+
+    #[test]
     fn rule_needs_a_code_or_all() {
         assert!(parse(&["rule"]).is_err());
         assert!(parse(&["rule", "WL201", "--all"]).is_err());
@@ -369,7 +389,7 @@ mod tests {
             .unwrap()
             .command
         else {
-            panic!("parsed as `check`");
+            panic!("not parsed as `rule`");
         };
         assert!(args.all);
         assert_eq!(args.output_format, RuleFormat::Json);

@@ -143,14 +143,15 @@ fn open_cache(
     if args.no_cache || args.add_noqa || matches!(input, Input::Stdin { .. }) {
         return None;
     }
-    let directory = &resolver.root().cache_dir;
-    match Cache::open(directory, resolver.current_dir()) {
+    let root = resolver.root();
+    let directory = &root.cache_dir;
+    match Cache::open(directory, resolver.current_dir(), &root.project_root) {
         Ok(cache) => Some(cache),
         Err(error) => {
             let _ = writeln!(
                 stderr,
                 "warning: cannot use the cache directory `{}`: {error}; checking without a cache",
-                directory.display()
+                wirelint_workspace::display::display_path(directory)
             );
             None
         }

@@ -8,6 +8,7 @@ use std::path::Path;
 use clap::ValueEnum;
 use wirelint_linter::RuleSelector;
 use wirelint_workspace::discovery::{self, explicit_file};
+use wirelint_workspace::display::display_path;
 use wirelint_workspace::runner::linter_settings;
 use wirelint_workspace::{Overrides, Resolver, Settings};
 
@@ -37,7 +38,7 @@ pub fn show_files(
     let written = found
         .files
         .iter()
-        .try_for_each(|target| writeln!(stdout, "{}", target.path.display()))
+        .try_for_each(|target| writeln!(stdout, "{}", display_path(&target.path)))
         .and_then(|()| stdout.flush());
     if output_failed(written, stderr) || !found.errors.is_empty() {
         return report_errors(stderr, &found.errors);
@@ -68,9 +69,13 @@ pub fn show_settings(
         let _ = writeln!(text, "{key} = {value}  # global: {}", origin(root));
     };
 
-    let _ = writeln!(text, "# Settings for {}", file.display());
+    let _ = writeln!(text, "# Settings for {}", display_path(file));
     let _ = writeln!(text, "# configuration: {}", origin(settings));
-    let _ = writeln!(text, "# project root: {}", settings.project_root.display());
+    let _ = writeln!(
+        text,
+        "# project root: {}",
+        display_path(&settings.project_root)
+    );
     let package = target.directory.package.as_deref().unwrap_or("(none)");
     let _ = writeln!(text, "# package: {package}");
     let _ = writeln!(

@@ -23,6 +23,7 @@ mod readme_table;
 #[cfg(test)]
 mod rule_pages;
 
+pub use checker::MAX_SOURCE_BYTES;
 pub use diagnostic::{Applicability, Diagnostic, Edit, Fix, Location, Locator};
 pub use fix::{FixedSource, apply_fixes};
 pub use noqa::{NoqaAddition, SkipReason, SkippedLine, UnsafeNoqaEdit, add_noqa};

@@ -390,6 +390,21 @@ fn is_own_line(source: &str, offset: TextSize) -> bool {
         .all(|byte| matches!(byte, b' ' | b'\t' | b'\x0c'))
 }
 
+/// The code of a `# noqa:` directive that `offset` is on (or just after),
+/// as written with its range: what an editor shows documentation for.
+pub fn code_at(source: &str, offset: TextSize) -> Option<NoqaCode<'_>> {
+    let parsed = parse_unchecked_source(source, PySourceType::Python);
+    let locator = Locator::new(source);
+    let directives = Directives::extract(parsed.tokens(), &locator);
+    let row = locator.location(offset.min(TextSize::of(source))).row;
+    let directive = directives.on_row(row)?;
+    directive
+        .codes
+        .iter()
+        .find(|code| code.range.contains_inclusive(offset))
+        .cloned()
+}
+
 // ---- --add-noqa ------------------------------------------------------------
 
 /// Why a finding's first line cannot take a `# noqa` comment.
@@ -916,6 +931,23 @@ mod tests {
             fixed(&used),
             format!("{CALL}requests.get(u)  # noqa: WL203\n")
         );
+    }
+
+    #[test]
+    fn code_at_finds_the_directive_code_under_an_offset() {
+        let source = "x = 1  # NOQA: wl201, E501\ny = '# noqa: WL203'\n";
+        let code_at_text = |needle: &str, shift: usize| {
+            let offset = source.find(needle).unwrap() + shift;
+            code_at(source, TextSize::try_from(offset).unwrap()).map(|code| code.text)
+        };
+        assert_eq!(code_at_text("wl201", 0), Some("wl201"));
+        assert_eq!(code_at_text("wl201", 5), Some("wl201"));
+        assert_eq!(code_at_text("E501", 2), Some("E501"));
+        assert_eq!(code_at_text("NOQA", 1), None);
+        assert_eq!(code_at_text("x = 1", 0), None);
+        // Text in a string only looks like a directive.
+        assert_eq!(code_at_text("WL203", 1), None);
+        assert_eq!(code_at("", TextSize::new(0)), None);
     }
 
     // ---- --add-noqa ----------------------------------------------------

@@ -3,8 +3,10 @@
 //! status) and an index of every rule. The test fails when a page differs
 //! from what the registry renders; `WIRELINT_UPDATE_DOCS=1 cargo test -p
 //! wirelint_linter rule_pages` rewrites them and removes the pages of rules
-//! that no longer exist. A second test holds the rules' policy references
-//! to `docs/policy.md`: each names sections that exist and list the rule.
+//! that no longer exist. The same command rewrites the "Enforced by" lists
+//! of `docs/policy.md`: each section lists the rules whose References cite
+//! it, so a new rule reaches the policy page through its own file. A second
+//! test holds every rule's policy references to sections that exist.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -161,6 +163,74 @@ fn render_index() -> String {
     index
 }
 
+/// Opens a generated "Enforced by" list in `docs/policy.md`.
+const ENFORCED_BY_START: &str = "<!-- enforced-by:start: generated from each rule's References by \
+     `WIRELINT_UPDATE_DOCS=1 cargo test -p wirelint_linter rule_pages` -->";
+/// Closes it.
+const ENFORCED_BY_END: &str = "<!-- enforced-by:end -->";
+
+/// The rules whose References cite `section` of the policy, in code order.
+fn rules_citing(section: &str) -> impl Iterator<Item = Rule> + '_ {
+    Rule::all().filter(move |rule| {
+        reference_items(rule.docs())
+            .iter()
+            .any(|item| cited_sections(item).unwrap_or_default().contains(&section))
+    })
+}
+
+/// `docs/policy.md` with each section's "Enforced by" list (between its
+/// markers) rendered from the rules that cite the section. A section that
+/// rules cite must hold the markers; one that no rule cites must not.
+fn render_policy(policy: &str) -> Result<String, String> {
+    let mut rendered = String::with_capacity(policy.len());
+    let mut rest = policy;
+    let mut section: Option<&str> = None;
+    let mut listed: Vec<&str> = Vec::new();
+    while !rest.is_empty() {
+        let line_end = rest.find('\n').map_or(rest.len(), |index| index + 1);
+        let line = &rest[..line_end];
+        if let Some(heading) = line.strip_prefix("## ") {
+            section = Some(heading.trim_end());
+        }
+        if line.trim_end() == ENFORCED_BY_START {
+            let section = section.ok_or("an \"Enforced by\" list before the first section")?;
+            let end = rest
+                .find(ENFORCED_BY_END)
+                .ok_or_else(|| format!("\"{section}\": an \"Enforced by\" list is not closed"))?;
+            let mut rules = rules_citing(section).peekable();
+            if rules.peek().is_none() {
+                return Err(format!(
+                    "\"{section}\" has an \"Enforced by\" list, but no rule cites it"
+                ));
+            }
+            rendered.push_str(line);
+            for rule in rules {
+                let _ = writeln!(
+                    rendered,
+                    "- [{code}](rules/{code}.md) `{}`: {}",
+                    rule.name(),
+                    rule.summary(),
+                    code = rule.code()
+                );
+            }
+            listed.push(section);
+            rest = &rest[end..];
+            continue;
+        }
+        rendered.push_str(line);
+        rest = &rest[line_end..];
+    }
+    for cited in policy_sections(policy) {
+        if !listed.contains(&cited) && rules_citing(cited).next().is_some() {
+            return Err(format!(
+                "rules cite \"{cited}\", which has no \"Enforced by\" list: add one with the \
+                 lines `{ENFORCED_BY_START}` and `{ENFORCED_BY_END}`"
+            ));
+        }
+    }
+    Ok(rendered)
+}
+
 /// Every generated file below `docs/rules/`, by file name.
 fn render_all() -> Vec<(String, String)> {
     let policy = std::fs::read_to_string(docs_dir().join("policy.md")).expect("docs/policy.md");
@@ -219,17 +289,49 @@ fn rule_pages_match_the_registry() {
 }
 
 #[test]
-fn rule_pages_cite_policy_sections_that_list_the_rule() {
+fn policy_lists_the_rules_that_cite_each_section() {
+    let path = docs_dir().join("policy.md");
+    let policy = std::fs::read_to_string(&path).expect("docs/policy.md");
+    let expected =
+        render_policy(&policy).unwrap_or_else(|problem| panic!("docs/policy.md: {problem}"));
+    if expected == policy {
+        return;
+    }
+    if std::env::var_os("WIRELINT_UPDATE_DOCS").is_some() {
+        std::fs::write(&path, expected).unwrap();
+    } else {
+        panic!(
+            "the \"Enforced by\" lists of docs/policy.md differ from the rules' References; run \
+             `WIRELINT_UPDATE_DOCS=1 cargo test -p wirelint_linter rule_pages` to update them"
+        );
+    }
+}
+
+#[test]
+fn policy_lists_are_rendered_between_their_markers() {
+    let code = Rule::all().find(|rule| rule.code() == "WL201").unwrap();
+    let policy = format!(
+        "# P\n\n## Timeout Granularity\n\ntext\n{ENFORCED_BY_START}\n- stale\n{ENFORCED_BY_END}\nafter\n"
+    );
+    let rendered = render_policy(&policy).unwrap();
+    assert!(rendered.contains(&format!(
+        "{ENFORCED_BY_START}\n- [WL201](rules/WL201.md) `scalar-timeout`: {}\n",
+        code.summary()
+    )));
+    assert!(!rendered.contains("- stale"));
+    assert!(rendered.ends_with(&format!("{ENFORCED_BY_END}\nafter\n")));
+    // A section the rules cite with no list, and a list no rule feeds, are errors.
+    assert!(render_policy("# P\n\n## Timeout Granularity\n\ntext\n").is_err());
+    let orphan = format!("# P\n\n## Nobody Cites This\n{ENFORCED_BY_START}\n{ENFORCED_BY_END}\n");
+    assert!(render_policy(&orphan).is_err());
+}
+
+#[test]
+fn rule_pages_cite_policy_sections_that_exist() {
     let policy = std::fs::read_to_string(docs_dir().join("policy.md")).expect("docs/policy.md");
     let sections = policy_sections(&policy);
-    let section_text = |name: &str| {
-        let heading = format!("\n## {name}\n");
-        let start = policy.find(&heading).unwrap() + heading.len();
-        let body = &policy[start..];
-        body.split("\n## ").next().unwrap_or(body).to_string()
-    };
     for rule in Rule::all() {
-        let mut cited = Vec::new();
+        let mut cites_any = false;
         for item in reference_items(rule.docs()) {
             for section in cited_sections(&item).unwrap_or_default() {
                 assert!(
@@ -237,24 +339,17 @@ fn rule_pages_cite_policy_sections_that_list_the_rule() {
                     "{} cites \"{section}\", not a section of docs/policy.md",
                     rule.code()
                 );
-                cited.push(section.to_string());
+                cites_any = true;
             }
         }
         if rule.family().prefix() == "WL0" {
             continue; // Parse errors and internals enforce no part of the policy.
         }
         assert!(
-            !cited.is_empty(),
+            cites_any,
             "{} cites no section of docs/policy.md",
             rule.code()
         );
-        for section in cited {
-            assert!(
-                section_text(&section).contains(rule.code()),
-                "{} cites \"{section}\", which does not list it",
-                rule.code()
-            );
-        }
     }
     // Every rule code the policy names exists.
     for word in policy.split(|c: char| !c.is_ascii_alphanumeric()) {

@@ -18,6 +18,8 @@ use toml::de::{DeTable, DeValue};
 use wirelint_linter::RuleSelector;
 use wirelint_linter::settings::edit_distance;
 
+use crate::regular_file::{MAX_CONFIG_BYTES, read_regular_text};
+
 /// The names a configuration file may have, highest precedence first.
 pub const CONFIG_FILE_NAMES: [&str; 3] = [".wirelint.toml", "wirelint.toml", "pyproject.toml"];
 
@@ -52,7 +54,7 @@ pub struct ConfigError {
 
 impl fmt::Display for ConfigError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.path.display())?;
+        write!(f, "{}", crate::display::display_path(&self.path))?;
         if let Some((line, column)) = self.position {
             write!(f, ":{line}:{column}")?;
         }
@@ -150,7 +152,7 @@ pub fn find_config_in(directory: &Path) -> Option<PathBuf> {
         match ConfigKind::of(&candidate) {
             ConfigKind::Standalone => Some(candidate),
             // Unreadable or broken: let loading report it.
-            ConfigKind::Pyproject => match fs::read_to_string(&candidate) {
+            ConfigKind::Pyproject => match read_regular_text(&candidate, MAX_CONFIG_BYTES) {
                 Ok(text) if !text.contains("wirelint") => None,
                 Ok(text) if !has_wirelint_table(&text) => None,
                 _ => Some(candidate),
@@ -175,9 +177,10 @@ fn wirelint_entry<'a, 'i>(document: &'a DeTable<'i>) -> Option<&'a Spanned<DeVal
 /// Reads and validates the configuration at `path`. A `pyproject.toml`
 /// without `[tool.wirelint]` yields the default (empty) options.
 /// `output_formats` are the names `output-format` may take (empty: any).
+/// Only a regular file of at most [`MAX_CONFIG_BYTES`] is read.
 pub fn load_config(path: &Path, output_formats: &[String]) -> Result<Options, Vec<ConfigError>> {
-    let text = fs::read_to_string(path).map_err(|error| {
-        let message = if error.kind() == std::io::ErrorKind::NotFound {
+    let text = read_regular_text(path, MAX_CONFIG_BYTES).map_err(|error| {
+        let message = if error.is_not_found() {
             "configuration file does not exist".to_string()
         } else {
             format!("cannot read the configuration file: {error}")
@@ -842,6 +845,40 @@ output-format = "json"
         assert_eq!(
             errors[0].to_string(),
             "/nonexistent/wirelint.toml: configuration file does not exist"
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_fifo_a_device_or_a_huge_file_is_refused_without_reading_it() {
+        let temp = tempfile::tempdir().unwrap();
+        let fifo = temp.path().join("wirelint.toml");
+        crate::test_support::make_fifo(&fifo);
+        let errors = load_config(&fifo, &[]).unwrap_err();
+        assert!(
+            errors[0]
+                .message
+                .ends_with("it is a FIFO (named pipe), not a regular file"),
+            "{errors:?}"
+        );
+        let errors = load_config(Path::new("/dev/zero"), &[]).unwrap_err();
+        assert!(errors[0].message.contains("character device"), "{errors:?}");
+        let zero = temp.path().join("pyproject.toml");
+        std::os::unix::fs::symlink("/dev/zero", &zero).unwrap();
+        assert!(load_config(&zero, &[]).is_err());
+        // Not a configuration file to find, either.
+        assert_eq!(find_config_in(temp.path()), None);
+
+        let huge = temp.path().join("huge.toml");
+        let mut text = "select = [\"WL2\"]\n".to_string();
+        text.push_str(&"# padding\n".repeat(MAX_CONFIG_BYTES as usize / 5));
+        fs::write(&huge, &text).unwrap();
+        let errors = load_config(&huge, &[]).unwrap_err();
+        assert!(
+            errors[0]
+                .message
+                .contains("it is too large (2.0 MiB; the limit is 1.0 MiB)"),
+            "{errors:?}"
         );
     }
 

@@ -16,13 +16,17 @@ pub mod atomic_write;
 pub mod cache;
 pub mod config;
 pub mod discovery;
+pub mod display;
 pub mod fix;
 mod panics;
+pub mod regular_file;
 pub mod resolver;
 pub mod runner;
 pub mod settings;
 #[cfg(test)]
 mod skipped_directories_docs;
+#[cfg(test)]
+mod test_support;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -33,7 +37,9 @@ use wirelint_linter::Diagnostic;
 pub use cache::Cache;
 pub use config::ConfigError;
 pub use discovery::{CheckTarget, Discovery, SKIPPED_DIRECTORIES, discover};
+use display::display_path;
 pub use fix::FixOptions;
+pub use panics::catch_panic;
 pub use resolver::{ConfigSource, DirectoryInfo, Resolver, ResolverOptions};
 pub use runner::{RunOptions, check_files};
 pub use settings::{CACHE_DIR_ENV_VAR, Overrides, Settings};
@@ -98,15 +104,20 @@ impl RunError {
 impl std::fmt::Display for RunError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            RunError::MissingPath(path) => write!(f, "path `{}` does not exist", path.display()),
+            RunError::MissingPath(path) if path.as_os_str().is_empty() => {
+                write!(f, "an empty path (`\"\"`) names no file")
+            }
+            RunError::MissingPath(path) => {
+                write!(f, "path `{}` does not exist", display_path(path))
+            }
             RunError::Walk { path, message } => {
-                write!(f, "cannot search `{}`: {message}", path.display())
+                write!(f, "cannot search `{}`: {message}", display_path(path))
             }
             RunError::Panic { path, message } => write!(
                 f,
                 "wirelint crashed while checking `{}`: {message} \
                  (the other files were checked; this is a bug in wirelint, please report it)",
-                path.display()
+                display_path(path)
             ),
         }
     }

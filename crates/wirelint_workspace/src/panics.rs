@@ -18,7 +18,7 @@ thread_local! {
 }
 
 /// Runs `work`; a panic becomes `Err` with its message and source location.
-pub(crate) fn catch_panic<T>(work: impl FnOnce() -> T) -> Result<T, String> {
+pub fn catch_panic<T>(work: impl FnOnce() -> T) -> Result<T, String> {
     install_hook();
     let was_catching = CATCHING.replace(true);
     let result = panic::catch_unwind(AssertUnwindSafe(work));

@@ -23,7 +23,7 @@ use std::path::{Component, Path, PathBuf};
 
 use anstyle::Style;
 use wirelint_linter::{Applicability, Diagnostic, Rule};
-use wirelint_workspace::CheckResult;
+use wirelint_workspace::{CheckResult, display};
 
 use crate::args::OutputFormat;
 use style::Painted;
@@ -219,23 +219,25 @@ impl Printer {
     }
 
     /// A path as people want to read it: relative to the current directory
-    /// when it lies below it, otherwise as found.
+    /// when it lies below it, otherwise as found; control characters and
+    /// bytes that are not UTF-8 escaped (see [`display::display_path`]).
     fn display_path(&self, path: &Path) -> String {
-        self.relative_path(path).display().to_string()
+        display::display_path(self.relative_path(path)).into_owned()
     }
 
     /// A path for machine formats that expect a repository-relative path:
     /// relative to the current directory when below it, `/`-separated,
-    /// without `./` segments.
+    /// without `./` segments; bytes that are not UTF-8 as `\xNN` (see
+    /// [`display::path_text`]).
     fn slash_path(&self, path: &Path) -> String {
         let path = self.relative_path(path);
         if path.is_absolute() {
-            return forward_slashes(path.display().to_string());
+            return forward_slashes(display::path_text(path).into_owned());
         }
         let segments: Vec<_> = path
             .components()
             .filter(|component| *component != Component::CurDir)
-            .map(|component| component.as_os_str().to_string_lossy())
+            .map(|component| display::path_text(Path::new(component.as_os_str())).into_owned())
             .collect();
         segments.join("/")
     }
@@ -284,7 +286,7 @@ fn write_header(
     if printer.is_fixable(diagnostic) {
         write!(out, " {}", printer.paint(style::FIX_MARKER, "[*]"))?;
     }
-    writeln!(out, " {}", diagnostic.message)
+    writeln!(out, " {}", display::escape_control(&diagnostic.message))
 }
 
 /// Splits source text into lines at `\n`, `\r\n` and `\r`, as Python does.
@@ -705,6 +707,75 @@ mod tests {
             };
             let output = render_with(&printer, &findings);
             assert!(!output.contains('\x1b'), "{format:?}: {output}");
+        }
+    }
+
+    /// A result whose file name and message carry line breaks, terminal
+    /// escapes and (on Unix) a byte that is not UTF-8.
+    fn hostile() -> CheckResult {
+        let mut hostile = result(vec![missing_timeout()]);
+        #[cfg(unix)]
+        {
+            use std::os::unix::ffi::OsStrExt;
+            hostile.files[0].path =
+                std::ffi::OsStr::from_bytes(b"evil\nok.py:1:1: WL000 forged\x1b[2J\xff.py").into();
+        }
+        #[cfg(not(unix))]
+        {
+            hostile.files[0].path = "evil\nok.py:1:1: WL000 forged\x1b[2J.py".into();
+        }
+        hostile.files[0].diagnostics[0].message = "`get(\"\x1b]0;owned\x07\n\0\")`".to_string();
+        hostile
+    }
+
+    #[test]
+    fn hostile_names_and_messages_cannot_forge_lines_or_escape_in_text_formats() {
+        for format in [
+            OutputFormat::Concise,
+            OutputFormat::Full,
+            OutputFormat::Pylint,
+            OutputFormat::Grouped,
+            OutputFormat::Github,
+        ] {
+            let output = render(format, &hostile());
+            assert!(!output.contains('\x1b'), "{format:?}: {output}");
+            assert!(
+                !output.contains('\0') && !output.contains('\x07'),
+                "{format:?}"
+            );
+            assert!(
+                !output.contains("\nok.py"),
+                "{format:?}: a forged line: {output}"
+            );
+            assert!(output.contains("forged\\x1b[2J"), "{format:?}: {output}");
+            #[cfg(unix)]
+            assert!(output.contains("\\xff.py"), "{format:?}: {output}");
+        }
+        let concise = render(OutputFormat::Concise, &hostile());
+        assert_eq!(concise.lines().count(), 2, "{concise}");
+    }
+
+    #[test]
+    fn machine_formats_stay_valid_and_tell_names_apart() {
+        for format in [
+            OutputFormat::Json,
+            OutputFormat::Sarif,
+            OutputFormat::Gitlab,
+        ] {
+            let output = render(format, &hostile());
+            let value: serde_json::Value = serde_json::from_str(&output).unwrap();
+            let text = value.to_string();
+            // SARIF's URIs percent-encode the backslash.
+            #[cfg(unix)]
+            assert!(
+                text.contains("\\\\xff.py") || text.contains("%5Cxff.py"),
+                "{format:?}"
+            );
+            assert!(!text.contains('\u{fffd}'), "{format:?}: lossy");
+        }
+        let lines = render(OutputFormat::JsonLines, &hostile());
+        for line in lines.lines() {
+            serde_json::from_str::<serde_json::Value>(line).unwrap();
         }
     }
 
