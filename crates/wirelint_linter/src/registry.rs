@@ -172,14 +172,15 @@ impl RuleInfo {
 /// compile a rule with hooks but no fast-path markers.
 macro_rules! register_rules {
     ($($variant:ident => $family:ident :: $file:ident,)+) => {
-        /// Every rule wirelint knows. The discriminant indexes [`RULES`].
+        /// Every rule wirelint knows. The discriminant indexes the registry,
+        /// `RULES`.
         #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub enum Rule {
             $($variant,)+
         }
 
         /// The registry, in code order. `RULES[rule as usize].rule == rule`.
-        pub const RULES: &[RuleInfo] = &[
+        pub(crate) const RULES: &[RuleInfo] = &[
             $(RuleInfo::of(
                 Rule::$variant,
                 &crate::rules::$family::$file::RULE,
