@@ -139,7 +139,8 @@ pub struct RuleInfo {
     pub name: &'static str,
     pub family: Family,
     pub status: Status,
-    /// Fires only in network modules (RULES.md's *boundary*).
+    /// Fires only in network modules (a *boundary* rule, as `docs/policy.md`
+    /// defines them).
     pub boundary: bool,
     pub summary: &'static str,
     pub markers: &'static [Marker],
