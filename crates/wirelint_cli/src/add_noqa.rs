@@ -6,17 +6,17 @@
 use std::io::Write;
 use std::path::Path;
 
-use wirelint_linter::noqa::{self, NoqaAddition};
-use wirelint_workspace::atomic_write::{Expected, Rewrite, rewrite_if_unchanged};
-use wirelint_workspace::display::display_path;
-use wirelint_workspace::{CheckResult, FileReport};
+use wirelint_linter::{NoqaAddition, is_suppressible};
+use wirelint_workspace::{
+    CheckResult, Expected, FileReport, Rewrite, display_path, rewrite_if_unchanged,
+};
 
 use crate::{ExitStatus, output_failed};
 
 /// Adds directives for the findings in `result`, prints
 /// `Added N noqa directives.` and returns 0, or 2 when a file could not be
 /// checked or changed. Lines that cannot take a comment are warned about.
-pub fn add_noqa(
+pub(crate) fn add_noqa(
     result: &CheckResult,
     stdout: &mut dyn Write,
     stderr: &mut dyn Write,
@@ -49,7 +49,7 @@ fn add_to_file(report: &FileReport, stderr: &mut dyn Write) -> Result<usize, Str
     if !report
         .diagnostics
         .iter()
-        .any(|diagnostic| noqa::is_suppressible(diagnostic.rule))
+        .any(|diagnostic| is_suppressible(diagnostic.rule))
     {
         return Ok(0);
     }
@@ -63,7 +63,7 @@ fn add_to_file(report: &FileReport, stderr: &mut dyn Write) -> Result<usize, Str
         source: updated,
         lines_changed,
         skipped,
-    } = noqa::add_noqa(source, &report.diagnostics).map_err(|error| {
+    } = wirelint_linter::add_noqa(source, &report.diagnostics).map_err(|error| {
         format!(
             "left `{}` unchanged: {error} (this is a bug in wirelint, please report it)",
             display_path(path)

@@ -36,7 +36,11 @@ impl Report {
     }
 }
 
-pub fn check(args: &CheckArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) -> ExitStatus {
+pub(crate) fn check(
+    args: &CheckArgs,
+    stdout: &mut dyn Write,
+    stderr: &mut dyn Write,
+) -> ExitStatus {
     let resolver = match config::resolver(args) {
         Ok(resolver) => resolver,
         Err(errors) => return report_errors(stderr, &errors),
@@ -151,7 +155,7 @@ fn open_cache(
             let _ = writeln!(
                 stderr,
                 "warning: cannot use the cache directory `{}`: {error}; checking without a cache",
-                wirelint_workspace::display::display_path(directory)
+                wirelint_workspace::display_path(directory)
             );
             None
         }

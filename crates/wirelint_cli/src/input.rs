@@ -6,12 +6,12 @@ use std::fs;
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 
-use wirelint_workspace::regular_file::{MAX_ARGUMENT_FILE_BYTES, read_regular_text};
 use wirelint_workspace::{CheckResult, Resolver, RunOptions, check_paths_with, check_stdin};
+use wirelint_workspace::{MAX_ARGUMENT_FILE_BYTES, read_regular_text};
 
 /// What checking an input produced.
 #[derive(Debug)]
-pub struct Checked {
+pub(crate) struct Checked {
     pub result: CheckResult,
     /// The bytes read from standard input, when that was the input.
     pub stdin_source: Option<Vec<u8>>,
@@ -19,7 +19,7 @@ pub struct Checked {
 
 /// The source of what a run checks.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Input {
+pub(crate) enum Input {
     /// Files and directories on disk.
     Paths(Vec<PathBuf>),
     /// One source on standard input, checked as the file `name`.
@@ -29,7 +29,7 @@ pub enum Input {
 impl Input {
     /// The input the path arguments describe. Fails on `-` mixed with other
     /// paths, `--stdin-filename` without `-`, and unreadable `@FILE`s.
-    pub fn from_arguments(
+    pub(crate) fn from_arguments(
         paths: &[PathBuf],
         stdin_filename: Option<&Path>,
     ) -> Result<Input, String> {
@@ -56,7 +56,11 @@ impl Input {
     /// Checks the input with the settings `resolver` hands out, using the
     /// cache and applying fixes as `options` say (standard input is never
     /// cached and its fixes never written).
-    pub fn check(&self, resolver: &Resolver, options: RunOptions) -> Result<Checked, Vec<String>> {
+    pub(crate) fn check(
+        &self,
+        resolver: &Resolver,
+        options: RunOptions,
+    ) -> Result<Checked, Vec<String>> {
         let (checked, stdin_source) = match self {
             Input::Paths(paths) => (check_paths_with(paths, resolver, options), None),
             Input::Stdin { name } => {
@@ -91,7 +95,7 @@ impl Input {
 /// again: a listed `@OTHER` that is not a file's name is an error naming
 /// the argument file. FILE must be a regular file of at most
 /// [`MAX_ARGUMENT_FILE_BYTES`].
-pub fn expand_argument_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
+pub(crate) fn expand_argument_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
     let mut expanded = Vec::with_capacity(paths.len());
     for path in paths {
         let Some(list) = path.to_str().and_then(|text| text.strip_prefix('@')) else {

@@ -22,7 +22,7 @@ use args::{Cli, Command};
 
 /// The process exit code of a run.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
-pub enum ExitStatus {
+pub(crate) enum ExitStatus {
     /// Nothing found (or `--exit-zero`).
     Success = 0,
     /// Diagnostics were found.

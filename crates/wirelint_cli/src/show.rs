@@ -6,11 +6,10 @@ use std::io::Write;
 use std::path::Path;
 
 use clap::ValueEnum;
-use wirelint_linter::RuleSelector;
-use wirelint_workspace::discovery::{self, explicit_file};
-use wirelint_workspace::display::display_path;
-use wirelint_workspace::runner::linter_settings;
-use wirelint_workspace::{Overrides, Resolver, Settings};
+use wirelint_linter::{Rule, RuleSelector};
+use wirelint_workspace::{
+    Overrides, Resolver, Settings, discover, display_path, explicit_file, linter_settings,
+};
 
 use crate::args::OutputFormat;
 use crate::config::report_errors;
@@ -18,7 +17,7 @@ use crate::input::Input;
 use crate::{ExitStatus, output_failed};
 
 /// Prints the files `input` would check, one per line, sorted.
-pub fn show_files(
+pub(crate) fn show_files(
     input: &Input,
     resolver: &Resolver,
     stdout: &mut dyn Write,
@@ -30,7 +29,7 @@ pub fn show_files(
             &["`--show-files` lists files on disk; it cannot be used with `-`"],
         );
     };
-    let found = discovery::discover(paths, resolver);
+    let found = discover(paths, resolver);
     let config_errors = resolver.errors();
     if !config_errors.is_empty() {
         return report_errors(stderr, &config_errors);
@@ -47,7 +46,7 @@ pub fn show_files(
 }
 
 /// Prints the settings that govern `file` (which need not exist).
-pub fn show_settings(
+pub(crate) fn show_settings(
     file: &Path,
     resolver: &Resolver,
     overrides: &Overrides,
@@ -154,7 +153,7 @@ pub fn show_settings(
         .ignored_rules
         .iter()
         .filter(|rule| linter.rules.contains(*rule))
-        .map(|rule| rule.code())
+        .map(Rule::code)
         .collect();
     if !turned_off.is_empty() {
         let _ = writeln!(
@@ -263,7 +262,7 @@ mod tests {
             text.contains(&format!("# configuration: {}", config.display())),
             "{text}"
         );
-        for key in wirelint_workspace::config::KEYS {
+        for key in wirelint_workspace::CONFIG_KEYS {
             assert!(
                 text.contains(&format!("\n{key} = ")),
                 "{key} missing:\n{text}"

@@ -71,6 +71,10 @@ type RuleRow = (
 /// `wirelint.CheckError` if the run itself fails. A signal handler's
 /// exception (`KeyboardInterrupt` on Ctrl-C) stops the run and is raised.
 #[pyfunction]
+#[allow(
+    clippy::needless_pass_by_value,
+    reason = "pyo3 extracts a Python list into an owned `Vec`; a slice cannot be an argument"
+)]
 fn check<'py>(
     py: Python<'py>,
     paths: Vec<PathBuf>,
@@ -154,21 +158,25 @@ fn check<'py>(
 /// unknown rule selector and `wirelint.CheckError` if the engine fails on
 /// this source.
 #[pyfunction]
+#[allow(
+    clippy::needless_pass_by_value,
+    reason = "pyo3 extracts a Python list into an owned `Vec`; a slice cannot be an argument"
+)]
 fn check_source<'py>(
     py: Python<'py>,
-    source: Bound<'py, PyString>,
-    filename: Bound<'py, PyString>,
+    source: &Bound<'py, PyString>,
+    filename: &Bound<'py, PyString>,
     select: Option<Vec<String>>,
     ignore: Vec<String>,
     preview: bool,
 ) -> PyResult<Vec<Bound<'py, PyAny>>> {
-    let settings = linter_settings(select, &ignore, preview)?;
+    let settings = linter_settings(select.as_deref(), &ignore, preview)?;
     let records = Records::get(py)?;
     let source = match source.to_cow() {
         Ok(source) => source.into_owned(),
         Err(_) => {
-            let diagnostic = not_utf8(&source)?;
-            return Ok(vec![records.diagnostic(&diagnostic, &filename)?]);
+            let diagnostic = not_utf8(source)?;
+            return Ok(vec![records.diagnostic(&diagnostic, filename)?]);
         }
     };
     let outcome = py.detach(|| {
@@ -186,7 +194,7 @@ fn check_source<'py>(
     })?;
     diagnostics
         .iter()
-        .map(|diagnostic| records.diagnostic(diagnostic, &filename))
+        .map(|diagnostic| records.diagnostic(diagnostic, filename))
         .collect()
 }
 
@@ -285,7 +293,12 @@ fn run_interruptibly<T: Send>(
                 ))
             })?;
         while done.recv_timeout(SIGNAL_POLL_INTERVAL) == Err(RecvTimeoutError::Timeout) {
-            if let Err(exception) = Python::attach(|py| py.check_signals()) {
+            #[allow(
+                clippy::redundant_closure_for_method_calls,
+                reason = "`Python::check_signals` as a path is not general over the `Python` lifetime"
+            )]
+            let signals = Python::attach(|py| py.check_signals());
+            if let Err(exception) = signals {
                 cancel.store(true, Ordering::Relaxed);
                 // What the run found, or how it failed, no longer matters.
                 let _ = worker.join();
@@ -298,12 +311,12 @@ fn run_interruptibly<T: Send>(
 
 /// Builds the engine settings; an unknown selector raises `ConfigError`.
 fn linter_settings(
-    select: Option<Vec<String>>,
+    select: Option<&[String]>,
     ignore: &[String],
     preview: bool,
 ) -> PyResult<LinterSettings> {
     let selection = RuleSelection {
-        select: select.as_deref().map(parse_selectors).transpose()?,
+        select: select.map(parse_selectors).transpose()?,
         extend_select: Vec::new(),
         ignore: parse_selectors(ignore)?,
         preview,

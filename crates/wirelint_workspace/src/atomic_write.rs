@@ -175,14 +175,14 @@ fn is_stale(pid: u32, modified: SystemTime, now: SystemTime) -> bool {
 /// Removes stale temporary files of wirelint from each directory it is
 /// given, once per directory: a run hands it every directory it writes in.
 #[derive(Debug, Default)]
-pub struct StaleTempSweeper {
+pub(crate) struct StaleTempSweeper {
     swept: Mutex<FxHashSet<PathBuf>>,
 }
 
 impl StaleTempSweeper {
     /// Sweeps `directory` unless it was swept already. Failures are
     /// ignored: a leftover costs disk space, nothing else.
-    pub fn sweep_once(&self, directory: &Path) {
+    pub(crate) fn sweep_once(&self, directory: &Path) {
         let first_time = self
             .swept
             .lock()
@@ -196,7 +196,7 @@ impl StaleTempSweeper {
 
 /// Removes wirelint's stale temporary files (see the module documentation) from
 /// `directory`, never following a symbolic link; returns how many.
-pub fn remove_stale_temp_files(directory: &Path) -> io::Result<usize> {
+pub(crate) fn remove_stale_temp_files(directory: &Path) -> io::Result<usize> {
     platform::remove_stale_temp_files(directory)
 }
 

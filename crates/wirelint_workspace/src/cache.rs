@@ -77,7 +77,7 @@ use xxhash_rust::xxh3::{Xxh3, xxh3_64, xxh3_128};
 use crate::display::display_path;
 
 /// The file that marks a cache directory, for backup and archiving tools.
-pub const CACHE_DIR_TAG: &str = "CACHEDIR.TAG";
+pub(crate) const CACHE_DIR_TAG: &str = "CACHEDIR.TAG";
 
 const CACHE_DIR_TAG_SIGNATURE: &str = "Signature: 8a477f597d28d172789f06886806bc55\n";
 

@@ -38,7 +38,7 @@ use crate::resolver::{DirectoryInfo, Resolver};
 
 /// Directory names a walk never enters unless `exclude` says otherwise:
 /// version control, virtual environments, caches and build output.
-pub const SKIPPED_DIRECTORIES: &[&str] = &[
+pub(crate) const SKIPPED_DIRECTORIES: &[&str] = &[
     ".git",
     ".hg",
     ".svn",
@@ -72,7 +72,7 @@ pub struct Discovery {
 }
 
 /// How many found files [`discover_each`] hands over at a time.
-pub const BATCH_SIZE: usize = 64;
+pub(crate) const BATCH_SIZE: usize = 64;
 
 /// Finds the files to check under `paths`, as one sorted list.
 pub fn discover(paths: &[PathBuf], resolver: &Resolver) -> Discovery {
@@ -104,7 +104,7 @@ pub(crate) fn discover_cancellable(
 /// files. Returns the paths that could not be searched: problems with the
 /// given paths in argument order, then walk errors sorted by path. Once
 /// `cancel` is set, no more paths are looked at and the walk stops.
-pub fn discover_each(
+pub(crate) fn discover_each(
     paths: &[PathBuf],
     resolver: &Resolver,
     cancel: &AtomicBool,
@@ -179,7 +179,7 @@ pub fn explicit_file(resolver: &Resolver, path: PathBuf, absolute: &Path) -> Opt
 /// directory above it inside its project, is excluded. The settings of the
 /// directory holding it decide. A path whose configuration failed to load
 /// counts as excluded (the run reports that configuration instead).
-pub fn is_excluded_explicitly(resolver: &Resolver, absolute: &Path) -> bool {
+pub(crate) fn is_excluded_explicitly(resolver: &Resolver, absolute: &Path) -> bool {
     let directory = absolute.parent().unwrap_or(absolute);
     resolver
         .directory(directory)
@@ -410,7 +410,7 @@ fn visit(
 
 /// `./pkg/./a.py` becomes `pkg/a.py`, so the same file given two ways is
 /// checked once and printed the way people write paths. `.` stays `.`.
-pub fn without_current_dir_components(path: &Path) -> PathBuf {
+pub(crate) fn without_current_dir_components(path: &Path) -> PathBuf {
     let cleaned: PathBuf = path
         .components()
         .filter(|component| *component != Component::CurDir)

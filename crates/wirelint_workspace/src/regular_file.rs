@@ -13,7 +13,7 @@ use std::path::Path;
 /// The largest configuration file read (`pyproject.toml`, `wirelint.toml`,
 /// `--config`). Real ones are a few kilobytes; parsing TOML can take over a
 /// hundred times the file's size in memory.
-pub const MAX_CONFIG_BYTES: u64 = 1024 * 1024;
+pub(crate) const MAX_CONFIG_BYTES: u64 = 1024 * 1024;
 
 /// The largest argument file (`@FILE`) read: a million paths of 60 bytes.
 pub const MAX_ARGUMENT_FILE_BYTES: u64 = 64 * 1024 * 1024;
@@ -121,7 +121,7 @@ impl From<io::Error> for ReadError {
 }
 
 /// `1536` → `1.5 KiB`, for messages.
-pub fn human_size(bytes: u64) -> String {
+pub(crate) fn human_size(bytes: u64) -> String {
     const UNITS: [&str; 4] = ["KiB", "MiB", "GiB", "TiB"];
     if bytes < 1024 {
         return format!("{bytes} bytes");
@@ -142,7 +142,10 @@ pub fn human_size(bytes: u64) -> String {
 ///
 /// The stamp is taken before the read; when the file changes during the
 /// read, a later comparison with the file's state tells.
-pub fn read_regular_file(path: &Path, limit: u64) -> Result<(Vec<u8>, FileStamp), ReadError> {
+pub(crate) fn read_regular_file(
+    path: &Path,
+    limit: u64,
+) -> Result<(Vec<u8>, FileStamp), ReadError> {
     let file = open_without_blocking(path)?;
     let metadata = file.metadata()?;
     if !metadata.is_file() {
@@ -168,7 +171,10 @@ pub fn read_regular_file(path: &Path, limit: u64) -> Result<(Vec<u8>, FileStamp)
     Ok((bytes, stamp))
 }
 
-/// [`read_regular_file`] for text: the bytes must be UTF-8.
+/// Reads the regular file at `path` (a symbolic link is followed) as text
+/// if it holds at most `limit` bytes and they are UTF-8. Anything else is
+/// refused: opening never blocks and a device is never read, as for
+/// `read_regular_file`.
 pub fn read_regular_text(path: &Path, limit: u64) -> Result<String, ReadError> {
     let (bytes, _) = read_regular_file(path, limit)?;
     String::from_utf8(bytes).map_err(|error| {
@@ -199,7 +205,7 @@ fn open_without_blocking(path: &Path) -> io::Result<File> {
 }
 
 /// "a directory", "a FIFO", ... for messages.
-pub fn kind_of(file_type: &fs::FileType) -> &'static str {
+pub(crate) fn kind_of(file_type: &fs::FileType) -> &'static str {
     #[cfg(unix)]
     {
         use std::os::unix::fs::FileTypeExt;

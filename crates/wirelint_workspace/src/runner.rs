@@ -20,7 +20,7 @@ use std::thread;
 use rayon::iter::ParallelBridge;
 use rayon::prelude::*;
 use rayon::{ThreadPool, ThreadPoolBuilder};
-use wirelint_linter::{Diagnostic, LinterSettings, lint_source_in_package, unreadable_file};
+use wirelint_linter::{Diagnostic, LinterSettings, lint_bytes_in_package, unreadable_file};
 
 use crate::atomic_write::{Expected, Rewrite, StaleTempSweeper, rewrite_if_unchanged};
 use crate::cache::{Cache, ContentHash, EntryKey};
@@ -54,12 +54,14 @@ pub struct RunOptions<'a> {
 }
 
 /// Lints `files` in parallel. Reports come back in the order of `files`.
-pub fn check_files(files: Vec<CheckTarget>, options: RunOptions) -> CheckResult {
+#[cfg(test)]
+pub(crate) fn check_files(files: Vec<CheckTarget>, options: RunOptions) -> CheckResult {
     check_files_with(files, options, &AtomicBool::new(false), lint_target)
 }
 
-/// [`check_files`] that lints no new file once `cancel` is set; the
-/// result then covers only the files that were linted.
+/// Lints `files` in parallel, but no new file once `cancel` is set: the
+/// result then covers only the files that were linted. Reports come back
+/// in the order of `files`.
 pub(crate) fn check_files_cancellable(
     files: Vec<CheckTarget>,
     options: RunOptions,
@@ -73,7 +75,7 @@ pub(crate) fn check_files_cancellable(
 /// discovery errors (see [`discover_each`]) followed by the files the
 /// engine crashed on, by path. Once `cancel` is set, the walk stops and
 /// no new file is linted; the result then covers only the files that were.
-pub fn check_tree(
+pub(crate) fn check_tree(
     paths: &[PathBuf],
     resolver: &Resolver,
     options: RunOptions,
@@ -138,7 +140,11 @@ where
 
 /// Lints one source that is not read from disk (standard input), as the
 /// file `target` names.
-pub fn check_source(target: CheckTarget, source: Vec<u8>, options: RunOptions) -> CheckResult {
+pub(crate) fn check_source(
+    target: CheckTarget,
+    source: Vec<u8>,
+    options: RunOptions,
+) -> CheckResult {
     check_source_with(target, source, options, lint_target)
 }
 
@@ -184,19 +190,8 @@ pub fn linter_settings(target: &CheckTarget) -> Cow<'_, LinterSettings> {
 /// Decodes a file's bytes (UTF-8, a leading BOM allowed; anything else is
 /// WL002) and lints them in the file's package.
 fn lint_target(target: &CheckTarget, bytes: &[u8]) -> Vec<Diagnostic> {
-    match std::str::from_utf8(bytes) {
-        Ok(source) => {
-            let package = target.directory.package.as_deref();
-            lint_source_in_package(source, package, &linter_settings(target))
-        }
-        Err(error) => {
-            let message = format!(
-                "File is not valid UTF-8: invalid byte at offset {}",
-                error.valid_up_to()
-            );
-            vec![unreadable_file(message)]
-        }
-    }
+    let package = target.directory.package.as_deref();
+    lint_bytes_in_package(bytes, package, &linter_settings(target))
 }
 
 /// What checking one file produced: a report when diagnostics remain, the

@@ -5,7 +5,7 @@ use std::fs;
 use std::path::Path;
 
 /// The names in `directory`, sorted.
-pub fn names(directory: &Path) -> Vec<String> {
+pub(crate) fn names(directory: &Path) -> Vec<String> {
     let mut names: Vec<String> = fs::read_dir(directory)
         .unwrap()
         .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
@@ -17,7 +17,7 @@ pub fn names(directory: &Path) -> Vec<String> {
 /// Makes a FIFO (named pipe) at `path`; nothing writes to it, so opening it
 /// to read blocks unless done without blocking.
 #[cfg(unix)]
-pub fn make_fifo(path: &Path) {
+pub(crate) fn make_fifo(path: &Path) {
     rustix::fs::mknodat(
         rustix::fs::CWD,
         path,

@@ -19,7 +19,7 @@ use std::io::{self, Write};
 use unicode_width::UnicodeWidthChar;
 use wirelint_linter::Diagnostic;
 use wirelint_workspace::CheckResult;
-use wirelint_workspace::display::{escape_control, escaped_len};
+use wirelint_workspace::{escape_control, escaped_len};
 
 use super::{Printer, split_lines, write_header};
 

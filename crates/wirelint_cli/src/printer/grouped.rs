@@ -12,7 +12,7 @@
 use std::io::{self, Write};
 
 use wirelint_workspace::CheckResult;
-use wirelint_workspace::display::escape_control;
+use wirelint_workspace::escape_control;
 
 use super::{Printer, style};
 

@@ -105,7 +105,7 @@ pub(super) fn write(out: &mut dyn Write, result: &CheckResult) -> io::Result<()>
 
 fn absolute_filename(path: &Path) -> String {
     let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
-    wirelint_workspace::display::path_text(&absolute).into_owned()
+    wirelint_workspace::path_text(&absolute).into_owned()
 }
 
 #[cfg(test)]

@@ -23,13 +23,13 @@ use std::path::{Component, Path, PathBuf};
 
 use anstyle::Style;
 use wirelint_linter::{Applicability, Diagnostic, Rule};
-use wirelint_workspace::{CheckResult, display};
+use wirelint_workspace::{CheckResult, escape_control, path_text};
 
 use crate::args::OutputFormat;
 use style::Painted;
 
 /// Prints a [`CheckResult`] in one format.
-pub struct Printer {
+pub(crate) struct Printer {
     format: OutputFormat,
     /// Leave out the summary line.
     quiet: bool,
@@ -48,7 +48,7 @@ pub struct Printer {
 impl Printer {
     /// A printer for `format`; colour is on when stdout is a terminal,
     /// subject to `NO_COLOR` and `FORCE_COLOR`.
-    pub fn new(format: OutputFormat, quiet: bool) -> Self {
+    pub(crate) fn new(format: OutputFormat, quiet: bool) -> Self {
         Self {
             format,
             quiet,
@@ -61,12 +61,12 @@ impl Printer {
     }
 
     /// Print counts per rule (`--statistics`) instead of the diagnostics.
-    pub fn with_statistics(self, statistics: bool) -> Self {
+    pub(crate) fn with_statistics(self, statistics: bool) -> Self {
         Self { statistics, ..self }
     }
 
     /// Mark unsafe fixes as fixable too (`--unsafe-fixes`).
-    pub fn with_unsafe_fixes(self, unsafe_fixes: bool) -> Self {
+    pub(crate) fn with_unsafe_fixes(self, unsafe_fixes: bool) -> Self {
         Self {
             unsafe_fixes,
             ..self
@@ -75,7 +75,7 @@ impl Printer {
 
     /// Writes the diagnostics (or the statistics), then, for the formats
     /// people read, the summary line.
-    pub fn write(&self, out: &mut dyn Write, result: &CheckResult) -> io::Result<()> {
+    pub(crate) fn write(&self, out: &mut dyn Write, result: &CheckResult) -> io::Result<()> {
         if self.statistics {
             statistics::write(out, result, self)?;
         } else {
@@ -220,24 +220,24 @@ impl Printer {
 
     /// A path as people want to read it: relative to the current directory
     /// when it lies below it, otherwise as found; control characters and
-    /// bytes that are not UTF-8 escaped (see [`display::display_path`]).
+    /// bytes that are not UTF-8 escaped (see [`wirelint_workspace::display_path`]).
     fn display_path(&self, path: &Path) -> String {
-        display::display_path(self.relative_path(path)).into_owned()
+        wirelint_workspace::display_path(self.relative_path(path)).into_owned()
     }
 
     /// A path for machine formats that expect a repository-relative path:
     /// relative to the current directory when below it, `/`-separated,
     /// without `./` segments; bytes that are not UTF-8 as `\xNN` (see
-    /// [`display::path_text`]).
+    /// [`path_text`]).
     fn slash_path(&self, path: &Path) -> String {
         let path = self.relative_path(path);
         if path.is_absolute() {
-            return forward_slashes(display::path_text(path).into_owned());
+            return forward_slashes(path_text(path).into_owned());
         }
         let segments: Vec<_> = path
             .components()
             .filter(|component| *component != Component::CurDir)
-            .map(|component| display::path_text(Path::new(component.as_os_str())).into_owned())
+            .map(|component| path_text(Path::new(component.as_os_str())).into_owned())
             .collect();
         segments.join("/")
     }
@@ -286,7 +286,7 @@ fn write_header(
     if printer.is_fixable(diagnostic) {
         write!(out, " {}", printer.paint(style::FIX_MARKER, "[*]"))?;
     }
-    writeln!(out, " {}", display::escape_control(&diagnostic.message))
+    writeln!(out, " {}", escape_control(&diagnostic.message))
 }
 
 /// Splits source text into lines at `\n`, `\r\n` and `\r`, as Python does.
@@ -330,14 +330,14 @@ pub(crate) mod test_support {
     use super::Printer;
     use crate::args::OutputFormat;
 
-    pub const SOURCE: &str = "import httpx\nr = httpx.get(url, timeout=5)\n";
+    pub(crate) const SOURCE: &str = "import httpx\nr = httpx.get(url, timeout=5)\n";
 
     fn range(start: u32, end: u32) -> TextRange {
         TextRange::new(TextSize::new(start), TextSize::new(end))
     }
 
     /// WL201 on `timeout=5` (row 2, columns 20..29), with a safe fix.
-    pub fn scalar_timeout() -> Diagnostic {
+    pub(crate) fn scalar_timeout() -> Diagnostic {
         Diagnostic {
             rule: Rule::ScalarTimeout,
             message: "Scalar timeout `5`".to_string(),
@@ -358,7 +358,7 @@ pub(crate) mod test_support {
     }
 
     /// WL203 on `httpx.get(...)` (row 2, columns 5..30), no fix.
-    pub fn missing_timeout() -> Diagnostic {
+    pub(crate) fn missing_timeout() -> Diagnostic {
         Diagnostic {
             rule: Rule::MissingTimeout,
             message: "Call without a timeout".to_string(),
@@ -369,7 +369,7 @@ pub(crate) mod test_support {
         }
     }
 
-    pub fn result(diagnostics: Vec<Diagnostic>) -> CheckResult {
+    pub(crate) fn result(diagnostics: Vec<Diagnostic>) -> CheckResult {
         CheckResult {
             files: vec![FileReport {
                 path: PathBuf::from("pkg/app.py"),
@@ -385,7 +385,7 @@ pub(crate) mod test_support {
     /// A printer without colour whose paths print as given. It leaves out
     /// the next steps under the summary, which have tests of their own, so
     /// that each format's tests pin that format's output.
-    pub fn printer(format: OutputFormat) -> Printer {
+    pub(crate) fn printer(format: OutputFormat) -> Printer {
         Printer {
             format,
             quiet: false,
@@ -397,13 +397,13 @@ pub(crate) mod test_support {
         }
     }
 
-    pub fn render_with(printer: &Printer, result: &CheckResult) -> String {
+    pub(crate) fn render_with(printer: &Printer, result: &CheckResult) -> String {
         let mut out = Vec::new();
         printer.write(&mut out, result).unwrap();
         String::from_utf8(out).unwrap()
     }
 
-    pub fn render(format: OutputFormat, result: &CheckResult) -> String {
+    pub(crate) fn render(format: OutputFormat, result: &CheckResult) -> String {
         render_with(&printer(format), result)
     }
 }
