@@ -574,8 +574,9 @@ def write_report(names: Sequence[str]) -> None:
         " with a one-line reason, in `bench/judgements/<corpus>/<CODE>.tsv`.",
         "",
         "Precision = correct / judged: a debatable hit counts against the rule (the column"
-        ' "with debatable" counts it for). The gate: a stable rule needs at least'
-        f' {percent(GATE)} on application code (`../shared/RULES.md`, "Precision gate").'
+        ' "with debatable" counts it for).'
+        " The gate, the project's bar for a stable rule:"
+        f" at least {percent(GATE)} on application code."
         " The gate is claimed only when every sampled hit is judged; with 15 samples, one"
         " false positive or debatable hit fails it. Findings for the next engineer:"
         " `bench/judgements/findings.md`.",

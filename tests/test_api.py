@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ast
 import dataclasses
-import inspect
+import json
 import os
 import pickle
 import shutil
@@ -13,6 +13,8 @@ import sys
 import textwrap
 import threading
 import time
+import types
+import typing
 from collections.abc import Iterator
 from importlib import resources
 from pathlib import Path
@@ -215,6 +217,34 @@ def test_unknown_selector_raises_config_error(option: str) -> None:
 def test_selector_that_is_not_a_string_raises_config_error() -> None:
     with pytest.raises(wirelint.ConfigError, match="select="):
         wirelint.check_source(MISSING_TIMEOUT, select=[201])  # type: ignore[list-item]
+    with pytest.raises(wirelint.ConfigError) as caught:
+        wirelint.check_source(MISSING_TIMEOUT, select=b"WL2")  # type: ignore[arg-type]
+    assert caught.value.message == (
+        "select= takes rule codes as a string or a list of strings, got b'WL2' (bytes)"
+    )
+    with pytest.raises(wirelint.ConfigError, match="ignore= got '\\\\udcff'"):
+        wirelint.check_source(MISSING_TIMEOUT, ignore="WL2,\udcff")
+
+
+def test_a_source_no_utf8_file_could_hold_is_wl002_not_a_unicode_error() -> None:
+    (diagnostic,) = wirelint.check_source("x = 1\ny = '\udcff'\n", filename="s\udcff.py")
+    assert diagnostic.code == "WL002"
+    assert diagnostic.message == (
+        "Source is not valid UTF-8: a lone surrogate (U+DCFF) at line 2, column 6 cannot be encoded"
+    )
+    assert diagnostic.path == "s\udcff.py"
+    with pytest.raises(TypeError):
+        wirelint.check_source(b"x = 1\n")  # type: ignore[arg-type]
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
+def test_a_special_file_as_config_is_an_error_not_a_hang(tmp_path: Path) -> None:
+    write(tmp_path / "a.py", MISSING_TIMEOUT)
+    fifo = tmp_path / "wirelint.toml"
+    os.mkfifo(fifo)
+    for config in (fifo, Path("/dev/zero")):
+        with pytest.raises(wirelint.ConfigError, match="not a regular file"):
+            wirelint.check(tmp_path / "a.py", config=config)
 
 
 def test_check_validates_selectors_even_with_no_paths(tmp_path: Path) -> None:
@@ -327,18 +357,68 @@ def test_check_respects_gitignore_in_a_repository(tmp_path: Path) -> None:
 
 
 def test_missing_paths_raise_path_not_found_naming_each(tmp_path: Path) -> None:
-    write(tmp_path / "real.py", MISSING_TIMEOUT)
+    real = write(tmp_path / "real.py", MISSING_TIMEOUT)
     gone = str(tmp_path / "gone.py")
     absent = str(tmp_path / "absent")
     with pytest.raises(wirelint.PathNotFoundError) as caught:
-        wirelint.check([tmp_path / "real.py", gone, absent])
+        wirelint.check([real, gone, absent])
     error = caught.value
-    assert isinstance(error, wirelint.WirelintError)
+    assert isinstance(error, wirelint.CheckError)
     assert error.paths == (gone, absent)
     assert gone in error.message
     assert absent in error.message
+    # As on the command line, the paths that exist are checked: here are their findings.
+    assert [(Path(d.path), d.code) for d in error.diagnostics] == [(real, "WL203")]
     copy = pickle.loads(pickle.dumps(error))
-    assert (type(copy), copy.paths, copy.message) == (type(error), error.paths, error.message)
+    assert (type(copy), copy.paths, copy.message, copy.diagnostics) == (
+        type(error),
+        error.paths,
+        error.message,
+        error.diagnostics,
+    )
+
+
+def test_the_api_and_the_command_line_agree_on_a_missing_path(
+    tmp_path: Path, wirelint_executable: str
+) -> None:
+    real = write(tmp_path / "a.py", MISSING_TIMEOUT)
+    cli = subprocess.run(
+        [wirelint_executable, "check", "--no-cache", "--output-format", "json", "a.py", "nope.py"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env=wirelint_environment(),
+        timeout=60,
+        check=False,
+    )
+    assert cli.returncode == 2
+    assert "error: path `nope.py` does not exist" in cli.stderr
+    with pytest.raises(wirelint.PathNotFoundError) as caught:
+        wirelint.check([real, tmp_path / "nope.py"])
+    found_by_cli = [(item["code"], item["location"]["row"]) for item in json.loads(cli.stdout)]
+    found_by_api = [(d.code, d.line) for d in caught.value.diagnostics]
+    assert found_by_api == found_by_cli == [("WL203", 2)]
+
+
+def test_an_empty_path_is_missing_as_on_the_command_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, wirelint_executable: str
+) -> None:
+    write(tmp_path / "a.py", MISSING_TIMEOUT)
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(wirelint.PathNotFoundError) as caught:
+        wirelint.check("")
+    assert caught.value.paths == ("",)
+    assert caught.value.message == 'an empty path (`""`) names no file'
+    cli = subprocess.run(
+        [wirelint_executable, "check", ""], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert cli.returncode == 2
+
+
+def test_a_path_no_file_system_can_hold_is_not_found() -> None:
+    with pytest.raises(wirelint.PathNotFoundError) as caught:
+        wirelint.check(["\ud800.py"])
+    assert caught.value.paths == ("\ud800.py",)
 
 
 def test_a_path_that_cannot_be_searched_raises_with_the_other_findings(tmp_path: Path) -> None:
@@ -346,7 +426,8 @@ def test_a_path_that_cannot_be_searched_raises_with_the_other_findings(tmp_path:
     with pytest.raises(wirelint.WirelintError) as caught:
         wirelint.check([tmp_path, "bad\0path"])
     error = caught.value
-    assert "bad\0path" in error.message
+    # The message escapes the NUL, as every message does with control characters.
+    assert "bad\\x00path" in error.message
     if isinstance(error, wirelint.CheckError):
         assert error.path == "bad\0path"
         assert [(Path(d.path), d.code) for d in error.diagnostics] == [(checked, "WL203")]
@@ -509,16 +590,50 @@ def test_public_names() -> None:
 
 
 def test_core_stub_matches_the_extension_module() -> None:
-    stub = ast.parse(resources.files("wirelint").joinpath("_core.pyi").read_text())
-    stub_parameters = {
-        node.name: [argument.arg for argument in node.args.args]
-        for node in stub.body
-        if isinstance(node, ast.FunctionDef)
-    }
-    runtime_parameters = {
-        name: list(inspect.signature(getattr(_core, name)).parameters)
-        for name in dir(_core)
-        if not name.startswith("_") and callable(getattr(_core, name))
-    }
-    assert stub_parameters == runtime_parameters
+    # mypy's own checker of stubs against the runtime module.
+    completed = subprocess.run(
+        [sys.executable, "-m", "mypy.stubtest", "wirelint._core", "--concise"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stdout + completed.stderr
     assert resources.files("wirelint").joinpath("py.typed").is_file()
+
+
+def assert_fields_have_their_types(record: object) -> None:
+    """Every field of a record holds a value of its annotated type, recursively."""
+    hints = typing.get_type_hints(type(record))
+    for field in dataclasses.fields(record):  # type: ignore[arg-type]
+        value = getattr(record, field.name)
+        hint = hints[field.name]
+        if dataclasses.is_dataclass(value):
+            assert_fields_have_their_types(value)
+        origin = typing.get_origin(hint)
+        if origin is typing.Literal:
+            assert value in typing.get_args(hint), (field.name, value)
+        elif origin is tuple:
+            (item,) = {arg for arg in typing.get_args(hint) if arg is not Ellipsis}
+            assert all(isinstance(element, item) for element in value), field.name
+            for element in value:
+                assert_fields_have_their_types(element)
+        elif origin in (typing.Union, types.UnionType):
+            allowed = tuple(arg for arg in typing.get_args(hint) if arg is not type(None))
+            assert value is None or isinstance(value, allowed), (field.name, value)
+        else:
+            assert isinstance(value, hint), (field.name, value, hint)
+
+
+def test_records_built_in_rust_match_their_definition(tmp_path: Path) -> None:
+    # The records are defined once, in Python; the extension fills them by field name.
+    source = "import httpx\nimport requests\nhttpx.get(u, timeout=5)\nrequests.get(u)\n"
+    from_source = wirelint.check_source(source)
+    from_files = wirelint.check(write(tmp_path / "a.py", source))
+    assert [d.fix is None for d in from_source] == [False, True]
+    for diagnostic in [*from_source, *from_files]:
+        assert type(diagnostic) is wirelint.Diagnostic
+        assert_fields_have_their_types(diagnostic)
+    fix = from_source[0].fix
+    assert fix is not None
+    assert type(fix) is wirelint.Fix and type(fix.edits[0]) is wirelint.Edit

@@ -6,6 +6,8 @@ import _thread
 import math
 import os
 import signal
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -76,6 +78,18 @@ def slow_tree(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SlowTree]:
     yield SlowTree(root, written, full_seconds)
 
 
+@pytest.fixture(autouse=True)
+def python_handles_ctrl_c() -> Iterator[None]:
+    """Python's own SIGINT handler for each test, however the suite was started.
+
+    A shell starts a background job with SIGINT ignored, and Python then installs no
+    handler: `_thread.interrupt_main` does nothing and no KeyboardInterrupt comes.
+    """
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, previous)
+
+
 def interrupt_main_later() -> threading.Timer:
     """Simulates Ctrl-C (SIGINT to the main thread) INTERRUPT_AFTER_SECONDS from now."""
     timer = threading.Timer(INTERRUPT_AFTER_SECONDS, _thread.interrupt_main)
@@ -143,3 +157,26 @@ def test_a_check_from_another_thread_runs_to_the_end(slow_tree: SlowTree) -> Non
             time.sleep(0.01)
     worker.join()
     assert len(found) == slow_tree.file_count
+
+
+def test_the_interrupt_tests_pass_when_started_with_sigint_ignored() -> None:
+    # As `bash .ci/run &` starts pytest: SIGINT ignored before Python starts.
+    completed = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            f"{__file__}::test_ctrl_c_stops_a_long_check_promptly",
+        ],
+        cwd=Path(__file__).parent,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN),
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+    assert "1 passed" in completed.stdout

@@ -44,6 +44,17 @@ def outcome(result: subprocess.CompletedProcess[str]) -> tuple[int, str, str]:
     return result.returncode, result.stdout, result.stderr
 
 
+def git_status(project: Path) -> str:
+    """What `git status` lists in `project`, untracked files one by one."""
+    return subprocess.run(
+        ["git", "status", "--porcelain", "--untracked-files=all"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+
+
 def test_the_cache_directory_is_tagged_and_git_ignored(run: Run, project: Path) -> None:
     result = run("check")
     assert result.returncode == 1, result.stderr
@@ -58,13 +69,7 @@ def test_the_cache_directory_is_tagged_and_git_ignored(run: Run, project: Path) 
 def test_git_sees_nothing_of_the_cache(run: Run, project: Path) -> None:
     subprocess.run(["git", "init", "-q", str(project)], check=True)
     assert run("check").returncode == 1
-    status = subprocess.run(
-        ["git", "status", "--porcelain", "--untracked-files=all"],
-        cwd=project,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
+    status = git_status(project)
     assert "wirelint_cache" not in status
     assert "pkg/a.py" in status
 
@@ -207,3 +212,54 @@ def test_add_noqa_does_not_use_the_cache(run: Run, project: Path) -> None:
     result = run("check", "--add-noqa")
     assert result.returncode == 0, result.stderr
     assert not (project / ".wirelint_cache").exists()
+
+
+@pytest.mark.parametrize("cache_dir", [".", "", "pkg/.."])
+def test_a_cache_dir_that_is_the_project_root_is_refused(
+    run: Run, project: Path, cache_dir: str
+) -> None:
+    subprocess.run(["git", "init", "-q", str(project)], check=True)
+    write(project / "pyproject.toml", f'[tool.wirelint]\ncache-dir = "{cache_dir}"\n')
+    result = run("check")
+    assert result.returncode == 1
+    assert "warning: cannot use the cache directory" in result.stderr
+    assert "would hide the project from git and from backups" in result.stderr
+    assert not (project / ".gitignore").exists()
+    assert not (project / "CACHEDIR.TAG").exists()
+    assert "pkg/a.py" in git_status(project), "git still sees the project"
+    assert outcome(run("check", "--no-cache"))[1] == result.stdout
+
+
+def test_an_existing_directory_that_is_not_a_cache_is_left_alone(
+    run: Run, project: Path, tmp_path: Path
+) -> None:
+    documents = write(tmp_path / "documents" / "notes.txt", "mine\n").parent
+    for cache_dir in (documents, tmp_path):
+        result = run("check", env={"WIRELINT_CACHE_DIR": str(cache_dir)})
+        assert result.returncode == 1
+        assert "warning: cannot use the cache directory" in result.stderr
+    assert sorted(path.name for path in documents.iterdir()) == ["notes.txt"]
+    assert not (tmp_path / "CACHEDIR.TAG").exists()
+    # A new directory, anywhere, is made a cache and reused.
+    elsewhere = tmp_path / "caches" / "wirelint"
+    assert run("check", env={"WIRELINT_CACHE_DIR": str(elsewhere)}).stderr == ""
+    assert run("check", env={"WIRELINT_CACHE_DIR": str(elsewhere)}).stderr == ""
+    assert len(cache_entries(elsewhere)) == 3
+
+
+def test_a_link_planted_in_the_cache_is_not_written_through(
+    run: Run, project: Path, tmp_path: Path
+) -> None:
+    assert run("check").returncode == 1
+    cache = project / ".wirelint_cache"
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    for shard in (cache / "v1").iterdir():
+        for entry in shard.iterdir():
+            entry.unlink()
+        shard.rmdir()
+        shard.symlink_to(outside, target_is_directory=True)
+    result = run("check")
+    assert result.returncode == 1
+    assert list(outside.iterdir()) == [], "nothing was written outside the cache"
+    assert "could not write 3 cache entries" in result.stderr

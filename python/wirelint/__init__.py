@@ -11,7 +11,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Union
 
 from wirelint import _core
@@ -19,8 +19,6 @@ from wirelint._errors import CheckError, ConfigError, PathNotFoundError, Wirelin
 from wirelint._model import Diagnostic, Edit, Fix, Rule
 
 if TYPE_CHECKING:
-    from wirelint._core import DiagnosticRow, FixRow
-
     StrPath = Union[str, os.PathLike[str]]
 
 __all__ = [
@@ -55,7 +53,9 @@ def check(
     `paths` is one file or directory, or an iterable of them; directories are
     searched recursively for the files the configuration includes, skipping
     what it excludes and honouring `.gitignore`. An empty iterable checks
-    nothing. Diagnostics are sorted by path, line and column.
+    nothing; an empty path ("") is not the current directory but a missing
+    path, as on the command line. Diagnostics are sorted by path, line and
+    column.
 
     Each file is checked with the settings of the closest configuration
     above it (`[tool.wirelint]` in `pyproject.toml`, `wirelint.toml` or
@@ -77,17 +77,23 @@ def check(
     signal handler raised). Nothing is returned for the files already
     checked.
 
+    The contract is the command line's: every path that can be checked is
+    checked. When some cannot be (a path that does not exist, a directory
+    that cannot be searched, a file the engine failed on), the command line
+    reports the others' findings, names each failure and exits 2; `check`
+    raises `CheckError` (`PathNotFoundError` when paths are missing), which
+    names each failure and carries the others' findings in `diagnostics`.
+
     Raises:
-        PathNotFoundError: some paths do not exist. It names every missing
-            path; nothing is returned for the paths that do exist.
+        PathNotFoundError: some paths do not exist. `paths` names every
+            missing one; `diagnostics` holds the findings in the others.
+        CheckError: the engine failed on a file or could not search a
+            directory; `diagnostics` holds the findings in the other files.
         ConfigError: an unknown rule selector; an invalid or missing
             configuration file (the message names the file, the line and the
             key); `config=` together with `isolated=True`.
-        CheckError: the engine failed on a file or could not walk a directory.
-            The other files were still checked; their diagnostics are on the
-            exception.
     """
-    rows, errors = _core.check(
+    diagnostics, errors = _core.check(
         _path_list(paths),
         _selector_list(select, "select"),
         _selector_list(ignore, "ignore") or [],
@@ -95,12 +101,11 @@ def check(
         None if config is None else os.fsdecode(config),
         isolated,
     )
-    diagnostics = [_diagnostic(row) for row in rows]
-    missing = [path for kind, path, _ in errors if kind == "missing-path"]
-    if missing:
-        raise PathNotFoundError(missing)
     if errors:
         message = "\n".join(description for _, _, description in errors)
+        missing = [path for kind, path, _ in errors if kind == "missing-path"]
+        if missing:
+            raise PathNotFoundError(missing, diagnostics, message)
         raise CheckError(message, errors[0][1], diagnostics)
     return diagnostics
 
@@ -117,21 +122,23 @@ def check_source(
 
     `filename` becomes each diagnostic's `path`. `select`, `ignore` and
     `preview` work as in `check`. A syntax error is reported as WL001; the rest
-    of the source is still checked where the parser recovered. The GIL is
-    released while the source is checked.
+    of the source is still checked where the parser recovered. A source no
+    UTF-8 file could hold (a lone surrogate such as "\\udcff") is reported as
+    WL002. The GIL is released while the source is checked.
 
     Raises:
         ConfigError: an unknown rule selector.
         CheckError: the engine failed on this source.
     """
-    rows = _core.check_source(
+    if not isinstance(source, str):
+        raise TypeError(f"source must be a str, got {type(source).__name__}")
+    return _core.check_source(
         source,
         os.fsdecode(filename),
         _selector_list(select, "select"),
         _selector_list(ignore, "ignore") or [],
         preview,
     )
-    return [_diagnostic(row) for row in rows]
 
 
 def rules() -> list[Rule]:
@@ -141,14 +148,38 @@ def rules() -> list[Rule]:
 
 def _path_list(paths: StrPath | Iterable[StrPath]) -> list[str]:
     if isinstance(paths, (str, bytes, os.PathLike)):
-        return [os.fsdecode(paths)]
-    return [os.fsdecode(path) for path in paths]
+        paths = [paths]
+    result = [os.fsdecode(path) for path in paths]
+    # A name no file system could hold (a lone surrogate that is not an
+    # escaped byte) cannot exist.
+    unencodable = [path for path in result if not _encodes(os.fsencode, path)]
+    if unencodable:
+        message = "\n".join(
+            f"path {path!r} cannot exist: it cannot be encoded" for path in unencodable
+        )
+        raise PathNotFoundError(unencodable, (), message)
+    return result
+
+
+def _encodes(encode: Callable[[str], bytes], text: str) -> bool:
+    try:
+        encode(text)
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _selector_list(selectors: str | Sequence[str] | None, option: str) -> list[str] | None:
     """Splits comma-separated selectors; None stays None (the default)."""
     if selectors is None:
         return None
+    # Bytes are a sequence too, of numbers: say what was passed, not which number.
+    given: object = selectors
+    if isinstance(given, (bytes, bytearray)):
+        raise ConfigError(
+            f"{option}= takes rule codes as a string or a list of strings, "
+            f"got {selectors!r} ({type(selectors).__name__})"
+        )
     items = [selectors] if isinstance(selectors, str) else selectors
     result: list[str] = []
     for item in items:
@@ -156,25 +187,9 @@ def _selector_list(selectors: str | Sequence[str] | None, option: str) -> list[s
             raise ConfigError(
                 f"{option}= takes rule codes as strings, got {item!r} ({type(item).__name__})"
             )
-        result.extend(part.strip() for part in item.split(",") if part.strip())
+        for part in item.split(","):
+            if not _encodes(str.encode, part):
+                raise ConfigError(f"{option}= got {part.strip()!r}, which is not a rule code")
+            if part.strip():
+                result.append(part.strip())
     return result
-
-
-def _diagnostic(row: DiagnosticRow) -> Diagnostic:
-    code, name, message, path, line, column, end_line, end_column, fix = row
-    return Diagnostic(
-        code,
-        name,
-        message,
-        path,
-        line,
-        column,
-        end_line,
-        end_column,
-        None if fix is None else _fix(fix),
-    )
-
-
-def _fix(row: FixRow) -> Fix:
-    applicability, message, edits = row
-    return Fix(applicability, message, tuple(Edit(*edit) for edit in edits))

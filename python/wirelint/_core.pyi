@@ -1,19 +1,20 @@
-"""Type stubs for `wirelint._core`, the Rust extension module (crates/wirelint_python)."""
+"""Type stubs for `wirelint._core`, the Rust extension module (crates/wirelint_python).
+
+Checked against the module itself by mypy's stubtest in the tests.
+"""
 
 from typing import Literal
 
+from wirelint._model import Diagnostic
+
+__all__ = ["__version__", "check", "check_source", "main", "rules"]
+
 __version__: str
 
-# (content, line, column, end_line, end_column)
-EditRow = tuple[str, int, int, int, int]
-# (applicability, message, edits)
-FixRow = tuple[Literal["safe", "unsafe"], str, list[EditRow]]
-# (code, name, message, path, line, column, end_line, end_column, fix)
-DiagnosticRow = tuple[str, str, str, str, int, int, int, int, FixRow | None]
 # (kind, path, description)
-RunErrorRow = tuple[Literal["missing-path", "walk", "panic"], str, str]
+_RunErrorRow = tuple[Literal["missing-path", "walk", "panic"], str, str]
 # (code, name, family, status, summary, docs)
-RuleRow = tuple[str, str, str, Literal["stable", "preview", "always"], str, str]
+_RuleRow = tuple[str, str, str, Literal["stable", "preview", "always"], str, str]
 
 def check(
     paths: list[str],
@@ -22,16 +23,16 @@ def check(
     preview: bool,
     config: str | None,
     isolated: bool,
-) -> tuple[list[DiagnosticRow], list[RunErrorRow]]:
+) -> tuple[list[Diagnostic], list[_RunErrorRow]]:
     """Checks every Python file under `paths`, each with the configuration that governs it
     (`config`: one file for all; `isolated`: none); returns (diagnostics, errors)."""
 
 def check_source(
     source: str, filename: str, select: list[str] | None, ignore: list[str], preview: bool
-) -> list[DiagnosticRow]:
+) -> list[Diagnostic]:
     """Lints one source text, reporting it as `filename`."""
 
-def rules() -> list[RuleRow]:
+def rules() -> list[_RuleRow]:
     """Every rule in the registry, in code order."""
 
 def main(argv: list[str]) -> int:

@@ -23,26 +23,13 @@ class ConfigError(WirelintError):
     """The run's settings are invalid: an unknown rule selector or a bad configuration file."""
 
 
-class PathNotFoundError(WirelintError):
-    """Paths given to `wirelint.check` do not exist; `paths` names every one of them."""
-
-    paths: tuple[str, ...]
-
-    def __init__(self, paths: Iterable[str]) -> None:
-        self.paths = tuple(paths)
-        noun = "path" if len(self.paths) == 1 else "paths"
-        super().__init__(f"{noun} not found: {', '.join(self.paths)}")
-
-    def __reduce__(self) -> tuple[type[PathNotFoundError], tuple[tuple[str, ...]]]:
-        return (type(self), (self.paths,))
-
-
 class CheckError(WirelintError):
-    """The engine failed on a file, or a directory could not be walked.
+    """Some paths could not be checked: a file the engine failed on, a directory it could
+    not search, or (as `PathNotFoundError`) a path that does not exist.
 
     `path` is the first path that failed (None when the run as a whole failed);
-    `message` lists every failure. The other files were still checked: their
-    findings are in `diagnostics`.
+    `message` lists every failure. Every other file was still checked, as on the
+    command line: their findings are in `diagnostics`.
     """
 
     path: str | None
@@ -59,3 +46,30 @@ class CheckError(WirelintError):
         self,
     ) -> tuple[type[CheckError], tuple[str, str | None, tuple[Diagnostic, ...]]]:
         return (type(self), (self.message, self.path, self.diagnostics))
+
+
+class PathNotFoundError(CheckError):
+    """Paths given to `wirelint.check` do not exist; `paths` names every one of them.
+
+    The other paths were still checked: their findings are in `diagnostics`. `message`
+    lists every failure, these and any other.
+    """
+
+    paths: tuple[str, ...]
+
+    def __init__(
+        self,
+        paths: Iterable[str],
+        diagnostics: Sequence[Diagnostic] = (),
+        message: str | None = None,
+    ) -> None:
+        self.paths = tuple(paths)
+        if message is None:
+            noun = "path" if len(self.paths) == 1 else "paths"
+            message = f"{noun} not found: {', '.join(self.paths)}"
+        super().__init__(message, self.paths[0] if self.paths else None, diagnostics)
+
+    def __reduce__(  # type: ignore[override]
+        self,
+    ) -> tuple[type[PathNotFoundError], tuple[tuple[str, ...], tuple[Diagnostic, ...], str]]:
+        return (type(self), (self.paths, self.diagnostics, self.message))

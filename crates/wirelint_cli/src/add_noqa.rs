@@ -6,16 +6,17 @@
 use std::io::Write;
 use std::path::Path;
 
-use wirelint_linter::noqa::{self, NoqaAddition};
-use wirelint_workspace::atomic_write::{Rewrite, rewrite_if_unchanged};
-use wirelint_workspace::{CheckResult, FileReport};
+use wirelint_linter::{NoqaAddition, is_suppressible};
+use wirelint_workspace::{
+    CheckResult, Expected, FileReport, Rewrite, display_path, rewrite_if_unchanged,
+};
 
 use crate::{ExitStatus, output_failed};
 
 /// Adds directives for the findings in `result`, prints
 /// `Added N noqa directives.` and returns 0, or 2 when a file could not be
 /// checked or changed. Lines that cannot take a comment are warned about.
-pub fn add_noqa(
+pub(crate) fn add_noqa(
     result: &CheckResult,
     stdout: &mut dyn Write,
     stderr: &mut dyn Write,
@@ -48,31 +49,31 @@ fn add_to_file(report: &FileReport, stderr: &mut dyn Write) -> Result<usize, Str
     if !report
         .diagnostics
         .iter()
-        .any(|diagnostic| noqa::is_suppressible(diagnostic.rule))
+        .any(|diagnostic| is_suppressible(diagnostic.rule))
     {
         return Ok(0);
     }
     let Some(source) = report.source.as_deref() else {
         return Err(format!(
             "cannot add noqa directives to `{}`: its source was not kept",
-            path.display()
+            display_path(path)
         ));
     };
     let NoqaAddition {
         source: updated,
         lines_changed,
         skipped,
-    } = noqa::add_noqa(source, &report.diagnostics).map_err(|error| {
+    } = wirelint_linter::add_noqa(source, &report.diagnostics).map_err(|error| {
         format!(
             "left `{}` unchanged: {error} (this is a bug in wirelint, please report it)",
-            path.display()
+            display_path(path)
         )
     })?;
     for line in &skipped {
         let _ = writeln!(
             stderr,
             "warning: {}:{}: cannot add `# noqa: {}`: {}",
-            path.display(),
+            display_path(path),
             line.row,
             line.codes.join(", "),
             line.reason.describe()
@@ -86,13 +87,21 @@ fn add_to_file(report: &FileReport, stderr: &mut dyn Write) -> Result<usize, Str
 }
 
 fn write_back(path: &Path, original: &str, updated: &str) -> Result<(), String> {
-    match rewrite_if_unchanged(path, original.as_bytes(), updated.as_bytes()) {
+    let expected = Expected {
+        content: original.as_bytes(),
+        stamp: None,
+    };
+    match rewrite_if_unchanged(path, expected, updated.as_bytes()) {
         Ok(Rewrite::Written) => Ok(()),
         Ok(Rewrite::ChangedOnDisk) => Err(format!(
             "`{}` changed while it was being checked; left it alone (run again to add its directives)",
-            path.display()
+            display_path(path)
         )),
-        Err(error) => Err(format!("cannot write `{}`: {error}", path.display())),
+        Ok(Rewrite::Refused(refusal)) => Err(format!(
+            "left `{}` without its directives: {refusal}",
+            display_path(path)
+        )),
+        Err(error) => Err(format!("cannot write `{}`: {error}", display_path(path))),
     }
 }
 

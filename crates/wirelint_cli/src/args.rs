@@ -9,13 +9,13 @@ use wirelint_workspace::{FixOptions, Overrides};
 /// A linter for network-client code: timeouts, retries, client lifecycle.
 #[derive(Debug, Parser)]
 #[command(name = "wirelint", version, arg_required_else_help = true)]
-pub struct Cli {
+pub(crate) struct Cli {
     #[command(subcommand)]
     pub command: Command,
 }
 
 #[derive(Debug, Subcommand)]
-pub enum Command {
+pub(crate) enum Command {
     /// Check Python files for policy violations.
     Check(CheckArgs),
     /// Show the documentation of a rule, or of every rule.
@@ -26,7 +26,7 @@ pub enum Command {
 }
 
 #[derive(Debug, Args)]
-pub struct CheckArgs {
+pub(crate) struct CheckArgs {
     /// Files or directories to check. Directories are searched for the
     /// files `include` names (`*.py` and `*.pyi`); a file named explicitly
     /// is checked whatever its extension. `-` reads the source from
@@ -142,7 +142,7 @@ pub struct CheckArgs {
 impl CheckArgs {
     /// What the flags override in the configuration (the environment's
     /// `WIRELINT_CACHE_DIR` is added by the caller).
-    pub fn overrides(&self) -> Overrides {
+    pub(crate) fn overrides(&self) -> Overrides {
         Overrides {
             select: self.select.clone(),
             extend_select: self.extend_select.clone(),
@@ -156,7 +156,7 @@ impl CheckArgs {
 
     /// The fixes the run applies: none without `--fix`, `--fix-only` or
     /// `--diff`; `--diff` never writes.
-    pub fn fix_options(&self) -> Option<FixOptions> {
+    pub(crate) fn fix_options(&self) -> Option<FixOptions> {
         (self.fix || self.fix_only || self.diff).then_some(FixOptions {
             unsafe_fixes: self.unsafe_fixes,
             write: !self.diff,
@@ -166,7 +166,7 @@ impl CheckArgs {
 
 /// The output formats of `wirelint check`.
 #[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
-pub enum OutputFormat {
+pub(crate) enum OutputFormat {
     /// One line per diagnostic: `path:row:column: CODE message`.
     Concise,
     /// Each diagnostic with the source lines it points at and its fix.
@@ -192,14 +192,14 @@ pub enum OutputFormat {
 impl OutputFormat {
     /// Whether the format prints or hashes source lines, so the run must
     /// keep the source of files with findings.
-    pub fn shows_source(self) -> bool {
+    pub(crate) fn shows_source(self) -> bool {
         matches!(self, OutputFormat::Full | OutputFormat::Gitlab)
     }
 }
 
 #[derive(Debug, Args)]
 #[command(group(clap::ArgGroup::new("which").required(true).args(["code", "all"])))]
-pub struct RuleArgs {
+pub(crate) struct RuleArgs {
     /// The rule's code, e.g. `WL201`.
     pub code: Option<String>,
 
@@ -213,7 +213,7 @@ pub struct RuleArgs {
 }
 
 #[derive(Debug, Args)]
-pub struct ServerArgs {
+pub(crate) struct ServerArgs {
     /// Talk over standard input and output (the only transport; accepted
     /// because some editors pass it).
     #[arg(long)]
@@ -222,7 +222,7 @@ pub struct ServerArgs {
 
 /// The output formats of `wirelint rule`.
 #[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
-pub enum RuleFormat {
+pub(crate) enum RuleFormat {
     /// The rule's Markdown documentation.
     Text,
     /// JSON: code, name, family, status, summary and docs.
@@ -268,7 +268,12 @@ mod tests {
     #[test]
     fn selectors_are_comma_separated_and_repeatable() {
         let args = check_args(&["check", "--select", "WL2,wl203", "--select", "WL0", "src"]);
-        let select: Vec<_> = args.select.unwrap().iter().map(|s| s.to_string()).collect();
+        let select: Vec<_> = args
+            .select
+            .unwrap()
+            .iter()
+            .map(ToString::to_string)
+            .collect();
         assert_eq!(select, ["WL2", "WL203", "WL0"]);
         assert_eq!(args.paths, [PathBuf::from("src")]);
     }

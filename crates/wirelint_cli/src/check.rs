@@ -36,7 +36,11 @@ impl Report {
     }
 }
 
-pub fn check(args: &CheckArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) -> ExitStatus {
+pub(crate) fn check(
+    args: &CheckArgs,
+    stdout: &mut dyn Write,
+    stderr: &mut dyn Write,
+) -> ExitStatus {
     let resolver = match config::resolver(args) {
         Ok(resolver) => resolver,
         Err(errors) => return report_errors(stderr, &errors),
@@ -143,14 +147,15 @@ fn open_cache(
     if args.no_cache || args.add_noqa || matches!(input, Input::Stdin { .. }) {
         return None;
     }
-    let directory = &resolver.root().cache_dir;
-    match Cache::open(directory, resolver.current_dir()) {
+    let root = resolver.root();
+    let directory = &root.cache_dir;
+    match Cache::open(directory, resolver.current_dir(), &root.project_root) {
         Ok(cache) => Some(cache),
         Err(error) => {
             let _ = writeln!(
                 stderr,
                 "warning: cannot use the cache directory `{}`: {error}; checking without a cache",
-                directory.display()
+                wirelint_workspace::display_path(directory)
             );
             None
         }

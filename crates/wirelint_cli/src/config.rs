@@ -15,7 +15,7 @@ use crate::args::{CheckArgs, OutputFormat};
 
 /// The resolver for a `check` run; the errors say what is wrong with the
 /// configuration (or the current directory).
-pub fn resolver(args: &CheckArgs) -> Result<Resolver, Vec<String>> {
+pub(crate) fn resolver(args: &CheckArgs) -> Result<Resolver, Vec<String>> {
     let current_dir = env::current_dir()
         .map_err(|error| vec![format!("cannot read the current directory: {error}")])?;
     let source = match (&args.config, args.isolated) {
@@ -38,7 +38,7 @@ pub fn resolver(args: &CheckArgs) -> Result<Resolver, Vec<String>> {
 
 /// `--output-format`, else the root configuration's `output-format`, else
 /// concise.
-pub fn output_format(args: &CheckArgs, resolver: &Resolver) -> OutputFormat {
+pub(crate) fn output_format(args: &CheckArgs, resolver: &Resolver) -> OutputFormat {
     args.output_format
         .or_else(|| {
             let configured = resolver.root().output_format.as_deref()?;
@@ -57,7 +57,7 @@ fn output_format_names() -> Vec<String> {
 }
 
 /// Prints each error as `error: ...` and returns the error status.
-pub fn report_errors(stderr: &mut dyn Write, errors: &[impl Display]) -> ExitStatus {
+pub(crate) fn report_errors(stderr: &mut dyn Write, errors: &[impl Display]) -> ExitStatus {
     for error in errors {
         // Nothing better to do if stderr itself is gone.
         let _ = writeln!(stderr, "error: {error}");

@@ -7,10 +7,11 @@ use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 
 use wirelint_workspace::{CheckResult, Resolver, RunOptions, check_paths_with, check_stdin};
+use wirelint_workspace::{MAX_ARGUMENT_FILE_BYTES, read_regular_text};
 
 /// What checking an input produced.
 #[derive(Debug)]
-pub struct Checked {
+pub(crate) struct Checked {
     pub result: CheckResult,
     /// The bytes read from standard input, when that was the input.
     pub stdin_source: Option<Vec<u8>>,
@@ -18,7 +19,7 @@ pub struct Checked {
 
 /// The source of what a run checks.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Input {
+pub(crate) enum Input {
     /// Files and directories on disk.
     Paths(Vec<PathBuf>),
     /// One source on standard input, checked as the file `name`.
@@ -28,7 +29,7 @@ pub enum Input {
 impl Input {
     /// The input the path arguments describe. Fails on `-` mixed with other
     /// paths, `--stdin-filename` without `-`, and unreadable `@FILE`s.
-    pub fn from_arguments(
+    pub(crate) fn from_arguments(
         paths: &[PathBuf],
         stdin_filename: Option<&Path>,
     ) -> Result<Input, String> {
@@ -55,10 +56,21 @@ impl Input {
     /// Checks the input with the settings `resolver` hands out, using the
     /// cache and applying fixes as `options` say (standard input is never
     /// cached and its fixes never written).
-    pub fn check(&self, resolver: &Resolver, options: RunOptions) -> Result<Checked, Vec<String>> {
+    pub(crate) fn check(
+        &self,
+        resolver: &Resolver,
+        options: RunOptions,
+    ) -> Result<Checked, Vec<String>> {
         let (checked, stdin_source) = match self {
             Input::Paths(paths) => (check_paths_with(paths, resolver, options), None),
             Input::Stdin { name } => {
+                if crate::is_closed(crate::STDIN) {
+                    return Err(vec![
+                        "standard input is closed, so there is no source to check \
+                         (`-` reads it from standard input)"
+                            .to_string(),
+                    ]);
+                }
                 let mut source = Vec::new();
                 io::stdin()
                     .lock()
@@ -80,27 +92,37 @@ impl Input {
 /// Replaces each `@FILE` argument by the paths FILE lists, one per line;
 /// blank lines and lines starting with `#` are skipped. Listed paths are
 /// taken as they are (relative to the current directory), not expanded
-/// again.
-pub fn expand_argument_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
+/// again: a listed `@OTHER` that is not a file's name is an error naming
+/// the argument file. FILE must be a regular file of at most
+/// [`MAX_ARGUMENT_FILE_BYTES`].
+pub(crate) fn expand_argument_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
     let mut expanded = Vec::with_capacity(paths.len());
     for path in paths {
         let Some(list) = path.to_str().and_then(|text| text.strip_prefix('@')) else {
             expanded.push(path.clone());
             continue;
         };
-        let text = fs::read_to_string(list).map_err(|error| {
-            if error.kind() == io::ErrorKind::NotFound {
-                format!("argument file `{list}` (from `@{list}`) does not exist")
-            } else {
-                format!("cannot read argument file `{list}` (from `@{list}`): {error}")
+        let text =
+            read_regular_text(Path::new(list), MAX_ARGUMENT_FILE_BYTES).map_err(|error| {
+                if error.is_not_found() {
+                    format!("argument file `{list}` (from `@{list}`) does not exist")
+                } else {
+                    format!("cannot read argument file `{list}` (from `@{list}`): {error}")
+                }
+            })?;
+        for line in text
+            .lines()
+            .map(str::trim)
+            .filter(|line| !line.is_empty() && !line.starts_with('#'))
+        {
+            if line.starts_with('@') && fs::symlink_metadata(line).is_err() {
+                return Err(format!(
+                    "argument file `{list}` lists `{line}`, but argument files are not \
+                     expanded inside argument files (and no file is named `{line}`)"
+                ));
             }
-        })?;
-        expanded.extend(
-            text.lines()
-                .map(str::trim)
-                .filter(|line| !line.is_empty() && !line.starts_with('#'))
-                .map(PathBuf::from),
-        );
+            expanded.push(PathBuf::from(line));
+        }
     }
     Ok(expanded)
 }
@@ -139,17 +161,64 @@ mod tests {
     fn argument_files_expand_to_their_lines() {
         let temp = tempfile::tempdir().unwrap();
         let list = temp.path().join("files.txt");
+        let literal = temp.path().join("@literal.py");
+        fs::write(&literal, "x = 1\n").unwrap();
         fs::write(
             &list,
-            "a.py\n\n  # staged files\nsub dir/b.py  \r\n@nested.txt\n",
+            format!(
+                "a.py\n\n  # staged files\nsub dir/b.py  \r\n{}\n",
+                literal.display()
+            ),
         )
         .unwrap();
         let argument = PathBuf::from(format!("@{}", list.display()));
         let expanded = expand_argument_files(&[PathBuf::from("first.py"), argument]).unwrap();
         assert_eq!(
             expanded,
-            paths(&["first.py", "a.py", "sub dir/b.py", "@nested.txt"])
+            [
+                PathBuf::from("first.py"),
+                PathBuf::from("a.py"),
+                PathBuf::from("sub dir/b.py"),
+                literal
+            ]
         );
+    }
+
+    #[test]
+    fn an_argument_file_listing_another_is_named_in_the_error() {
+        let temp = tempfile::tempdir().unwrap();
+        let list = temp.path().join("self.txt");
+        fs::write(&list, "a.py\n@self.txt\n").unwrap();
+        let argument = PathBuf::from(format!("@{}", list.display()));
+        let error = expand_argument_files(&[argument]).unwrap_err();
+        assert_eq!(
+            error,
+            format!(
+                "argument file `{}` lists `@self.txt`, but argument files are not expanded \
+                 inside argument files (and no file is named `@self.txt`)",
+                list.display()
+            )
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn an_argument_file_must_be_a_regular_file() {
+        let temp = tempfile::tempdir().unwrap();
+        let fifo = temp.path().join("files.fifo");
+        let status = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap();
+        assert!(status.success());
+        let argument = PathBuf::from(format!("@{}", fifo.display()));
+        let error = expand_argument_files(&[argument]).unwrap_err();
+        assert!(
+            error.ends_with("it is a FIFO (named pipe), not a regular file"),
+            "{error}"
+        );
+        let error = expand_argument_files(&paths(&["@/dev/zero"])).unwrap_err();
+        assert!(error.contains("character device"), "{error}");
     }
 
     #[test]

@@ -14,6 +14,7 @@ mod show;
 
 use std::ffi::OsString;
 use std::io::{self, BufWriter, Write};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use clap::Parser;
 
@@ -21,7 +22,7 @@ use args::{Cli, Command};
 
 /// The process exit code of a run.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
-pub enum ExitStatus {
+pub(crate) enum ExitStatus {
     /// Nothing found (or `--exit-zero`).
     Success = 0,
     /// Diagnostics were found.
@@ -53,10 +54,63 @@ pub fn run(args: Vec<OsString>) -> u8 {
     status as u8
 }
 
+/// Which standard streams (input, output, error) were closed when the
+/// process started, as [`note_closed_standard_streams`] found them.
+static CLOSED_AT_START: [AtomicBool; 3] = [const { AtomicBool::new(false) }; 3];
+
+/// Notes which standard streams are closed. The `wirelint` binary calls
+/// this before Rust's runtime starts, because the runtime puts `/dev/null`
+/// in place of a closed standard stream, and a run would then read an
+/// empty source or write its report nowhere without noticing.
+#[cfg(unix)]
+pub fn note_closed_standard_streams() {
+    use rustix::stdio::{stderr, stdin, stdout};
+    for (index, stream) in [stdin(), stdout(), stderr()].into_iter().enumerate() {
+        let closed = matches!(
+            rustix::io::fcntl_getfd(stream),
+            Err(rustix::io::Errno::BADF)
+        );
+        CLOSED_AT_START[index].store(closed, Ordering::Relaxed);
+    }
+}
+
+/// Whether standard input (0) or output (1) is closed: now, or when the
+/// process started (see [`note_closed_standard_streams`]).
+#[cfg(unix)]
+fn is_closed(stream: usize) -> bool {
+    let descriptor = match stream {
+        0 => rustix::stdio::stdin(),
+        _ => rustix::stdio::stdout(),
+    };
+    CLOSED_AT_START[stream].load(Ordering::Relaxed)
+        || matches!(
+            rustix::io::fcntl_getfd(descriptor),
+            Err(rustix::io::Errno::BADF)
+        )
+}
+
+#[cfg(not(unix))]
+fn is_closed(_: usize) -> bool {
+    false
+}
+
+/// Standard input, for [`is_closed`].
+const STDIN: usize = 0;
+/// Standard output, for [`is_closed`].
+const STDOUT: usize = 1;
+
 /// Runs `command` with buffered standard output and standard error.
+/// A closed standard output is an error: writes to it vanish without one.
 fn with_output(command: impl FnOnce(&mut dyn Write, &mut dyn Write) -> ExitStatus) -> ExitStatus {
-    let mut stdout = BufWriter::new(io::stdout().lock());
     let mut stderr = io::stderr().lock();
+    if is_closed(STDOUT) {
+        let _ = writeln!(
+            stderr,
+            "error: standard output is closed; wirelint has nowhere to write its report"
+        );
+        return ExitStatus::Error;
+    }
+    let mut stdout = BufWriter::new(io::stdout().lock());
     command(&mut stdout, &mut stderr)
 }
 

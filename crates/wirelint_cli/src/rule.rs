@@ -5,7 +5,7 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 use wirelint_linter::Rule;
-use wirelint_linter::settings::closest_code;
+use wirelint_linter::closest_code;
 
 use crate::args::{RuleArgs, RuleFormat};
 use crate::{ExitStatus, output_failed};
@@ -37,7 +37,7 @@ impl RuleDocument {
 /// Separates the rules' documents in `rule --all`.
 const RULE_SEPARATOR: &str = "\n---\n";
 
-pub fn rule(args: &RuleArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) -> ExitStatus {
+pub(crate) fn rule(args: &RuleArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) -> ExitStatus {
     let rules: Vec<Rule> = if args.all {
         Rule::all().collect()
     } else {

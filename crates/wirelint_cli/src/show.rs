@@ -6,10 +6,10 @@ use std::io::Write;
 use std::path::Path;
 
 use clap::ValueEnum;
-use wirelint_linter::RuleSelector;
-use wirelint_workspace::discovery::{self, explicit_file};
-use wirelint_workspace::runner::linter_settings;
-use wirelint_workspace::{Overrides, Resolver, Settings};
+use wirelint_linter::{Rule, RuleSelector};
+use wirelint_workspace::{
+    Overrides, Resolver, Settings, discover, display_path, explicit_file, linter_settings,
+};
 
 use crate::args::OutputFormat;
 use crate::config::report_errors;
@@ -17,7 +17,7 @@ use crate::input::Input;
 use crate::{ExitStatus, output_failed};
 
 /// Prints the files `input` would check, one per line, sorted.
-pub fn show_files(
+pub(crate) fn show_files(
     input: &Input,
     resolver: &Resolver,
     stdout: &mut dyn Write,
@@ -29,7 +29,7 @@ pub fn show_files(
             &["`--show-files` lists files on disk; it cannot be used with `-`"],
         );
     };
-    let found = discovery::discover(paths, resolver);
+    let found = discover(paths, resolver);
     let config_errors = resolver.errors();
     if !config_errors.is_empty() {
         return report_errors(stderr, &config_errors);
@@ -37,7 +37,7 @@ pub fn show_files(
     let written = found
         .files
         .iter()
-        .try_for_each(|target| writeln!(stdout, "{}", target.path.display()))
+        .try_for_each(|target| writeln!(stdout, "{}", display_path(&target.path)))
         .and_then(|()| stdout.flush());
     if output_failed(written, stderr) || !found.errors.is_empty() {
         return report_errors(stderr, &found.errors);
@@ -46,7 +46,7 @@ pub fn show_files(
 }
 
 /// Prints the settings that govern `file` (which need not exist).
-pub fn show_settings(
+pub(crate) fn show_settings(
     file: &Path,
     resolver: &Resolver,
     overrides: &Overrides,
@@ -68,9 +68,13 @@ pub fn show_settings(
         let _ = writeln!(text, "{key} = {value}  # global: {}", origin(root));
     };
 
-    let _ = writeln!(text, "# Settings for {}", file.display());
+    let _ = writeln!(text, "# Settings for {}", display_path(file));
     let _ = writeln!(text, "# configuration: {}", origin(settings));
-    let _ = writeln!(text, "# project root: {}", settings.project_root.display());
+    let _ = writeln!(
+        text,
+        "# project root: {}",
+        display_path(&settings.project_root)
+    );
     let package = target.directory.package.as_deref().unwrap_or("(none)");
     let _ = writeln!(text, "# package: {package}");
     let _ = writeln!(
@@ -149,7 +153,7 @@ pub fn show_settings(
         .ignored_rules
         .iter()
         .filter(|rule| linter.rules.contains(*rule))
-        .map(|rule| rule.code())
+        .map(Rule::code)
         .collect();
     if !turned_off.is_empty() {
         let _ = writeln!(
@@ -258,7 +262,7 @@ mod tests {
             text.contains(&format!("# configuration: {}", config.display())),
             "{text}"
         );
-        for key in wirelint_workspace::config::KEYS {
+        for key in wirelint_workspace::CONFIG_KEYS {
             assert!(
                 text.contains(&format!("\n{key} = ")),
                 "{key} missing:\n{text}"

@@ -77,3 +77,47 @@ fn deep_nesting_does_not_crash_the_process() {
     assert!(text(&output.stdout).contains("broken.py:1:"));
     assert!(text(&output.stderr).is_empty(), "{}", text(&output.stderr));
 }
+
+/// Runs `wirelint ARGS` through `sh -c` with `redirect` (such as `<&-`).
+#[cfg(unix)]
+fn wirelint_redirected(directory: &Path, args: &str, redirect: &str) -> Output {
+    Command::new("sh")
+        .arg("-c")
+        .arg(format!("exec \"$0\" {args} {redirect}"))
+        .arg(env!("CARGO_BIN_EXE_wirelint"))
+        .current_dir(directory)
+        .output()
+        .expect("sh runs")
+}
+
+#[cfg(unix)]
+#[test]
+fn closed_standard_input_or_output_is_an_error() {
+    let temp = tempfile::tempdir().unwrap();
+    fs::write(
+        temp.path().join("app.py"),
+        "import requests\nrequests.get(u)\n",
+    )
+    .unwrap();
+    let no_input = wirelint_redirected(temp.path(), "check -", "<&-");
+    assert_eq!(no_input.status.code(), Some(2));
+    assert_eq!(
+        text(&no_input.stderr),
+        "error: standard input is closed, so there is no source to check \
+         (`-` reads it from standard input)\n"
+    );
+    assert_eq!(text(&no_input.stdout), "");
+    // An empty input is fine: an empty file.
+    let empty = wirelint_redirected(temp.path(), "check -", "</dev/null");
+    assert_eq!(empty.status.code(), Some(0), "{}", text(&empty.stderr));
+
+    for args in ["check app.py", "check --exit-zero .", "rule WL201"] {
+        let no_output = wirelint_redirected(temp.path(), args, ">&-");
+        assert_eq!(no_output.status.code(), Some(2), "{args}");
+        assert_eq!(
+            text(&no_output.stderr),
+            "error: standard output is closed; wirelint has nowhere to write its report\n",
+            "{args}"
+        );
+    }
+}

@@ -557,7 +557,8 @@ fn max_retries_and_project_modules_and_errors_reach_the_rules() {
         "import acme.errors\n\n\ndef fetch() -> None:\n    try:\n        pass\n\
          \x20   except acme.errors.AcmeError as error:\n        raise RuntimeError(\"x\") from error\n",
     );
-    let select = ["check", "--select", "WL308,WL402,WL403"];
+    // WL403 is a preview rule.
+    let select = ["check", "--preview", "--select", "WL308,WL402,WL403"];
     // The defaults: five retries are fine, `acme_http` is no network module
     // and `AcmeError` no network error.
     let plain = wirelint(root, &[&select[..], &["--isolated"]].concat());

@@ -10,9 +10,11 @@ use std::collections::VecDeque;
 use std::rc::Rc;
 
 use aho_corasick::AhoCorasick;
+use ruff_python_ast::token::TokenKind;
 use ruff_python_ast::visitor::{self, Visitor};
 use ruff_python_ast::{self as ast, Expr, ExprContext, PySourceType, Stmt};
 use ruff_python_parser::parse_unchecked_source;
+use ruff_text_size::{Ranged, TextRange, TextSize};
 
 use crate::diagnostic::{Diagnostic, Locator};
 use crate::registry::{Rule, dispatch};
@@ -24,9 +26,18 @@ use crate::semantic::{Binding, BindingKind, KnownNames, ScopeId, ScopeKind, Sema
 use crate::settings::LinterSettings;
 
 /// Past this many nested statements and expressions the walk stops
-/// descending. CPython rejects far shallower nesting, so nothing real is
-/// lost, and no input can exhaust the stack.
-const MAX_NESTING: u32 = 500;
+/// descending, and the file gets a WL001 saying so. CPython 3.11 compiles
+/// about 3,000 levels of expressions inside at most 100 of statements, so
+/// no file it accepts is cut short.
+pub(crate) const MAX_NESTING: u32 = 4_000;
+
+/// The largest source checked. Parsing takes up to about 70 times the
+/// source's size in memory, so a larger file is reported (WL002) instead.
+pub const MAX_SOURCE_BYTES: usize = 32 * 1024 * 1024;
+
+/// The deepest f-string (and t-string) nesting parsed. The parser's work
+/// grows with the square of this depth; CPython allows 150 levels.
+pub(crate) const MAX_INTERPOLATED_STRING_NESTING: usize = 200;
 
 /// Source facts about the file being checked, besides its text.
 #[derive(Copy, Clone, Debug, Default)]
@@ -48,6 +59,22 @@ pub(crate) fn check_source(
     info: SourceInfo,
     settings: &LinterSettings,
 ) -> Vec<Diagnostic> {
+    if source.len() > MAX_SOURCE_BYTES {
+        return vec![crate::unreadable_file(format!(
+            "File is not checked: it is too large ({} MiB; the limit is {} MiB)",
+            source.len().div_ceil(1024 * 1024),
+            MAX_SOURCE_BYTES / (1024 * 1024)
+        ))];
+    }
+    if interpolated_strings_too_deep(source) {
+        let locator = Locator::new(source);
+        let message = format!(
+            "SyntaxError: f-strings nested more than {MAX_INTERPOLATED_STRING_NESTING} levels \
+             deep (CPython allows 150); the file is not checked"
+        );
+        let start = TextRange::empty(TextSize::new(0));
+        return vec![locator.diagnostic(Rule::SyntaxError, message, start)];
+    }
     let needed = stack_needed(source.len());
     stacker::maybe_grow(needed, needed, || {
         check_on_current_stack(source, info, settings)
@@ -60,6 +87,39 @@ pub(crate) fn check_source(
 fn stack_needed(length: usize) -> usize {
     let per_byte = if cfg!(debug_assertions) { 1024 } else { 256 };
     (8 * 1024 * 1024 + length.saturating_mul(per_byte)).min(4 * 1024 * 1024 * 1024)
+}
+
+/// Whether f-strings (or t-strings) nest deeper than
+/// [`MAX_INTERPOLATED_STRING_NESTING`] somewhere. Only a source with more
+/// quotes after an `f`, `t` or `r` than that is lexed to find out.
+fn interpolated_strings_too_deep(source: &str) -> bool {
+    let starts = source
+        .as_bytes()
+        .windows(2)
+        .filter(|pair| {
+            matches!(pair[1], b'\'' | b'"')
+                && matches!(pair[0], b'f' | b'F' | b't' | b'T' | b'r' | b'R')
+        })
+        .take(MAX_INTERPOLATED_STRING_NESTING + 1)
+        .count();
+    if starts <= MAX_INTERPOLATED_STRING_NESTING {
+        return false;
+    }
+    let mut lexer = ruff_python_parser::lexer::lex(source, ruff_python_parser::Mode::Module);
+    let mut depth = 0usize;
+    loop {
+        match lexer.next_token() {
+            TokenKind::EndOfFile => return false,
+            TokenKind::FStringStart | TokenKind::TStringStart => {
+                depth += 1;
+                if depth > MAX_INTERPOLATED_STRING_NESTING {
+                    return true;
+                }
+            }
+            TokenKind::FStringEnd | TokenKind::TStringEnd => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
 }
 
 fn check_on_current_stack(
@@ -203,6 +263,8 @@ pub(crate) struct Checker<'a> {
     diagnostics: Vec<Diagnostic>,
     deferred: VecDeque<DeferredFunction<'a>>,
     nesting: u32,
+    /// Where the walk first stopped descending, for lack of depth.
+    cut_short_at: Option<TextSize>,
     /// Test-only: what the model answered at each `probe(...)` call.
     #[cfg(test)]
     pub probes: Vec<crate::semantic::tests::Probe>,
@@ -226,6 +288,7 @@ impl<'a> Checker<'a> {
             diagnostics: Vec::new(),
             deferred: VecDeque::new(),
             nesting: 0,
+            cut_short_at: None,
             #[cfg(test)]
             probes: Vec::new(),
         }
@@ -257,7 +320,27 @@ impl<'a> Checker<'a> {
             self.diagnostics
                 .retain(|diagnostic| !diagnostic.rule.info().boundary);
         }
+        if let Some(offset) = self.cut_short_at {
+            let message = format!(
+                "SyntaxError: nested more than {MAX_NESTING} levels deep; \
+                 the code nested deeper than this is not checked"
+            );
+            let diagnostic =
+                self.locator
+                    .diagnostic(Rule::SyntaxError, message, TextRange::empty(offset));
+            self.diagnostics.push(diagnostic);
+        }
         self.diagnostics
+    }
+
+    /// Whether the walk may descend one more level; records where it first
+    /// may not.
+    fn may_descend(&mut self, node: &impl Ranged) -> bool {
+        if self.nesting < MAX_NESTING {
+            return true;
+        }
+        self.cut_short_at.get_or_insert(node.start());
+        false
     }
 
     // ---- binding helpers ----------------------------------------------
@@ -703,7 +786,7 @@ impl<'a> Checker<'a> {
 
 impl<'a> Visitor<'a> for Checker<'a> {
     fn visit_stmt(&mut self, stmt: &'a Stmt) {
-        if self.nesting >= MAX_NESTING {
+        if !self.may_descend(stmt) {
             return;
         }
         self.nesting += 1;
@@ -712,7 +795,7 @@ impl<'a> Visitor<'a> for Checker<'a> {
     }
 
     fn visit_expr(&mut self, expr: &'a Expr) {
-        if self.nesting >= MAX_NESTING {
+        if !self.may_descend(expr) {
             return;
         }
         self.nesting += 1;
@@ -802,5 +885,112 @@ fn if_guard(semantic: &SemanticModel, test: &Expr) -> IfGuard {
             _ => IfGuard::None,
         },
         _ => IfGuard::None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lint_source;
+
+    fn found(source: &str) -> Vec<(&'static str, String)> {
+        lint_source(source, &LinterSettings::default())
+            .into_iter()
+            .map(|diagnostic| (diagnostic.rule.code(), diagnostic.message))
+            .collect()
+    }
+
+    #[test]
+    fn code_nested_deeper_than_the_walk_goes_is_reported_not_passed_as_clean() {
+        let depth = MAX_NESTING as usize + 10;
+        let source = format!(
+            "import requests\nx = {}requests.get(u){}\n",
+            "[".repeat(depth),
+            "]".repeat(depth)
+        );
+        let found = found(&source);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].0, "WL001");
+        assert!(
+            found[0].1.contains("nested more than 4000 levels deep"),
+            "{found:?}"
+        );
+        // Nothing suppresses it: the file was not fully checked.
+        let suppressed = format!("{}  # noqa\n# wirelint: noqa\n", source.trim_end());
+        assert_eq!(super::tests::found(&suppressed)[0].0, "WL001");
+    }
+
+    #[test]
+    fn nesting_cpython_compiles_is_checked_to_the_bottom() {
+        // CPython 3.11 compiles about 2,990 levels of these.
+        let depth = 2_950;
+        let negations = format!(
+            "import requests\nx = {}requests.get(u)\n",
+            "not ".repeat(depth)
+        );
+        let sums = format!(
+            "import requests\nx = requests.get(u){}\n",
+            " + 1".repeat(depth)
+        );
+        for source in [negations, sums] {
+            let codes: Vec<_> = found(&source).into_iter().map(|(code, _)| code).collect();
+            assert_eq!(codes, ["WL203"]);
+        }
+    }
+
+    #[test]
+    fn deeply_nested_f_strings_are_bounded_not_parsed() {
+        let nested = |depth: usize| {
+            let quotes = ["'", "\""];
+            let mut source = "x = ".to_string();
+            for level in 0..depth {
+                source.push_str(&format!("f{}{{", quotes[level % 2]));
+            }
+            source.push('1');
+            for level in (0..depth).rev() {
+                source.push_str(&format!("}}{}", quotes[level % 2]));
+            }
+            source.push('\n');
+            source
+        };
+        let too_deep = found(&nested(MAX_INTERPOLATED_STRING_NESTING + 1));
+        assert_eq!(too_deep.len(), 1, "{too_deep:?}");
+        assert_eq!(too_deep[0].0, "WL001");
+        assert!(too_deep[0].1.contains("f-strings nested more than 200"));
+        // 100,000 levels: bounded before the parser's quadratic work.
+        assert_eq!(found(&nested(100_000))[0].0, "WL001");
+        // Within the bound the file is parsed as usual (3.12 allows it).
+        assert!(
+            !found(&nested(150))
+                .iter()
+                .any(|(_, m)| m.contains("f-strings"))
+        );
+        // Many f-strings side by side are not nesting.
+        let side_by_side = "print(f'{x}')\n".repeat(1000);
+        assert!(found(&side_by_side).is_empty());
+    }
+
+    #[test]
+    fn the_parser_limitation_documented_for_wl001_still_holds() {
+        // Valid Python (CPython compiles it) that the pinned parser rejects.
+        // When a parser upgrade fixes this, this test fails: drop the
+        // "Known limitation" section of WL001's documentation.
+        for source in ["x;match\n", "raise;match,b\n"] {
+            assert_eq!(found(source)[0].0, "WL001", "{source}");
+        }
+        let docs = Rule::SyntaxError.docs();
+        assert!(docs.contains("## Known limitation") && docs.contains("`x;match`"));
+    }
+
+    #[test]
+    fn a_source_over_the_size_limit_is_reported_not_parsed() {
+        let source = "x = 1\n".repeat(MAX_SOURCE_BYTES / 6 + 1);
+        let found = found(&source);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].0, "WL002");
+        assert_eq!(
+            found[0].1,
+            "File is not checked: it is too large (33 MiB; the limit is 32 MiB)"
+        );
     }
 }

@@ -69,13 +69,13 @@ impl Diagnostic {
 
 /// Converts byte offsets of one source text to [`Location`]s. The line
 /// index is built on first use: most files produce no diagnostic at all.
-pub struct Locator<'a> {
+pub(crate) struct Locator<'a> {
     source: &'a str,
     index: std::cell::OnceCell<LineIndex>,
 }
 
 impl<'a> Locator<'a> {
-    pub fn new(source: &'a str) -> Self {
+    pub(crate) fn new(source: &'a str) -> Self {
         Self {
             source,
             index: std::cell::OnceCell::new(),
@@ -87,11 +87,11 @@ impl<'a> Locator<'a> {
             .get_or_init(|| LineIndex::from_source_text(self.source))
     }
 
-    pub fn source(&self) -> &'a str {
+    pub(crate) fn source(&self) -> &'a str {
         self.source
     }
 
-    pub fn location(&self, offset: TextSize) -> Location {
+    pub(crate) fn location(&self, offset: TextSize) -> Location {
         let offset = offset.min(TextSize::of(self.source));
         let line_column = self.index().line_column(offset, self.source);
         Location {
@@ -100,12 +100,12 @@ impl<'a> Locator<'a> {
         }
     }
 
-    pub fn slice(&self, range: TextRange) -> &'a str {
+    pub(crate) fn slice(&self, range: TextRange) -> &'a str {
         &self.source[range]
     }
 
     /// Builds a diagnostic, computing its locations.
-    pub fn diagnostic(&self, rule: Rule, message: String, range: TextRange) -> Diagnostic {
+    pub(crate) fn diagnostic(&self, rule: Rule, message: String, range: TextRange) -> Diagnostic {
         Diagnostic {
             rule,
             message,
@@ -116,7 +116,7 @@ impl<'a> Locator<'a> {
         }
     }
 
-    pub fn edit(&self, range: TextRange, content: String) -> Edit {
+    pub(crate) fn edit(&self, range: TextRange, content: String) -> Edit {
         Edit {
             range,
             content,

@@ -7,14 +7,14 @@
 //! and starts no threads: callers (CLI, Python bindings, LSP) do that.
 
 pub(crate) mod checker;
-pub mod diagnostic;
-pub mod fix;
+mod diagnostic;
+mod fix;
 mod import_insertion;
-pub mod noqa;
-pub mod registry;
+mod noqa;
+mod registry;
 pub(crate) mod rules;
 pub(crate) mod semantic;
-pub mod settings;
+mod settings;
 
 #[cfg(test)]
 mod fixture_tests;
@@ -23,10 +23,14 @@ mod readme_table;
 #[cfg(test)]
 mod rule_pages;
 
-pub use diagnostic::{Applicability, Diagnostic, Edit, Fix, Location, Locator};
+pub use checker::MAX_SOURCE_BYTES;
+pub use diagnostic::{Applicability, Diagnostic, Edit, Fix, Location};
 pub use fix::{FixedSource, apply_fixes};
-pub use noqa::{NoqaAddition, SkipReason, SkippedLine, UnsafeNoqaEdit, add_noqa};
-pub use registry::{Family, FixAvailability, Marker, RULES, Rule, RuleInfo, Status};
+pub use noqa::{
+    NoqaAddition, NoqaCode, SkipReason, SkippedLine, UnsafeNoqaEdit, add_noqa, code_at,
+    is_suppressible,
+};
+pub use registry::{Family, FixAvailability, Marker, Rule, RuleInfo, Status};
 pub use settings::{
     LinterSettings, RuleSelection, RuleSelector, RuleSet, UnknownSelector, closest_code,
     edit_distance,
@@ -57,11 +61,16 @@ pub fn lint_source_in_package(
     diagnostics
 }
 
-/// Lints a file's raw bytes: decodes UTF-8 (a leading BOM is allowed) and
-/// reports WL002 when the bytes are not valid UTF-8.
-pub fn lint_bytes(bytes: &[u8], settings: &LinterSettings) -> Vec<Diagnostic> {
+/// Lints a file's raw bytes, like [`lint_source_in_package`]: decodes UTF-8
+/// (a leading BOM is allowed) and reports WL002 when the bytes are not valid
+/// UTF-8.
+pub fn lint_bytes_in_package(
+    bytes: &[u8],
+    package: Option<&str>,
+    settings: &LinterSettings,
+) -> Vec<Diagnostic> {
     match std::str::from_utf8(bytes) {
-        Ok(source) => lint_source(source, settings),
+        Ok(source) => lint_source_in_package(source, package, settings),
         Err(error) => {
             let message = format!(
                 "File is not valid UTF-8: invalid byte at offset {}",
@@ -99,13 +108,14 @@ mod tests {
     #[test]
     fn empty_file_is_clean() {
         assert!(lint_source("", &LinterSettings::default()).is_empty());
-        assert!(lint_bytes(b"", &LinterSettings::default()).is_empty());
+        assert!(lint_bytes_in_package(b"", None, &LinterSettings::default()).is_empty());
     }
 
     #[test]
     fn invalid_utf8_is_wl002_naming_the_offset() {
-        let diagnostics = lint_bytes(
+        let diagnostics = lint_bytes_in_package(
             b"import requests\n\xff\xfe = 1\n",
+            None,
             &LinterSettings::default(),
         );
         assert_eq!(codes(&diagnostics), ["WL002"]);
@@ -120,12 +130,17 @@ mod tests {
     fn binary_content_does_not_crash() {
         let bytes: Vec<u8> = (0..=255u8).cycle().take(4096).collect();
         assert_eq!(
-            codes(&lint_bytes(&bytes, &LinterSettings::default())),
+            codes(&lint_bytes_in_package(
+                &bytes,
+                None,
+                &LinterSettings::default()
+            )),
             ["WL002"]
         );
         // Valid UTF-8 that is not Python (NUL bytes and control characters).
-        let diagnostics = lint_bytes(
+        let diagnostics = lint_bytes_in_package(
             b"\x00\x01\x02 requests.get(x)\x00",
+            None,
             &LinterSettings::default(),
         );
         assert!(codes(&diagnostics).contains(&"WL001"));

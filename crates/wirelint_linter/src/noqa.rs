@@ -63,7 +63,7 @@ pub fn is_suppressible(rule: Rule) -> bool {
 
 /// A `# noqa` directive in a comment.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct LineDirective<'s> {
+pub(crate) struct LineDirective<'s> {
     /// The 1-based row it stands on.
     pub row: usize,
     /// The whole comment the directive is part of.
@@ -76,14 +76,14 @@ pub struct LineDirective<'s> {
 
 impl LineDirective<'_> {
     /// A bare `# noqa` silences every finding on its line.
-    pub fn is_bare(&self) -> bool {
+    pub(crate) fn is_bare(&self) -> bool {
         self.codes.is_empty()
     }
 }
 
 /// What the file-level `# wirelint: noqa` comments exempt.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub enum FileExemption<'s> {
+pub(crate) enum FileExemption<'s> {
     #[default]
     Nothing,
     /// `# wirelint: noqa`: every finding of the file.
@@ -93,7 +93,7 @@ pub enum FileExemption<'s> {
 }
 
 impl FileExemption<'_> {
-    pub fn exempts(&self, rule: Rule) -> bool {
+    pub(crate) fn exempts(&self, rule: Rule) -> bool {
         match self {
             FileExemption::Nothing => false,
             FileExemption::Everything => true,
@@ -104,7 +104,7 @@ impl FileExemption<'_> {
 
 /// Every directive in one file.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Directives<'s> {
+pub(crate) struct Directives<'s> {
     /// Line directives, sorted by row, at most one per row.
     pub lines: Vec<LineDirective<'s>>,
     pub file: FileExemption<'s>,
@@ -112,7 +112,7 @@ pub struct Directives<'s> {
 
 impl<'s> Directives<'s> {
     /// Reads the directives from the comment tokens of `locator`'s source.
-    pub fn extract(tokens: &[Token], locator: &Locator<'s>) -> Self {
+    pub(crate) fn extract(tokens: &[Token], locator: &Locator<'s>) -> Self {
         let source = locator.source();
         let mut directives = Directives::default();
         for comment in tokens
@@ -150,7 +150,7 @@ impl<'s> Directives<'s> {
         };
     }
 
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.lines.is_empty() && self.file == FileExemption::Nothing
     }
 
@@ -162,14 +162,14 @@ impl<'s> Directives<'s> {
     }
 
     /// The directive on `row`, if any.
-    pub fn on_row(&self, row: usize) -> Option<&LineDirective<'s>> {
+    pub(crate) fn on_row(&self, row: usize) -> Option<&LineDirective<'s>> {
         self.line_index(row).map(|index| &self.lines[index])
     }
 }
 
 /// Which parts of a line directive silenced something.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct DirectiveUsage {
+pub(crate) struct DirectiveUsage {
     /// A bare directive silenced a finding.
     pub bare_used: bool,
     /// Per code of the directive: it matched a silenced finding.
@@ -179,7 +179,7 @@ pub struct DirectiveUsage {
 /// Drops the findings that directives silence and, when WL003 is enabled,
 /// reports the directives that silenced nothing. `tokens` are the parser's
 /// tokens of `locator`'s source.
-pub fn apply_noqa(
+pub(crate) fn apply_noqa(
     diagnostics: &mut Vec<Diagnostic>,
     tokens: &[Token],
     locator: &Locator,

@@ -139,7 +139,8 @@ pub struct RuleInfo {
     pub name: &'static str,
     pub family: Family,
     pub status: Status,
-    /// Fires only in network modules (RULES.md's *boundary*).
+    /// Fires only in network modules (a *boundary* rule, as `docs/policy.md`
+    /// defines them).
     pub boundary: bool,
     pub summary: &'static str,
     pub markers: &'static [Marker],
@@ -172,14 +173,15 @@ impl RuleInfo {
 /// compile a rule with hooks but no fast-path markers.
 macro_rules! register_rules {
     ($($variant:ident => $family:ident :: $file:ident,)+) => {
-        /// Every rule wirelint knows. The discriminant indexes [`RULES`].
+        /// Every rule wirelint knows. The discriminant indexes the registry,
+        /// `RULES`.
         #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub enum Rule {
             $($variant,)+
         }
 
         /// The registry, in code order. `RULES[rule as usize].rule == rule`.
-        pub const RULES: &[RuleInfo] = &[
+        pub(crate) const RULES: &[RuleInfo] = &[
             $(RuleInfo::of(
                 Rule::$variant,
                 &crate::rules::$family::$file::RULE,

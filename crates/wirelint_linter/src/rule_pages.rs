@@ -298,7 +298,11 @@ fn policy_lists_the_rules_that_cite_each_section() {
         return;
     }
     if std::env::var_os("WIRELINT_UPDATE_DOCS").is_some() {
-        std::fs::write(&path, expected).unwrap();
+        // Other tests read the policy meanwhile: replace it whole, never
+        // leave it truncated.
+        let staged = path.with_extension("md.tmp");
+        std::fs::write(&staged, expected).unwrap();
+        std::fs::rename(&staged, &path).unwrap();
     } else {
         panic!(
             "the \"Enforced by\" lists of docs/policy.md differ from the rules' References; run \

@@ -2,11 +2,14 @@
 //!
 //! Each function converts its Python arguments, releases the GIL while the
 //! engine (`wirelint_linter`, `wirelint_workspace`, `wirelint_cli`) does the
-//! work, and converts the result to plain tuples. `check` runs on a thread
-//! of its own while the calling thread keeps running Python's signal
-//! handlers, so Ctrl-C (`KeyboardInterrupt`) stops it. The typed public API
-//! (`Diagnostic`, `Rule`, the error classes) lives in `python/wirelint`, which
-//! wraps these tuples; `python/wirelint/_core.pyi` describes them exactly.
+//! work, and converts the result. `check` runs on a thread of its own while
+//! the calling thread keeps running Python's signal handlers, so Ctrl-C
+//! (`KeyboardInterrupt`) stops it. Diagnostics come back as the public
+//! records themselves (`Diagnostic`, `Fix`, `Edit`), which are defined once,
+//! in `python/wirelint/_model.py`, and built here by field name; rules and
+//! errors as tuples the package wraps. `python/wirelint/_core.pyi`
+//! describes this module, and the tests check it against the module with
+//! mypy's stubtest.
 
 /// The same allocator as the `wirelint` binary: the engine allocates many
 /// small, short-lived objects. It serves only this extension's Rust code.
@@ -24,7 +27,8 @@ use std::thread;
 use std::time::Duration;
 
 use pyo3::prelude::*;
-use pyo3::types::PyString;
+use pyo3::sync::PyOnceLock;
+use pyo3::types::{PyDict, PyString, PyType};
 use wirelint_linter::{Diagnostic, Edit, Fix, LinterSettings, RuleSelection, RuleSelector};
 use wirelint_workspace::{
     CheckFailure, CheckResult, ConfigSource, Overrides, Resolver, ResolverOptions, RunError,
@@ -41,22 +45,6 @@ const SIGNAL_POLL_INTERVAL: Duration = Duration::from_millis(50);
 /// not memory: pages are only committed as deep as the run goes.
 const CHECK_THREAD_STACK_SIZE: usize = 64 * 1024 * 1024;
 
-/// `(content, line, column, end_line, end_column)`
-type EditRow = (String, usize, usize, usize, usize);
-/// `(applicability, message, edits)`
-type FixRow = (&'static str, String, Vec<EditRow>);
-/// `(code, name, message, path, line, column, end_line, end_column, fix)`
-type DiagnosticRow<'py> = (
-    &'static str,
-    &'static str,
-    String,
-    Bound<'py, PyString>,
-    usize,
-    usize,
-    usize,
-    usize,
-    Option<FixRow>,
-);
 /// `(kind, path, description)` with kind `missing-path`, `walk` or `panic`.
 type RunErrorRow<'py> = (&'static str, Bound<'py, PyString>, String);
 /// `(code, name, family, status, summary, docs)`
@@ -83,6 +71,10 @@ type RuleRow = (
 /// `wirelint.CheckError` if the run itself fails. A signal handler's
 /// exception (`KeyboardInterrupt` on Ctrl-C) stops the run and is raised.
 #[pyfunction]
+#[allow(
+    clippy::needless_pass_by_value,
+    reason = "pyo3 extracts a Python list into an owned `Vec`; a slice cannot be an argument"
+)]
 fn check<'py>(
     py: Python<'py>,
     paths: Vec<PathBuf>,
@@ -91,7 +83,7 @@ fn check<'py>(
     preview: bool,
     config: Option<PathBuf>,
     isolated: bool,
-) -> PyResult<(Vec<DiagnosticRow<'py>>, Vec<RunErrorRow<'py>>)> {
+) -> PyResult<(Vec<Bound<'py, PyAny>>, Vec<RunErrorRow<'py>>)> {
     let overrides = Overrides {
         select: select.as_deref().map(parse_selectors).transpose()?,
         ignore: parse_selectors(&ignore)?,
@@ -142,15 +134,13 @@ fn check<'py>(
         CheckFailure::Cancelled => CheckError::new_err("wirelint failed: the check was cancelled"),
     })?;
 
+    let records = Records::get(py)?;
     let mut diagnostics = Vec::new();
     for report in &result.files {
         let path = report.path.as_os_str().into_pyobject(py)?;
-        diagnostics.extend(
-            report
-                .diagnostics
-                .iter()
-                .map(|diagnostic| diagnostic_row(diagnostic, &path)),
-        );
+        for diagnostic in &report.diagnostics {
+            diagnostics.push(records.diagnostic(diagnostic, &path)?);
+        }
     }
     let errors = result
         .errors
@@ -162,19 +152,33 @@ fn check<'py>(
 
 /// Lints one source text, reporting it as `filename`.
 ///
-/// Returns the diagnostics sorted by line and column. Raises
-/// `wirelint.ConfigError` for an unknown rule selector and
-/// `wirelint.CheckError` if the engine fails on this source.
+/// Returns the diagnostics sorted by line and column. A source that
+/// cannot be encoded as UTF-8 (a lone surrogate) is reported as WL002, as
+/// a file that is not UTF-8 is. Raises `wirelint.ConfigError` for an
+/// unknown rule selector and `wirelint.CheckError` if the engine fails on
+/// this source.
 #[pyfunction]
+#[allow(
+    clippy::needless_pass_by_value,
+    reason = "pyo3 extracts a Python list into an owned `Vec`; a slice cannot be an argument"
+)]
 fn check_source<'py>(
     py: Python<'py>,
-    source: String,
-    filename: Bound<'py, PyString>,
+    source: &Bound<'py, PyString>,
+    filename: &Bound<'py, PyString>,
     select: Option<Vec<String>>,
     ignore: Vec<String>,
     preview: bool,
-) -> PyResult<Vec<DiagnosticRow<'py>>> {
-    let settings = linter_settings(select, &ignore, preview)?;
+) -> PyResult<Vec<Bound<'py, PyAny>>> {
+    let settings = linter_settings(select.as_deref(), &ignore, preview)?;
+    let records = Records::get(py)?;
+    let source = match source.to_cow() {
+        Ok(source) => source.into_owned(),
+        Err(_) => {
+            let diagnostic = not_utf8(source)?;
+            return Ok(vec![records.diagnostic(&diagnostic, filename)?]);
+        }
+    };
     let outcome = py.detach(|| {
         catch_unwind(AssertUnwindSafe(|| {
             wirelint_linter::lint_source(&source, &settings)
@@ -188,10 +192,41 @@ fn check_source<'py>(
         );
         CheckError::new_err((message, filename.clone().unbind()))
     })?;
-    Ok(diagnostics
+    diagnostics
         .iter()
-        .map(|diagnostic| diagnostic_row(diagnostic, &filename))
-        .collect())
+        .map(|diagnostic| records.diagnostic(diagnostic, filename))
+        .collect()
+}
+
+/// The WL002 of a source with a lone surrogate, which no UTF-8 file can
+/// hold: where it is and which it is.
+fn not_utf8(source: &Bound<'_, PyString>) -> PyResult<Diagnostic> {
+    let encoded = source.call_method1("encode", ("utf-8", "surrogatepass"))?;
+    let bytes: &[u8] = encoded.extract()?;
+    let offset = std::str::from_utf8(bytes)
+        .err()
+        .map_or(0, |error| error.valid_up_to());
+    let before = std::str::from_utf8(&bytes[..offset]).unwrap_or_default();
+    let line = before.matches('\n').count() + 1;
+    let column = before
+        .rsplit('\n')
+        .next()
+        .unwrap_or_default()
+        .chars()
+        .count()
+        + 1;
+    let surrogate = match bytes.get(offset..offset + 3) {
+        Some(&[first, second, third]) => {
+            (u32::from(first & 0x0f) << 12)
+                | (u32::from(second & 0x3f) << 6)
+                | u32::from(third & 0x3f)
+        }
+        _ => 0,
+    };
+    Ok(wirelint_linter::unreadable_file(format!(
+        "Source is not valid UTF-8: a lone surrogate (U+{surrogate:04X}) at line {line}, \
+         column {column} cannot be encoded"
+    )))
 }
 
 /// Every rule in the registry, in code order, as
@@ -258,7 +293,12 @@ fn run_interruptibly<T: Send>(
                 ))
             })?;
         while done.recv_timeout(SIGNAL_POLL_INTERVAL) == Err(RecvTimeoutError::Timeout) {
-            if let Err(exception) = Python::attach(|py| py.check_signals()) {
+            #[allow(
+                clippy::redundant_closure_for_method_calls,
+                reason = "`Python::check_signals` as a path is not general over the `Python` lifetime"
+            )]
+            let signals = Python::attach(|py| py.check_signals());
+            if let Err(exception) = signals {
                 cancel.store(true, Ordering::Relaxed);
                 // What the run found, or how it failed, no longer matters.
                 let _ = worker.join();
@@ -271,12 +311,12 @@ fn run_interruptibly<T: Send>(
 
 /// Builds the engine settings; an unknown selector raises `ConfigError`.
 fn linter_settings(
-    select: Option<Vec<String>>,
+    select: Option<&[String]>,
     ignore: &[String],
     preview: bool,
 ) -> PyResult<LinterSettings> {
     let selection = RuleSelection {
-        select: select.as_deref().map(parse_selectors).transpose()?,
+        select: select.map(parse_selectors).transpose()?,
         extend_select: Vec::new(),
         ignore: parse_selectors(ignore)?,
         preview,
@@ -297,36 +337,72 @@ fn parse_selectors(texts: &[String]) -> PyResult<Vec<RuleSelector>> {
         .collect()
 }
 
-fn diagnostic_row<'py>(diagnostic: &Diagnostic, path: &Bound<'py, PyString>) -> DiagnosticRow<'py> {
-    (
-        diagnostic.rule.code(),
-        diagnostic.rule.name(),
-        diagnostic.message.clone(),
-        path.clone(),
-        diagnostic.location.row,
-        diagnostic.location.column,
-        diagnostic.end_location.row,
-        diagnostic.end_location.column,
-        diagnostic.fix.as_ref().map(fix_row),
-    )
+/// The record classes of `wirelint._model`, which define the fields: a
+/// record is built by field name, so a renamed or missing field fails at
+/// once (`TypeError`) instead of shifting values.
+struct Records<'py> {
+    diagnostic: &'py Bound<'py, PyType>,
+    fix: &'py Bound<'py, PyType>,
+    edit: &'py Bound<'py, PyType>,
 }
 
-fn fix_row(fix: &Fix) -> FixRow {
-    (
-        fix.applicability.as_str(),
-        fix.message.clone(),
-        fix.edits.iter().map(edit_row).collect(),
-    )
-}
+impl<'py> Records<'py> {
+    fn get(py: Python<'py>) -> PyResult<Self> {
+        static DIAGNOSTIC: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+        static FIX: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+        static EDIT: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+        Ok(Records {
+            diagnostic: DIAGNOSTIC.import(py, "wirelint._model", "Diagnostic")?,
+            fix: FIX.import(py, "wirelint._model", "Fix")?,
+            edit: EDIT.import(py, "wirelint._model", "Edit")?,
+        })
+    }
 
-fn edit_row(edit: &Edit) -> EditRow {
-    (
-        edit.content.clone(),
-        edit.location.row,
-        edit.location.column,
-        edit.end_location.row,
-        edit.end_location.column,
-    )
+    fn diagnostic(
+        &self,
+        diagnostic: &Diagnostic,
+        path: &Bound<'py, PyString>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let py = self.diagnostic.py();
+        let fields = PyDict::new(py);
+        fields.set_item("code", diagnostic.rule.code())?;
+        fields.set_item("name", diagnostic.rule.name())?;
+        fields.set_item("message", &diagnostic.message)?;
+        fields.set_item("path", path)?;
+        fields.set_item("line", diagnostic.location.row)?;
+        fields.set_item("column", diagnostic.location.column)?;
+        fields.set_item("end_line", diagnostic.end_location.row)?;
+        fields.set_item("end_column", diagnostic.end_location.column)?;
+        match &diagnostic.fix {
+            Some(fix) => fields.set_item("fix", self.fix(fix)?)?,
+            None => fields.set_item("fix", py.None())?,
+        }
+        self.diagnostic.call((), Some(&fields))
+    }
+
+    fn fix(&self, fix: &Fix) -> PyResult<Bound<'py, PyAny>> {
+        let py = self.fix.py();
+        let edits = fix
+            .edits
+            .iter()
+            .map(|edit| self.edit(edit))
+            .collect::<PyResult<Vec<_>>>()?;
+        let fields = PyDict::new(py);
+        fields.set_item("applicability", fix.applicability.as_str())?;
+        fields.set_item("message", &fix.message)?;
+        fields.set_item("edits", pyo3::types::PyTuple::new(py, edits)?)?;
+        self.fix.call((), Some(&fields))
+    }
+
+    fn edit(&self, edit: &Edit) -> PyResult<Bound<'py, PyAny>> {
+        let fields = PyDict::new(self.edit.py());
+        fields.set_item("content", &edit.content)?;
+        fields.set_item("line", edit.location.row)?;
+        fields.set_item("column", edit.location.column)?;
+        fields.set_item("end_line", edit.end_location.row)?;
+        fields.set_item("end_column", edit.end_location.column)?;
+        self.edit.call((), Some(&fields))
+    }
 }
 
 fn run_error_row<'py>(py: Python<'py>, error: &RunError) -> PyResult<RunErrorRow<'py>> {

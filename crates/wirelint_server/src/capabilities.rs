@@ -17,14 +17,14 @@ use crate::positions::PositionEncoding;
 /// The command that applies every safe fix of a document, for clients
 /// without source actions. Its argument is the document's URI, or an
 /// object with `uri` (and optionally `version`).
-pub const APPLY_AUTOFIX_COMMAND: &str = "wirelint.applyAutofix";
+pub(crate) const APPLY_AUTOFIX_COMMAND: &str = "wirelint.applyAutofix";
 
 /// The code action kind of "fix everything".
-pub const FIX_ALL_KIND: &str = "source.fixAll.wirelint";
+pub(crate) const FIX_ALL_KIND: &str = "source.fixAll.wirelint";
 
 /// What the client supports, as far as the server cares.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ClientFeatures {
+pub(crate) struct ClientFeatures {
     pub encoding: PositionEncoding,
     /// The client pulls diagnostics (`textDocument/diagnostic`) and can be
     /// told to pull again (`workspace/diagnostic/refresh`, needed when a
@@ -46,7 +46,7 @@ pub struct ClientFeatures {
 
 impl ClientFeatures {
     /// Reads the features from the `initialize` request's parameters.
-    pub fn from_initialize_params(params: &Value) -> Self {
+    pub(crate) fn from_initialize_params(params: &Value) -> Self {
         let flag = |pointer: &str| {
             params
                 .pointer(&format!("/capabilities{pointer}"))
@@ -87,7 +87,7 @@ impl ClientFeatures {
     }
 
     /// What the server offers a client with these features.
-    pub fn server_capabilities(&self) -> ServerCapabilities {
+    pub(crate) fn server_capabilities(&self) -> ServerCapabilities {
         let diagnostic_provider = self.pull_diagnostics.then(|| {
             DiagnosticServerCapabilities::Options(DiagnosticOptions {
                 identifier: Some("wirelint".to_string()),

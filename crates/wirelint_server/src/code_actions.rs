@@ -9,10 +9,10 @@ use lsp_types::{
     CodeAction, CodeActionKind, CodeActionOrCommand, CodeActionParams, NumberOrString, TextEdit,
     WorkspaceEdit,
 };
-use wirelint_linter::noqa::{add_noqa, is_suppressible};
 use wirelint_linter::{Applicability, Diagnostic, Rule};
+use wirelint_linter::{add_noqa, is_suppressible};
 use wirelint_workspace::FixOptions;
-use wirelint_workspace::fix::fix_until_stable;
+use wirelint_workspace::fix_until_stable;
 
 use crate::capabilities::FIX_ALL_KIND;
 use crate::edits::{fix_edits, replacement, workspace_edit};
@@ -21,7 +21,7 @@ use crate::scope::Plan;
 
 /// The code actions for `params` on the snapshot, whose lint result is
 /// `result`.
-pub fn code_actions(
+pub(crate) fn code_actions(
     snapshot: &Snapshot,
     result: &LintResult,
     params: &CodeActionParams,
@@ -179,7 +179,11 @@ fn disable_for_line(
 
 /// Every safe fix of the document as one edit; `None` when there is none
 /// to apply.
-pub fn fix_all(snapshot: &Snapshot, result: &LintResult, lint: &LintFn) -> Option<WorkspaceEdit> {
+pub(crate) fn fix_all(
+    snapshot: &Snapshot,
+    result: &LintResult,
+    lint: &LintFn,
+) -> Option<WorkspaceEdit> {
     let options = FixOptions {
         unsafe_fixes: false,
         write: false,

@@ -11,14 +11,14 @@ use crate::positions::{LineIndex, PositionEncoding};
 /// The text of one open document. Text and index are shared with the
 /// linting threads, which take them as a snapshot.
 #[derive(Clone, Debug)]
-pub struct TextDocument {
+pub(crate) struct TextDocument {
     pub text: Arc<str>,
     pub index: Arc<LineIndex>,
     pub version: i32,
 }
 
 impl TextDocument {
-    pub fn new(text: String, version: i32) -> Self {
+    pub(crate) fn new(text: String, version: i32) -> Self {
         TextDocument {
             index: Arc::new(LineIndex::new(&text)),
             text: Arc::from(text),
@@ -28,7 +28,7 @@ impl TextDocument {
 
     /// Applies `changes` in order (each range refers to the text left by
     /// the previous change) and takes `version`.
-    pub fn apply_changes(
+    pub(crate) fn apply_changes(
         &mut self,
         changes: Vec<TextDocumentContentChangeEvent>,
         version: i32,

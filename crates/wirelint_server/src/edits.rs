@@ -16,7 +16,7 @@ use crate::lint::Snapshot;
 use crate::positions::text_size;
 
 /// The engine's edits of one fix, in the snapshot's encoding.
-pub fn fix_edits(snapshot: &Snapshot, edits: &[Edit]) -> Vec<TextEdit> {
+pub(crate) fn fix_edits(snapshot: &Snapshot, edits: &[Edit]) -> Vec<TextEdit> {
     edits
         .iter()
         .map(|edit| TextEdit {
@@ -31,7 +31,7 @@ pub fn fix_edits(snapshot: &Snapshot, edits: &[Edit]) -> Vec<TextEdit> {
 /// One edit turning the snapshot's text into `updated`: the part between
 /// their common start and common end. `None` when they are equal. The
 /// replaced range never splits a character or a `\r\n`.
-pub fn replacement(snapshot: &Snapshot, updated: &str) -> Option<TextEdit> {
+pub(crate) fn replacement(snapshot: &Snapshot, updated: &str) -> Option<TextEdit> {
     let original: &str = &snapshot.text;
     if original == updated {
         return None;
@@ -73,7 +73,7 @@ fn splits_crlf(text: &str, offset: usize) -> bool {
 
 /// `edits` of the snapshot's document as a workspace edit: versioned when
 /// the client supports it.
-pub fn workspace_edit(snapshot: &Snapshot, edits: Vec<TextEdit>) -> WorkspaceEdit {
+pub(crate) fn workspace_edit(snapshot: &Snapshot, edits: Vec<TextEdit>) -> WorkspaceEdit {
     if snapshot.client.document_changes {
         WorkspaceEdit {
             document_changes: Some(DocumentChanges::Edits(vec![TextDocumentEdit {

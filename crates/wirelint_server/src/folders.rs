@@ -16,7 +16,7 @@ use crate::uri;
 
 /// One workspace folder.
 #[derive(Debug)]
-pub struct Folder {
+pub(crate) struct Folder {
     pub uri: Uri,
     pub root: PathBuf,
     /// Settings the client gave for this folder alone.
@@ -26,7 +26,7 @@ pub struct Folder {
 
 /// Every folder and the settings layers.
 #[derive(Debug)]
-pub struct Folders {
+pub(crate) struct Folders {
     /// In the order the client gave them.
     folders: Vec<Folder>,
     pub initialization: ClientSettings,
@@ -36,7 +36,7 @@ pub struct Folders {
 }
 
 impl Folders {
-    pub fn new(initialization: ClientSettings) -> Folders {
+    pub(crate) fn new(initialization: ClientSettings) -> Folders {
         let root = fallback_root();
         let fallback = Arc::new(Scope::new(&root, initialization.resolve(&root)));
         Folders {
@@ -48,7 +48,7 @@ impl Folders {
     }
 
     /// Adds a folder (a `file:` URI); returns `false` for any other URI.
-    pub fn add(&mut self, folder: &WorkspaceFolder) -> bool {
+    pub(crate) fn add(&mut self, folder: &WorkspaceFolder) -> bool {
         let Some(root) = uri::file_path(&folder.uri) else {
             return false;
         };
@@ -64,17 +64,17 @@ impl Folders {
         true
     }
 
-    pub fn remove(&mut self, uri: &Uri) {
+    pub(crate) fn remove(&mut self, uri: &Uri) {
         self.folders.retain(|folder| folder.uri != *uri);
     }
 
-    pub fn iter(&self) -> impl Iterator<Item = &Folder> {
+    pub(crate) fn iter(&self) -> impl Iterator<Item = &Folder> {
         self.folders.iter()
     }
 
     /// Sets the settings of the folder with `uri`, if there is one;
     /// returns whether they changed.
-    pub fn set_folder_settings(&mut self, uri: &Uri, settings: ClientSettings) -> bool {
+    pub(crate) fn set_folder_settings(&mut self, uri: &Uri, settings: ClientSettings) -> bool {
         match self.folders.iter_mut().find(|folder| folder.uri == *uri) {
             Some(folder) if folder.settings != settings => {
                 folder.settings = settings;
@@ -85,7 +85,7 @@ impl Folders {
     }
 
     /// Builds every scope again: settings changed, or a configuration file did.
-    pub fn rebuild(&mut self) {
+    pub(crate) fn rebuild(&mut self) {
         let root = fallback_root();
         self.fallback = Arc::new(self.scope_of(&root, &ClientSettings::default()));
         let scopes: Vec<Arc<Scope>> = self
@@ -109,7 +109,7 @@ impl Folders {
     /// The scope of the document at `uri`: the innermost folder its path
     /// is in, else (for a document without a path in any folder) the
     /// first folder, else the fallback.
-    pub fn scope_for(&self, uri: &Uri) -> Arc<Scope> {
+    pub(crate) fn scope_for(&self, uri: &Uri) -> Arc<Scope> {
         let path = uri::any_path(uri);
         let containing = path.as_deref().and_then(|path| {
             self.folders
@@ -127,9 +127,9 @@ impl Folders {
 
     /// Whether `path` is a configuration file some scope reads: a file
     /// named like one, or the file a `configuration` setting names.
-    pub fn is_configuration(&self, path: &Path) -> bool {
+    pub(crate) fn is_configuration(&self, path: &Path) -> bool {
         let named_like_one = path.file_name().is_some_and(|name| {
-            wirelint_workspace::config::CONFIG_FILE_NAMES
+            wirelint_workspace::CONFIG_FILE_NAMES
                 .iter()
                 .any(|config| name == *config)
         });

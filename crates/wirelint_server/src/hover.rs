@@ -3,13 +3,13 @@
 //! (`WL2`), the list of rules it covers.
 
 use lsp_types::{Hover, HoverContents, MarkupContent, MarkupKind, Position};
-use wirelint_linter::noqa::code_at;
+use wirelint_linter::code_at;
 use wirelint_linter::{Rule, RuleSelector};
 
 use crate::lint::Snapshot;
 use crate::positions::text_size;
 
-pub fn hover(snapshot: &Snapshot, position: Position) -> Option<Hover> {
+pub(crate) fn hover(snapshot: &Snapshot, position: Position) -> Option<Hover> {
     let encoding = snapshot.client.encoding;
     let offset = snapshot.index.offset(&snapshot.text, position, encoding);
     let code = code_at(&snapshot.text, text_size(offset))?;

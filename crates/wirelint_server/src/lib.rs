@@ -31,7 +31,7 @@ mod worker;
 /// prescribes: 0 after `shutdown`, 1 otherwise.
 pub fn run() -> u8 {
     let (incoming, outgoing, io_threads) = transport::stdio();
-    let code = server::serve(incoming, outgoing, lint::engine());
+    let code = server::serve(incoming, outgoing, &lint::engine());
     // Everything answered so far reaches the client before the process ends.
     if let Err(error) = io_threads.finish() {
         eprintln!("wirelint server: cannot write to the client: {error}");

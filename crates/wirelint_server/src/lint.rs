@@ -16,20 +16,21 @@ use crate::scope::{Plan, Scope};
 
 /// The engine: source, package and settings in, diagnostics out. The
 /// server takes it as a value so tests can give it one that misbehaves.
-pub type LintFn = Arc<dyn Fn(&str, Option<&str>, &LinterSettings) -> Vec<Diagnostic> + Send + Sync>;
+pub(crate) type LintFn =
+    Arc<dyn Fn(&str, Option<&str>, &LinterSettings) -> Vec<Diagnostic> + Send + Sync>;
 
 /// The real engine.
-pub fn engine() -> LintFn {
+pub(crate) fn engine() -> LintFn {
     Arc::new(lint_source_in_package)
 }
 
 /// `source` of every diagnostic.
-pub const SOURCE: &str = "wirelint";
+pub(crate) const SOURCE: &str = "wirelint";
 
 /// One document as it was when a job was made: everything a linting
 /// thread needs, shared rather than copied.
 #[derive(Clone)]
-pub struct Snapshot {
+pub(crate) struct Snapshot {
     pub uri: Uri,
     pub version: i32,
     /// Changes whenever the text or the settings do.
@@ -44,7 +45,7 @@ pub struct Snapshot {
 
 /// What linting a snapshot produced.
 #[derive(Debug)]
-pub struct LintResult {
+pub(crate) struct LintResult {
     pub revision: u64,
     pub plan: Plan,
     /// The engine's diagnostics, sorted by position.
@@ -56,7 +57,7 @@ pub struct LintResult {
 
 impl LintResult {
     /// A result without diagnostics, for a revision whose linting failed.
-    pub fn empty(revision: u64, reason: &'static str) -> Self {
+    pub(crate) fn empty(revision: u64, reason: &'static str) -> Self {
         LintResult {
             revision,
             plan: Plan::Skip(reason),
@@ -70,7 +71,7 @@ impl LintResult {
 /// computed for and its byte range, which identify it (with its code)
 /// among the diagnostics of that version.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct DiagnosticData {
+pub(crate) struct DiagnosticData {
     pub version: i32,
     pub start: u32,
     pub end: u32,
@@ -78,14 +79,14 @@ pub struct DiagnosticData {
 
 impl DiagnosticData {
     /// Whether `diagnostic` is the one this data describes.
-    pub fn identifies(&self, diagnostic: &Diagnostic) -> bool {
+    pub(crate) fn identifies(&self, diagnostic: &Diagnostic) -> bool {
         self.start == diagnostic.range.start().to_u32()
             && self.end == diagnostic.range.end().to_u32()
     }
 }
 
 /// Lints `snapshot` with `lint`.
-pub fn lint(snapshot: &Snapshot, lint: &LintFn) -> LintResult {
+pub(crate) fn lint(snapshot: &Snapshot, lint: &LintFn) -> LintResult {
     let plan = snapshot.scope.plan(snapshot.file.as_deref());
     let diagnostics = match &plan {
         Plan::Lint { settings, package } => lint(&snapshot.text, package.as_deref(), settings),
@@ -104,7 +105,7 @@ pub fn lint(snapshot: &Snapshot, lint: &LintFn) -> LintResult {
 }
 
 /// One engine diagnostic as the client sees it.
-pub fn to_lsp(snapshot: &Snapshot, diagnostic: &Diagnostic) -> lsp_types::Diagnostic {
+pub(crate) fn to_lsp(snapshot: &Snapshot, diagnostic: &Diagnostic) -> lsp_types::Diagnostic {
     let data = DiagnosticData {
         version: snapshot.version,
         start: diagnostic.range.start().to_u32(),

@@ -9,7 +9,7 @@ use ruff_text_size::{TextRange, TextSize};
 
 /// How the `character` of a position is counted.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
-pub enum PositionEncoding {
+pub(crate) enum PositionEncoding {
     Utf8,
     Utf16,
     Utf32,
@@ -19,7 +19,7 @@ impl PositionEncoding {
     /// The encoding to use with a client that offers `offered` (in its order
     /// of preference): the first one we know, or UTF-16 (which every client
     /// must support) when it offers none we know, or nothing at all.
-    pub fn negotiate(offered: Option<&[PositionEncodingKind]>) -> Self {
+    pub(crate) fn negotiate(offered: Option<&[PositionEncodingKind]>) -> Self {
         offered
             .unwrap_or_default()
             .iter()
@@ -32,7 +32,7 @@ impl PositionEncoding {
             .unwrap_or(PositionEncoding::Utf16)
     }
 
-    pub fn kind(self) -> PositionEncodingKind {
+    pub(crate) fn kind(self) -> PositionEncodingKind {
         match self {
             PositionEncoding::Utf8 => PositionEncodingKind::UTF8,
             PositionEncoding::Utf16 => PositionEncodingKind::UTF16,
@@ -52,13 +52,13 @@ impl PositionEncoding {
 
 /// Where each line of one text starts, for conversions in both directions.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct LineIndex {
+pub(crate) struct LineIndex {
     /// Byte offset of the start of each line; the first is 0.
     line_starts: Vec<usize>,
 }
 
 impl LineIndex {
-    pub fn new(text: &str) -> Self {
+    pub(crate) fn new(text: &str) -> Self {
         let bytes = text.as_bytes();
         let mut line_starts = Vec::with_capacity(bytes.len() / 40 + 1);
         line_starts.push(0);
@@ -73,7 +73,7 @@ impl LineIndex {
     }
 
     #[cfg(test)]
-    pub fn line_count(&self) -> usize {
+    pub(crate) fn line_count(&self) -> usize {
         self.line_starts.len()
     }
 
@@ -91,7 +91,12 @@ impl LineIndex {
 
     /// The position of byte `offset` (clamped to the text, and moved back to
     /// the start of the character it falls inside).
-    pub fn position(&self, text: &str, offset: usize, encoding: PositionEncoding) -> Position {
+    pub(crate) fn position(
+        &self,
+        text: &str,
+        offset: usize,
+        encoding: PositionEncoding,
+    ) -> Position {
         let mut offset = offset.min(text.len());
         while !text.is_char_boundary(offset) {
             offset -= 1;
@@ -114,7 +119,12 @@ impl LineIndex {
     /// text; a character past the end of its line is the end of the line
     /// (before its line ending); a character inside a multi-unit character
     /// (half of a UTF-16 surrogate pair, say) is the start of that character.
-    pub fn offset(&self, text: &str, position: Position, encoding: PositionEncoding) -> usize {
+    pub(crate) fn offset(
+        &self,
+        text: &str,
+        position: Position,
+        encoding: PositionEncoding,
+    ) -> usize {
         let line = position.line as usize;
         if line >= self.line_starts.len() {
             return text.len();
@@ -139,7 +149,7 @@ impl LineIndex {
         end
     }
 
-    pub fn range(&self, text: &str, range: TextRange, encoding: PositionEncoding) -> Range {
+    pub(crate) fn range(&self, text: &str, range: TextRange, encoding: PositionEncoding) -> Range {
         Range {
             start: self.position(text, range.start().to_usize(), encoding),
             end: self.position(text, range.end().to_usize(), encoding),
@@ -147,7 +157,12 @@ impl LineIndex {
     }
 
     /// The byte range of `range`, its ends ordered.
-    pub fn text_range(&self, text: &str, range: Range, encoding: PositionEncoding) -> TextRange {
+    pub(crate) fn text_range(
+        &self,
+        text: &str,
+        range: Range,
+        encoding: PositionEncoding,
+    ) -> TextRange {
         let start = self.offset(text, range.start, encoding);
         let end = self.offset(text, range.end, encoding);
         TextRange::new(text_size(start.min(end)), text_size(start.max(end)))
@@ -160,7 +175,7 @@ fn saturate(value: usize) -> u32 {
 
 /// A byte offset as a [`TextSize`]; texts past 4 GiB never reach here (the
 /// transport refuses messages that large).
-pub fn text_size(offset: usize) -> TextSize {
+pub(crate) fn text_size(offset: usize) -> TextSize {
     TextSize::try_from(offset).unwrap_or(TextSize::new(u32::MAX))
 }
 

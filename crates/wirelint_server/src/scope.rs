@@ -9,15 +9,15 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use wirelint_linter::LinterSettings;
-use wirelint_workspace::discovery::CheckTarget;
-use wirelint_workspace::runner::linter_settings;
+use wirelint_workspace::CheckTarget;
+use wirelint_workspace::linter_settings;
 use wirelint_workspace::{ConfigError, ConfigSource, Resolver, ResolverOptions};
 
 use crate::settings::ResolvedSettings;
 
 /// The settings of one workspace folder.
 #[derive(Debug)]
-pub struct Scope {
+pub(crate) struct Scope {
     pub settings: ResolvedSettings,
     /// Finds each file's configuration; the errors when the folder's own
     /// configuration (or the `configuration` setting's file) is invalid.
@@ -26,7 +26,7 @@ pub struct Scope {
 
 /// How to lint one document.
 #[derive(Clone, Debug)]
-pub enum Plan {
+pub(crate) enum Plan {
     /// Lint with these settings, as a module of this package.
     Lint {
         settings: Arc<LinterSettings>,
@@ -42,7 +42,7 @@ pub enum Plan {
 impl Scope {
     /// The scope of a folder at `root` (the directory the configuration
     /// search starts from and relative paths are relative to).
-    pub fn new(root: &Path, settings: ResolvedSettings) -> Scope {
+    pub(crate) fn new(root: &Path, settings: ResolvedSettings) -> Scope {
         let source = match &settings.configuration {
             Some(path) => ConfigSource::File(path.clone()),
             None => ConfigSource::Discover,
@@ -59,7 +59,7 @@ impl Scope {
     /// How to lint a document. `file` is the file a `file:` URI names;
     /// a document without one (an unsaved buffer) gets the folder's own
     /// settings.
-    pub fn plan(&self, file: Option<&Path>) -> Plan {
+    pub(crate) fn plan(&self, file: Option<&Path>) -> Plan {
         if !self.settings.enable {
             return Plan::Skip("wirelint is disabled by the `enable` setting");
         }
@@ -116,7 +116,7 @@ fn describe(errors: &[ConfigError]) -> String {
 
 /// Where the scope of a folder-less document is rooted: the file system
 /// root, so only configurations above the file itself count.
-pub fn fallback_root() -> PathBuf {
+pub(crate) fn fallback_root() -> PathBuf {
     std::env::current_dir()
         .ok()
         .and_then(|directory| directory.ancestors().last().map(Path::to_path_buf))
@@ -132,7 +132,7 @@ mod tests {
     use super::*;
     use crate::settings::ClientSettings;
 
-    fn scope(root: &Path, client: ClientSettings) -> Scope {
+    fn scope(root: &Path, client: &ClientSettings) -> Scope {
         Scope::new(root, client.resolve(root))
     }
 
@@ -157,7 +157,7 @@ mod tests {
         fs::create_dir_all(root.join("strict/pkg")).unwrap();
         fs::write(root.join("strict/wirelint.toml"), "select = [\"WL2\"]\n").unwrap();
         fs::write(root.join("strict/pkg/__init__.py"), "").unwrap();
-        let scope = scope(root, ClientSettings::default());
+        let scope = scope(root, &ClientSettings::default());
 
         let top = rules(scope.plan(Some(&root.join("app.py"))));
         assert!(!top.rules.contains(Rule::MissingTimeout));
@@ -187,7 +187,7 @@ mod tests {
             extend_select: Some(vec!["WL203".parse().unwrap()]),
             ..ClientSettings::default()
         };
-        let settings = rules(scope(root, client).plan(Some(&root.join("a.py"))));
+        let settings = rules(scope(root, &client).plan(Some(&root.join("a.py"))));
         assert!(settings.rules.contains(Rule::MissingTimeout));
 
         let disabled = ClientSettings {
@@ -195,7 +195,7 @@ mod tests {
             ..ClientSettings::default()
         };
         assert!(matches!(
-            scope(root, disabled).plan(Some(&root.join("a.py"))),
+            scope(root, &disabled).plan(Some(&root.join("a.py"))),
             Plan::Skip(_)
         ));
     }
@@ -206,7 +206,7 @@ mod tests {
         let root = temp.path();
         fs::create_dir_all(root.join("bad")).unwrap();
         fs::write(root.join("bad/wirelint.toml"), "selct = []\n").unwrap();
-        let scope = scope(root, ClientSettings::default());
+        let scope = scope(root, &ClientSettings::default());
         let Plan::ConfigError(message) = scope.plan(Some(&root.join("bad/a.py"))) else {
             panic!("a broken configuration was not reported");
         };
@@ -237,7 +237,7 @@ mod tests {
             configuration: Some(PathBuf::from("ci.toml")),
             ..ClientSettings::default()
         };
-        let settings = rules(scope(root, client).plan(Some(&root.join("a.py"))));
+        let settings = rules(scope(root, &client).plan(Some(&root.join("a.py"))));
         assert!(settings.rules.contains(Rule::MissingTimeout));
         assert!(!settings.rules.contains(Rule::ScalarTimeout));
     }

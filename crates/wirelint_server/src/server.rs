@@ -62,12 +62,16 @@ const EXIT_WITHOUT_SHUTDOWN: u8 = 1;
 
 /// Serves one client until `exit` or the end of its input; returns the
 /// process exit code the protocol prescribes.
-pub fn serve(incoming: Receiver<Incoming>, outgoing: Sender<Outgoing>, lint: LintFn) -> u8 {
+#[allow(
+    clippy::needless_pass_by_value,
+    reason = "dropping `incoming` on return tells the reader thread that nobody listens"
+)]
+pub(crate) fn serve(incoming: Receiver<Incoming>, outgoing: Sender<Outgoing>, lint: &LintFn) -> u8 {
     let Some((id, params)) = wait_for_initialize(&incoming, &outgoing) else {
         return EXIT_WITHOUT_SHUTDOWN;
     };
     let (done_sender, done) = unbounded();
-    let jobs = match worker::start(LINT_THREADS, &lint, &done_sender) {
+    let jobs = match worker::start(LINT_THREADS, lint, &done_sender) {
         Ok(jobs) => jobs,
         Err(error) => {
             let message = format!("wirelint cannot start its linting threads: {error}");
@@ -426,7 +430,7 @@ impl Server {
             }
             ExecuteCommand::METHOD => {
                 if let Some((id, params)) = self.params::<ExecuteCommandParams>(request) {
-                    self.execute_command(id, params);
+                    self.execute_command(id, &params);
                 }
             }
             method => {
@@ -457,7 +461,7 @@ impl Server {
         self.schedule_lint(&uri);
     }
 
-    fn execute_command(&mut self, id: RequestId, params: ExecuteCommandParams) {
+    fn execute_command(&mut self, id: RequestId, params: &ExecuteCommandParams) {
         if params.command != APPLY_AUTOFIX_COMMAND {
             let message = format!("unknown command `{}`", params.command);
             self.respond_error(id, ErrorCode::InvalidParams, message);
@@ -588,7 +592,7 @@ impl Server {
             }
             DidChangeConfiguration::METHOD => {
                 if let Some(params) = self.notification_params(notification) {
-                    self.did_change_configuration(params);
+                    self.did_change_configuration(&params);
                 }
             }
             DidChangeWatchedFiles::METHOD => {
@@ -606,7 +610,7 @@ impl Server {
             }
             DidChangeWorkspaceFolders::METHOD => {
                 if let Some(params) = self.notification_params(notification) {
-                    self.did_change_workspace_folders(params);
+                    self.did_change_workspace_folders(&params);
                 }
             }
             Cancel::METHOD => {
@@ -624,7 +628,7 @@ impl Server {
     fn initialized(&mut self) {
         let mut registrations = Vec::new();
         if self.client.watched_files_registration {
-            let watchers = wirelint_workspace::config::CONFIG_FILE_NAMES
+            let watchers = wirelint_workspace::CONFIG_FILE_NAMES
                 .iter()
                 .map(|name| FileSystemWatcher {
                     glob_pattern: GlobPattern::String(format!("**/{name}")),
@@ -734,7 +738,7 @@ impl Server {
         }
     }
 
-    fn did_change_configuration(&mut self, params: DidChangeConfigurationParams) {
+    fn did_change_configuration(&mut self, params: &DidChangeConfigurationParams) {
         if self.client.configuration {
             // The settings themselves are pulled, for every scope.
             self.request_configuration();
@@ -746,7 +750,7 @@ impl Server {
         self.report_settings_problems("settings", problems);
     }
 
-    fn did_change_workspace_folders(&mut self, params: DidChangeWorkspaceFoldersParams) {
+    fn did_change_workspace_folders(&mut self, params: &DidChangeWorkspaceFoldersParams) {
         for removed in &params.event.removed {
             self.folders.remove(&removed.uri);
         }
@@ -922,7 +926,7 @@ impl Server {
             Outcome::Linted => {
                 let result =
                     linted.unwrap_or_else(|| Arc::new(LintResult::empty(revision, "no result")));
-                self.lint_finished(&uri, revision, result);
+                self.lint_finished(&uri, revision, &result);
             }
             Outcome::Panicked {
                 request: None,
@@ -937,7 +941,7 @@ impl Server {
                     ),
                 );
                 let result = Arc::new(LintResult::empty(revision, "linting crashed"));
-                self.lint_finished(&uri, revision, result);
+                self.lint_finished(&uri, revision, &result);
             }
             Outcome::Panicked {
                 request: Some(id),
@@ -975,7 +979,7 @@ impl Server {
         }
     }
 
-    fn lint_finished(&mut self, uri: &Uri, revision: u64, result: Arc<LintResult>) {
+    fn lint_finished(&mut self, uri: &Uri, revision: u64, result: &Arc<LintResult>) {
         let Some(document) = self.documents.get_mut(uri) else {
             return;
         };
@@ -991,7 +995,7 @@ impl Server {
             .result
             .as_ref()
             .is_some_and(|previous| matches!(previous.plan, Plan::Skip(_)));
-        document.result = Some(Arc::clone(&result));
+        document.result = Some(Arc::clone(result));
         let waiting = std::mem::take(&mut document.waiting);
         let version = document.document.version;
         match &result.plan {
@@ -1011,7 +1015,7 @@ impl Server {
             Plan::Skip(_) | Plan::Lint { .. } => {}
         }
         for (id, previous) in waiting {
-            self.respond_json(&id, &pull_report(&result, previous.as_deref()));
+            self.respond_json(&id, &pull_report(result, previous.as_deref()));
         }
         // After `shutdown` the client no longer listens for diagnostics.
         if !self.client.pull_diagnostics && !self.shutdown {

@@ -34,7 +34,7 @@ impl Client {
     fn start(lint: LintFn) -> Client {
         let (to_server, incoming) = unbounded();
         let (outgoing, from_server) = unbounded();
-        let server = std::thread::spawn(move || serve(incoming, outgoing, lint));
+        let server = std::thread::spawn(move || serve(incoming, outgoing, &lint));
         Client {
             to_server: Some(to_server),
             from_server,
@@ -45,7 +45,7 @@ impl Client {
     }
 
     /// Starts a server and initializes it with `capabilities`.
-    fn initialized(lint: LintFn, capabilities: Value) -> Client {
+    fn initialized(lint: LintFn, capabilities: &Value) -> Client {
         let mut client = Client::start(lint);
         let response = client.request("initialize", json!({"capabilities": capabilities}));
         assert!(response.response_result.is_ok(), "{response:?}");
@@ -195,7 +195,7 @@ fn requests_before_initialize_are_refused_and_exit_without_shutdown_is_1() {
 
 #[test]
 fn shutdown_refuses_later_requests_and_exit_is_0() {
-    let mut client = Client::initialized(engine(), json!({}));
+    let mut client = Client::initialized(engine(), &json!({}));
     assert!(
         client
             .request("shutdown", Value::Null)
@@ -210,10 +210,10 @@ fn shutdown_refuses_later_requests_and_exit_is_0() {
 
 #[test]
 fn exit_without_shutdown_is_1_and_the_end_of_input_counts_as_exit() {
-    let client = Client::initialized(engine(), json!({}));
+    let client = Client::initialized(engine(), &json!({}));
     assert_eq!(client.exit(), 1);
 
-    let mut client = Client::initialized(engine(), json!({}));
+    let mut client = Client::initialized(engine(), &json!({}));
     assert!(
         client
             .request("shutdown", Value::Null)
@@ -226,7 +226,7 @@ fn exit_without_shutdown_is_1_and_the_end_of_input_counts_as_exit() {
 
 #[test]
 fn unknown_methods_bad_params_and_garbage_get_errors_and_the_server_goes_on() {
-    let mut client = Client::initialized(engine(), json!({}));
+    let mut client = Client::initialized(engine(), &json!({}));
     assert_eq!(
         error_code(&client.request("wirelint/nonsense", json!({}))),
         -32601
@@ -274,7 +274,7 @@ fn panicking_engine() -> LintFn {
 
 #[test]
 fn a_panic_is_logged_clears_that_documents_diagnostics_and_the_server_goes_on() {
-    let mut client = Client::initialized(panicking_engine(), json!({}));
+    let mut client = Client::initialized(panicking_engine(), &json!({}));
     let uri = "file:///nonexistent/a.py";
     client.open(uri, 1, CALL);
     assert_eq!(codes(&client.diagnostics()), ["WL203"]);
@@ -344,7 +344,7 @@ fn blocking_engine() -> (LintFn, BlockingEngine) {
 #[test]
 fn edits_during_a_lint_are_coalesced_and_stale_results_never_published() {
     let (lint, engine) = blocking_engine();
-    let mut client = Client::initialized(lint, json!({}));
+    let mut client = Client::initialized(lint, &json!({}));
     let uri = "file:///nonexistent/a.py";
     client.open(uri, 1, &format!("{CALL}# BLOCK\n"));
     // Wait until the first lint is running (and blocked).
@@ -399,7 +399,7 @@ fn pull_capabilities() -> Value {
 #[test]
 fn pull_clients_get_reports_and_unchanged_results() {
     let (lint, engine) = blocking_engine();
-    let mut client = Client::initialized(lint, pull_capabilities());
+    let mut client = Client::initialized(lint, &pull_capabilities());
     let uri = "file:///nonexistent/a.py";
     client.open(uri, 1, &format!("{CALL}# BLOCK\n"));
     // The pull waits for the running lint.
@@ -442,7 +442,7 @@ fn pull_clients_get_reports_and_unchanged_results() {
 
 #[test]
 fn non_python_documents_are_not_linted() {
-    let mut client = Client::initialized(engine(), json!({}));
+    let mut client = Client::initialized(engine(), &json!({}));
     client.notify(
         "textDocument/didOpen",
         json!({"textDocument": {"uri": "file:///nonexistent/pyproject.toml", "languageId": "toml", "version": 1, "text": CALL}}),
@@ -456,7 +456,7 @@ fn non_python_documents_are_not_linted() {
 #[test]
 fn a_waiting_pull_can_be_cancelled() {
     let (lint, engine) = blocking_engine();
-    let mut client = Client::initialized(lint, pull_capabilities());
+    let mut client = Client::initialized(lint, &pull_capabilities());
     let uri = "file:///nonexistent/a.py";
     client.open(uri, 1, &format!("{CALL}# BLOCK\n"));
     let id = client.send_request(
@@ -481,7 +481,7 @@ fn a_waiting_pull_can_be_cancelled() {
 
 #[test]
 fn apply_autofix_needs_a_client_that_applies_edits() {
-    let mut client = Client::initialized(engine(), json!({}));
+    let mut client = Client::initialized(engine(), &json!({}));
     client.open("file:///nonexistent/a.py", 1, CALL);
     let refused = client.request(
         "workspace/executeCommand",
@@ -490,7 +490,7 @@ fn apply_autofix_needs_a_client_that_applies_edits() {
     assert_eq!(error_code(&refused), -32803);
     assert_eq!(client.exit(), 1);
 
-    let mut client = Client::initialized(engine(), json!({"workspace": {"applyEdit": true}}));
+    let mut client = Client::initialized(engine(), &json!({"workspace": {"applyEdit": true}}));
     let uri = "file:///nonexistent/a.py";
     client.open(uri, 1, "import requests\nrequests.get(u, timeout=5)\n");
     client.diagnostics();

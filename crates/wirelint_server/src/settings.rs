@@ -14,11 +14,11 @@ use wirelint_linter::RuleSelector;
 use wirelint_workspace::Overrides;
 
 /// The section name clients file our settings under.
-pub const SECTION: &str = "wirelint";
+pub(crate) const SECTION: &str = "wirelint";
 
 /// Every setting, unset when the client did not give it.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct ClientSettings {
+pub(crate) struct ClientSettings {
     pub enable: Option<bool>,
     pub select: Option<Vec<RuleSelector>>,
     pub extend_select: Option<Vec<RuleSelector>>,
@@ -31,7 +31,7 @@ pub struct ClientSettings {
 
 /// The `severity` setting.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
-pub enum Severity {
+pub(crate) enum Severity {
     Error,
     Warning,
     Information,
@@ -49,7 +49,7 @@ impl Severity {
         }
     }
 
-    pub fn lsp(self) -> DiagnosticSeverity {
+    pub(crate) fn lsp(self) -> DiagnosticSeverity {
         match self {
             Severity::Error => DiagnosticSeverity::ERROR,
             Severity::Warning => DiagnosticSeverity::WARNING,
@@ -65,7 +65,7 @@ impl ClientSettings {
     /// the wrong type, an unknown rule selector or an unknown key is
     /// described in the returned problems and otherwise ignored: the other
     /// settings still apply.
-    pub fn from_json(value: &Value) -> (ClientSettings, Vec<String>) {
+    pub(crate) fn from_json(value: &Value) -> (ClientSettings, Vec<String>) {
         let mut settings = ClientSettings::default();
         let mut problems = Vec::new();
         let object = match value {
@@ -109,7 +109,7 @@ impl ClientSettings {
     }
 
     /// Each setting from `self`, or else from `fallback`.
-    pub fn or(&self, fallback: &ClientSettings) -> ClientSettings {
+    pub(crate) fn or(&self, fallback: &ClientSettings) -> ClientSettings {
         ClientSettings {
             enable: self.enable.or(fallback.enable),
             select: self.select.clone().or_else(|| fallback.select.clone()),
@@ -130,7 +130,7 @@ impl ClientSettings {
 
     /// The settings with defaults filled in; a relative `configuration` is
     /// relative to `base` (the workspace folder).
-    pub fn resolve(&self, base: &Path) -> ResolvedSettings {
+    pub(crate) fn resolve(&self, base: &Path) -> ResolvedSettings {
         ResolvedSettings {
             enable: self.enable.unwrap_or(true),
             overrides: Overrides {
@@ -161,7 +161,7 @@ const KEYS: [&str; 8] = [
 
 /// What linting needs from the client's settings, defaults filled in.
 #[derive(Clone, Debug)]
-pub struct ResolvedSettings {
+pub(crate) struct ResolvedSettings {
     /// `false` turns every diagnostic off.
     pub enable: bool,
     /// `select`, `extendSelect`, `ignore` and `preview`, applied on top of

@@ -19,21 +19,21 @@ use serde_json::Value;
 /// The largest message body accepted: larger ones are skipped (and
 /// reported), so a bad `Content-Length` cannot make the server allocate
 /// without bound.
-pub const MAX_MESSAGE_BYTES: usize = 1 << 30;
+pub(crate) const MAX_MESSAGE_BYTES: usize = 1 << 30;
 
 /// The longest header line read as one; a longer one is malformed.
 const MAX_HEADER_LINE_BYTES: u64 = 8 * 1024;
 
 /// What the reader got from the client.
 #[derive(Debug)]
-pub enum Incoming {
+pub(crate) enum Incoming {
     Message(Message),
     Malformed(Malformed),
 }
 
 /// Input that is not a message, and how to answer it.
 #[derive(Clone, Debug)]
-pub struct Malformed {
+pub(crate) struct Malformed {
     pub code: ErrorCode,
     pub message: String,
     /// The request id to answer, `null` when there is none to be found.
@@ -53,7 +53,7 @@ impl Malformed {
     }
 
     /// The JSON-RPC error response to send, when one is due.
-    pub fn response(&self) -> Option<String> {
+    pub(crate) fn response(&self) -> Option<String> {
         self.reply.then(|| {
             serde_json::json!({
                 "jsonrpc": "2.0",
@@ -67,7 +67,7 @@ impl Malformed {
 
 /// What the server sends.
 #[derive(Debug)]
-pub enum Outgoing {
+pub(crate) enum Outgoing {
     Message(Message),
     /// A message already serialized: one `lsp-server` cannot express (an
     /// error response whose id is `null`), or one built from diagnostics
@@ -82,7 +82,7 @@ impl From<Message> for Outgoing {
 }
 
 /// The reading and writing threads of the stdio transport.
-pub struct IoThreads {
+pub(crate) struct IoThreads {
     writer: JoinHandle<io::Result<()>>,
 }
 
@@ -90,7 +90,7 @@ impl IoThreads {
     /// Waits until everything sent has been written (every sender of the
     /// outgoing channel must be dropped first). The reader is left alone:
     /// it may be waiting for input that never comes.
-    pub fn finish(self) -> io::Result<()> {
+    pub(crate) fn finish(self) -> io::Result<()> {
         self.writer
             .join()
             .unwrap_or_else(|_| Err(io::Error::other("the writer thread panicked")))
@@ -98,7 +98,7 @@ impl IoThreads {
 }
 
 /// Starts the transport over standard input and output.
-pub fn stdio() -> (Receiver<Incoming>, Sender<Outgoing>, IoThreads) {
+pub(crate) fn stdio() -> (Receiver<Incoming>, Sender<Outgoing>, IoThreads) {
     let (incoming_sender, incoming) = unbounded();
     let (outgoing, outgoing_receiver) = unbounded();
     thread::Builder::new()
@@ -114,11 +114,13 @@ pub fn stdio() -> (Receiver<Incoming>, Sender<Outgoing>, IoThreads) {
 
 /// Reads messages until the input ends, the `exit` notification arrives,
 /// or nobody listens any more.
-pub fn read_messages(mut reader: impl BufRead, incoming: &Sender<Incoming>) -> io::Result<()> {
+pub(crate) fn read_messages(
+    mut reader: impl BufRead,
+    incoming: &Sender<Incoming>,
+) -> io::Result<()> {
     loop {
-        let Frame { garbage, body } = match read_frame(&mut reader)? {
-            Some(frame) => frame,
-            None => return Ok(()),
+        let Some(Frame { garbage, body }) = read_frame(&mut reader)? else {
+            return Ok(());
         };
         let garbage = garbage.map(|message| Incoming::Malformed(Malformed::parse_error(message)));
         for item in garbage
@@ -135,7 +137,10 @@ pub fn read_messages(mut reader: impl BufRead, incoming: &Sender<Incoming>) -> i
 }
 
 /// Writes each message as a frame, flushing after each.
-pub fn write_messages(mut writer: impl Write, outgoing: &Receiver<Outgoing>) -> io::Result<()> {
+pub(crate) fn write_messages(
+    mut writer: impl Write,
+    outgoing: &Receiver<Outgoing>,
+) -> io::Result<()> {
     for item in outgoing {
         match item {
             Outgoing::Message(message) => message.write(&mut writer)?,

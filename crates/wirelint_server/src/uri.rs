@@ -9,7 +9,7 @@ use lsp_types::Uri;
 
 /// The file a `file:` URI names: absolute, percent-decoded. `None` for
 /// other schemes, a remote host, or a path that is not UTF-8.
-pub fn file_path(uri: &Uri) -> Option<PathBuf> {
+pub(crate) fn file_path(uri: &Uri) -> Option<PathBuf> {
     let scheme = uri.scheme()?;
     if !scheme.as_str().eq_ignore_ascii_case("file") {
         return None;
@@ -25,7 +25,7 @@ pub fn file_path(uri: &Uri) -> Option<PathBuf> {
 
 /// The absolute path of any URI whose path is absolute (`untitled:/a/b.py`
 /// too), percent-decoded; `None` when it has none.
-pub fn any_path(uri: &Uri) -> Option<PathBuf> {
+pub(crate) fn any_path(uri: &Uri) -> Option<PathBuf> {
     decoded_absolute_path(uri)
 }
 

@@ -23,7 +23,7 @@ const STACK_SIZE: usize = 256 * 1024 * 1024;
 
 /// What to do with a snapshot.
 #[derive(Debug)]
-pub enum Task {
+pub(crate) enum Task {
     /// Lint it: the result is published or answers pull requests.
     Lint,
     CodeActions {
@@ -50,7 +50,7 @@ impl Task {
     }
 }
 
-pub struct Job {
+pub(crate) struct Job {
     pub snapshot: Snapshot,
     /// The snapshot's lint result, when the message loop has it already.
     pub cached: Option<Arc<LintResult>>,
@@ -58,7 +58,7 @@ pub struct Job {
 }
 
 /// A finished job.
-pub struct Done {
+pub(crate) struct Done {
     pub uri: Uri,
     pub revision: u64,
     /// A lint result computed on the way, for the message loop to keep.
@@ -66,7 +66,7 @@ pub struct Done {
     pub outcome: Outcome,
 }
 
-pub enum Outcome {
+pub(crate) enum Outcome {
     /// A [`Task::Lint`] finished; its result is in [`Done::linted`].
     Linted,
     /// The answer to a request.
@@ -86,7 +86,11 @@ pub enum Outcome {
 
 /// Starts `count` linting threads; returns where to send jobs. The threads
 /// end when that sender is dropped or the message loop stops listening.
-pub fn start(count: usize, lint: &LintFn, done: &Sender<Done>) -> std::io::Result<Sender<Job>> {
+pub(crate) fn start(
+    count: usize,
+    lint: &LintFn,
+    done: &Sender<Done>,
+) -> std::io::Result<Sender<Job>> {
     let (jobs, receiver) = unbounded::<Job>();
     for index in 0..count.max(1) {
         let receiver: Receiver<Job> = receiver.clone();
@@ -107,7 +111,7 @@ pub fn start(count: usize, lint: &LintFn, done: &Sender<Done>) -> std::io::Resul
 }
 
 /// Runs one job, catching a panic.
-pub fn run(job: Job, lint: &LintFn) -> Done {
+pub(crate) fn run(job: Job, lint: &LintFn) -> Done {
     let uri = job.snapshot.uri.clone();
     let revision = job.snapshot.revision;
     let request = job.task.request().cloned();

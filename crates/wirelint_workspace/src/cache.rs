@@ -41,16 +41,26 @@
 //! reader sees a whole old entry or a whole new one. Each entry starts with
 //! a magic number, a checksum of everything after it, the format version,
 //! the engine key, the entry key and the content hash; a lookup that finds
-//! a missing, truncated, corrupt, foreign or stale entry (or cannot read
-//! it) reports a miss, and the file is linted and its entry rewritten.
-//! Decoded diagnostics are checked against the file's length and the rule
-//! registry before use. A run whose cache cannot be written still checks
-//! every file; the failures are counted for one warning.
+//! a missing, truncated, corrupt, foreign, stale or oversized entry (or
+//! cannot read it, or finds something other than a regular file) reports a
+//! miss, and the file is linted and its entry rewritten. Decoded
+//! diagnostics are checked against the file's length and the rule registry
+//! before use. A run whose cache cannot be written still checks every file;
+//! the failures are counted for one warning.
 //!
-//! The cache directory gets a `CACHEDIR.TAG` (so backup tools skip it) and
-//! a `.gitignore` of `*` (so git ignores it wherever it is). Temporary
-//! files of a run that was killed mid-write (`.*.tmp` in a shard) are
-//! harmless and never read.
+//! # What wirelint writes where
+//! A cache directory is used only if wirelint made it: a new one is built
+//! under a temporary name, with a `CACHEDIR.TAG` (so backup tools skip it)
+//! and a `.gitignore` of `*` (so git ignores it wherever it is), and renamed
+//! into place; an existing directory is used only if it has that tag. A
+//! directory that is, or contains, the current directory or the project
+//! root is refused, so the cache can never hide the project from git or
+//! from backups. Inside, nothing is written through a symbolic link: the
+//! entry and shard directories are opened without following links (on
+//! Unix), so a link planted in the cache cannot send a write elsewhere.
+//! Temporary files of a run that was killed mid-write (`.*.tmp` in a
+//! shard) are never read, and a later run that writes to the shard removes
+//! them.
 
 use std::borrow::Cow;
 use std::fs;
@@ -64,14 +74,19 @@ use serde::{Deserialize, Serialize};
 use wirelint_linter::{Applicability, Diagnostic, Edit, Fix, LinterSettings, Location, Rule};
 use xxhash_rust::xxh3::{Xxh3, xxh3_64, xxh3_128};
 
-use crate::atomic_write::write_atomic_unsynced;
+use crate::display::display_path;
 
 /// The file that marks a cache directory, for backup and archiving tools.
-pub const CACHE_DIR_TAG: &str = "CACHEDIR.TAG";
+pub(crate) const CACHE_DIR_TAG: &str = "CACHEDIR.TAG";
+
+const CACHE_DIR_TAG_SIGNATURE: &str = "Signature: 8a477f597d28d172789f06886806bc55\n";
 
 const CACHE_DIR_TAG_CONTENT: &str = "Signature: 8a477f597d28d172789f06886806bc55\n\
     # This file is a cache directory tag created by wirelint.\n\
     # For information about cache directory tags, see https://bford.info/cachedir/\n";
+
+/// What a tag wirelint wrote says, besides the signature.
+const CACHE_DIR_TAG_OWNER: &str = "created by wirelint";
 
 const GITIGNORE_CONTENT: &str = "# Created by wirelint: everything here is a cache.\n*\n";
 
@@ -94,15 +109,23 @@ const CHECKSUMMED_FROM: usize = 16;
 /// The number of shard directories (the first byte of the entry key).
 const SHARDS: usize = 256;
 
+/// The largest entry stored or read for a source of `content_len` bytes:
+/// far more than its diagnostics can take (a finding every few bytes, a
+/// few hundred bytes each), and never unbounded.
+fn entry_limit(content_len: u64) -> u64 {
+    HEADER_LEN as u64 + 64 * 1024 + content_len.saturating_mul(256)
+}
+
 /// A cache directory in use by one run; shared by the linting threads.
 #[derive(Debug)]
 pub struct Cache {
     directory: PathBuf,
-    entries: PathBuf,
+    store: store::EntryStore,
     /// Relative paths are keyed as absolute paths against this directory.
     current_dir: PathBuf,
     engine: u128,
-    /// Which shard directories are known to exist.
+    /// Which shard directories are known to exist (and were swept of
+    /// stale temporary files).
     shards_ready: Box<[AtomicBool]>,
     write_failures: AtomicUsize,
     first_write_failure: Mutex<Option<String>>,
@@ -130,20 +153,24 @@ impl ContentHash {
 
 impl Cache {
     /// Opens the cache in `directory`, creating it (with its `CACHEDIR.TAG`
-    /// and `.gitignore`) when needed. `current_dir` anchors relative paths.
-    pub fn open(directory: &Path, current_dir: &Path) -> io::Result<Cache> {
-        Cache::open_for_engine(directory, current_dir, engine_key())
+    /// and `.gitignore`) when it does not exist. `current_dir` anchors
+    /// relative paths. Fails when `directory` is or contains `current_dir`
+    /// or `project_root`, or exists without being a wirelint cache.
+    pub fn open(directory: &Path, current_dir: &Path, project_root: &Path) -> io::Result<Cache> {
+        Cache::open_for_engine(directory, current_dir, project_root, engine_key())
     }
 
-    fn open_for_engine(directory: &Path, current_dir: &Path, engine: u128) -> io::Result<Cache> {
-        fs::create_dir_all(directory)?;
-        write_if_missing(&directory.join(CACHE_DIR_TAG), CACHE_DIR_TAG_CONTENT)?;
-        write_if_missing(&directory.join(".gitignore"), GITIGNORE_CONTENT)?;
-        let entries = directory.join(ENTRIES_DIR);
-        fs::create_dir_all(&entries)?;
+    fn open_for_engine(
+        directory: &Path,
+        current_dir: &Path,
+        project_root: &Path,
+        engine: u128,
+    ) -> io::Result<Cache> {
+        refuse_if_containing(directory, &[current_dir, project_root])?;
+        let store = store::EntryStore::open(directory)?;
         Ok(Cache {
             directory: directory.to_path_buf(),
-            entries,
+            store,
             current_dir: current_dir.to_path_buf(),
             engine,
             shards_ready: (0..SHARDS).map(|_| AtomicBool::new(false)).collect(),
@@ -185,19 +212,29 @@ impl Cache {
     /// The diagnostics stored for `key` and `content`, or `None` when there
     /// is no usable entry.
     pub fn get(&self, key: EntryKey, content: ContentHash) -> Option<Vec<Diagnostic>> {
-        let data = fs::read(self.entry_path(key)).ok()?;
+        let (shard, name) = entry_name(key);
+        let data = self.store.read(&shard, &name, entry_limit(content.len))?;
         decode(&data, self.engine, key, content)
     }
 
     /// Stores `diagnostics` as the result for `key` and `content`. A failure
-    /// is counted (see [`Cache::write_failures`]), never fatal.
+    /// is counted (see [`Cache::write_failures`]), never fatal; an entry
+    /// over the size limit is not stored, and neither is one another run
+    /// (sharing the cache) has just stored with the same bytes.
     pub fn put(&self, key: EntryKey, content: ContentHash, diagnostics: &[Diagnostic]) {
-        let path = self.entry_path(key);
+        let (shard, name) = entry_name(key);
         let stored = encode(self.engine, key, content, diagnostics)
             .map_err(io::Error::other)
             .and_then(|data| {
-                self.ensure_shard(key, &path)?;
-                write_atomic_unsynced(&path, &data)
+                let limit = entry_limit(content.len);
+                if data.len() as u64 > limit {
+                    return Ok(());
+                }
+                if self.store.read(&shard, &name, limit).as_deref() == Some(&data[..]) {
+                    return Ok(());
+                }
+                self.ensure_shard(key, &shard)?;
+                self.store.write(&shard, &name, &data)
             });
         if let Err(error) = stored {
             self.write_failures.fetch_add(1, Ordering::Relaxed);
@@ -205,7 +242,8 @@ impl Cache {
                 .first_write_failure
                 .lock()
                 .unwrap_or_else(PoisonError::into_inner);
-            first.get_or_insert_with(|| format!("`{}`: {error}", path.display()));
+            let path = self.entry_path(key);
+            first.get_or_insert_with(|| format!("`{}`: {error}", display_path(&path)));
         }
     }
 
@@ -220,24 +258,85 @@ impl Cache {
         Some((count, first))
     }
 
+    /// Where the entry of `key` is, for messages and tests.
     fn entry_path(&self, key: EntryKey) -> PathBuf {
-        let shard = key.0 >> 120;
-        let rest = key.0 & ((1 << 120) - 1);
-        self.entries
-            .join(format!("{shard:02x}"))
-            .join(format!("{rest:030x}"))
+        let (shard, name) = entry_name(key);
+        self.directory.join(ENTRIES_DIR).join(shard).join(name)
     }
 
-    fn ensure_shard(&self, key: EntryKey, entry_path: &Path) -> io::Result<()> {
+    /// Creates the shard directory of `key` and sweeps it of stale
+    /// temporary files, once per run.
+    fn ensure_shard(&self, key: EntryKey, shard: &str) -> io::Result<()> {
         let ready = &self.shards_ready[(key.0 >> 120) as usize];
         if !ready.load(Ordering::Relaxed) {
-            if let Some(shard) = entry_path.parent() {
-                fs::create_dir_all(shard)?;
-            }
+            self.store.prepare_shard(shard)?;
             ready.store(true, Ordering::Relaxed);
         }
         Ok(())
     }
+}
+
+/// The shard directory and file name of the entry of `key`.
+fn entry_name(key: EntryKey) -> (String, String) {
+    let shard = key.0 >> 120;
+    let rest = key.0 & ((1 << 120) - 1);
+    (format!("{shard:02x}"), format!("{rest:030x}"))
+}
+
+/// Fails when `directory` is, or contains, one of `protected`: a cache
+/// there would write its `.gitignore` of `*` over the project.
+fn refuse_if_containing(directory: &Path, protected: &[&Path]) -> io::Result<()> {
+    let resolved = resolve_existing_prefix(directory);
+    for path in protected {
+        let path = fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+        if path.starts_with(&resolved) {
+            return Err(io::Error::other(format!(
+                "it is or contains `{}`, and a cache there would hide the project from \
+                 git and from backups; point `cache-dir` at a directory of its own",
+                display_path(&path)
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// `path` with its longest existing prefix resolved (links followed,
+/// `..` applied), the rest appended as written.
+fn resolve_existing_prefix(path: &Path) -> PathBuf {
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut existing = absolute.as_path();
+    let mut rest = Vec::new();
+    loop {
+        if let Ok(resolved) = fs::canonicalize(existing) {
+            let mut resolved = resolved;
+            for component in rest.iter().rev() {
+                resolved.push(component);
+            }
+            return resolved;
+        }
+        match (existing.parent(), existing.file_name()) {
+            (Some(parent), Some(name)) => {
+                rest.push(name.to_os_string());
+                existing = parent;
+            }
+            _ => return absolute,
+        }
+    }
+}
+
+/// Whether `text` is a `CACHEDIR.TAG` wirelint wrote.
+fn is_our_tag(text: &[u8]) -> bool {
+    let text = String::from_utf8_lossy(text);
+    text.starts_with(CACHE_DIR_TAG_SIGNATURE) && text.contains(CACHE_DIR_TAG_OWNER)
+}
+
+/// Why an existing directory is not used as a cache.
+fn not_a_cache_error() -> io::Error {
+    io::Error::other(format!(
+        "it exists and is not a wirelint cache (it has no `{CACHE_DIR_TAG}` written by \
+         wirelint); wirelint only writes into a cache directory it created: remove it or \
+         point `cache-dir` elsewhere"
+    ))
 }
 
 /// The key of this build of the engine: version, source fingerprint and
@@ -270,13 +369,287 @@ impl KeyHasher {
     }
 }
 
-fn write_if_missing(path: &Path, content: &str) -> io::Result<()> {
-    match fs::symlink_metadata(path) {
-        Ok(_) => Ok(()),
-        Err(error) if error.kind() == io::ErrorKind::NotFound => {
-            write_atomic_unsynced(path, content.as_bytes())
+#[cfg(unix)]
+mod store {
+    //! The entries on Unix: every file below the cache directory is opened
+    //! relative to an open directory, without following links.
+
+    use std::ffi::OsStr;
+    use std::fs::{self, File};
+    use std::io::{self, Read, Write};
+    use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
+    use std::path::Path;
+    use std::sync::OnceLock;
+
+    use rustix::fs::{AtFlags, Mode, OFlags};
+    use rustix::io::Errno;
+
+    use super::{
+        CACHE_DIR_TAG, CACHE_DIR_TAG_CONTENT, ENTRIES_DIR, GITIGNORE_CONTENT, is_our_tag,
+        not_a_cache_error,
+    };
+    use crate::atomic_write::{Temp, remove_stale_temp_files_at};
+
+    /// The entries directory (`v1`) of a cache wirelint made.
+    #[derive(Debug)]
+    pub(super) struct EntryStore {
+        entries: OwnedFd,
+        /// The shard directories opened so far, kept open for the run (so
+        /// a lookup or a store opens one file, not a directory too).
+        shards: Box<[OnceLock<OwnedFd>]>,
+    }
+
+    /// An open shard directory.
+    enum Shard<'a> {
+        Kept(BorrowedFd<'a>),
+        Once(OwnedFd),
+    }
+
+    impl AsFd for Shard<'_> {
+        fn as_fd(&self) -> BorrowedFd<'_> {
+            match self {
+                Shard::Kept(fd) => *fd,
+                Shard::Once(fd) => fd.as_fd(),
+            }
         }
-        Err(error) => Err(error),
+    }
+
+    const DIRECTORY_FLAGS: OFlags = OFlags::RDONLY
+        .union(OFlags::DIRECTORY)
+        .union(OFlags::NOFOLLOW)
+        .union(OFlags::CLOEXEC);
+
+    impl EntryStore {
+        /// Opens the cache in `directory`, building it when missing.
+        pub(super) fn open(directory: &Path) -> io::Result<EntryStore> {
+            if fs::symlink_metadata(directory).is_err() {
+                build(directory)?;
+            }
+            // The directory itself may be a link the user set up.
+            let root = rustix::fs::open(
+                directory,
+                OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC,
+                Mode::empty(),
+            )?;
+            let tag = read_small(root.as_fd(), CACHE_DIR_TAG, 4096);
+            if !tag.is_some_and(|tag| is_our_tag(&tag)) {
+                return Err(not_a_cache_error());
+            }
+            let entries =
+                match rustix::fs::openat(&root, ENTRIES_DIR, DIRECTORY_FLAGS, Mode::empty()) {
+                    Err(Errno::NOENT) => {
+                        match rustix::fs::mkdirat(&root, ENTRIES_DIR, Mode::from_raw_mode(0o777)) {
+                            Ok(()) | Err(Errno::EXIST) => {}
+                            Err(error) => return Err(error.into()),
+                        }
+                        rustix::fs::openat(&root, ENTRIES_DIR, DIRECTORY_FLAGS, Mode::empty())?
+                    }
+                    other => other?,
+                };
+            Ok(EntryStore {
+                entries,
+                shards: (0..super::SHARDS).map(|_| OnceLock::new()).collect(),
+            })
+        }
+
+        /// The shard directory `shard` (two hex digits), opened without
+        /// following a link.
+        fn shard(&self, shard: &str) -> io::Result<Shard<'_>> {
+            let slot = u8::from_str_radix(shard, 16)
+                .ok()
+                .map(|index| &self.shards[usize::from(index)]);
+            if let Some(fd) = slot.and_then(OnceLock::get) {
+                return Ok(Shard::Kept(fd.as_fd()));
+            }
+            let fd = rustix::fs::openat(&self.entries, shard, DIRECTORY_FLAGS, Mode::empty())?;
+            let Some(slot) = slot else {
+                return Ok(Shard::Once(fd));
+            };
+            // Another thread may have opened it at the same time: keep one.
+            let _ = slot.set(fd);
+            Ok(Shard::Kept(slot.get().expect("just set").as_fd()))
+        }
+
+        /// The bytes of entry `name` in `shard`, if it is a regular file of
+        /// at most `limit` bytes that can be read.
+        pub(super) fn read(&self, shard: &str, name: &str, limit: u64) -> Option<Vec<u8>> {
+            let shard = self.shard(shard).ok()?;
+            read_small(shard.as_fd(), name, limit)
+        }
+
+        /// Makes sure `shard` exists as a directory (not a link) and
+        /// removes stale temporary files from it.
+        pub(super) fn prepare_shard(&self, shard: &str) -> io::Result<()> {
+            match rustix::fs::mkdirat(&self.entries, shard, Mode::from_raw_mode(0o777)) {
+                Ok(()) | Err(Errno::EXIST) => {}
+                Err(error) => return Err(error.into()),
+            }
+            let shard = self.shard(shard)?;
+            // A leftover costs disk space only.
+            let _ = remove_stale_temp_files_at(shard.as_fd());
+            Ok(())
+        }
+
+        /// Replaces entry `name` in `shard` with `data`, atomically.
+        pub(super) fn write(&self, shard: &str, name: &str, data: &[u8]) -> io::Result<()> {
+            let shard = self.shard(shard)?;
+            let mut temp = Temp::create(shard.as_fd(), OsStr::new(name), 0o666)?;
+            temp.file.write_all(data)?;
+            temp.rename_to(OsStr::new(name))
+        }
+    }
+
+    /// Builds a new cache directory under a temporary name beside
+    /// `directory`, with its tag and `.gitignore`, and renames it into
+    /// place; another process doing the same at once wins the rename, and
+    /// its directory is used.
+    fn build(directory: &Path) -> io::Result<()> {
+        let parent = match directory.parent() {
+            Some(parent) if !parent.as_os_str().is_empty() => parent,
+            _ => Path::new("."),
+        };
+        let name = directory
+            .file_name()
+            .ok_or_else(|| io::Error::other("it does not name a directory"))?;
+        fs::create_dir_all(parent)?;
+        let parent = rustix::fs::open(
+            parent,
+            OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC,
+            Mode::empty(),
+        )?;
+        let building = crate::atomic_write::temp_name(name);
+        rustix::fs::mkdirat(&parent, &building, Mode::from_raw_mode(0o777))?;
+        let built = (|| {
+            let new = rustix::fs::openat(&parent, &building, DIRECTORY_FLAGS, Mode::empty())?;
+            write_new(new.as_fd(), CACHE_DIR_TAG, CACHE_DIR_TAG_CONTENT)?;
+            write_new(new.as_fd(), ".gitignore", GITIGNORE_CONTENT)?;
+            match rustix::fs::renameat(&parent, &building, &parent, name) {
+                // Someone else's cache directory got there first.
+                Ok(()) | Err(Errno::EXIST | Errno::NOTEMPTY) => Ok(()),
+                Err(error) => Err(io::Error::from(error)),
+            }
+        })();
+        // Left only when another process won the rename (or on failure).
+        for file in [CACHE_DIR_TAG, ".gitignore"] {
+            if let Ok(new) = rustix::fs::openat(&parent, &building, DIRECTORY_FLAGS, Mode::empty())
+            {
+                let _ = rustix::fs::unlinkat(&new, file, AtFlags::empty());
+            }
+        }
+        let _ = rustix::fs::unlinkat(&parent, &building, AtFlags::REMOVEDIR);
+        built
+    }
+
+    /// Creates file `name` in `directory` with `content`; never replaces.
+    fn write_new(
+        directory: std::os::fd::BorrowedFd<'_>,
+        name: &str,
+        content: &str,
+    ) -> io::Result<()> {
+        let fd = rustix::fs::openat(
+            directory,
+            name,
+            OFlags::WRONLY | OFlags::CREATE | OFlags::EXCL | OFlags::NOFOLLOW | OFlags::CLOEXEC,
+            Mode::from_raw_mode(0o666),
+        )?;
+        File::from(fd).write_all(content.as_bytes())
+    }
+
+    /// The bytes of regular file `name` in `directory` (never through a
+    /// link, never from a FIFO or device), if it holds at most `limit`.
+    fn read_small(
+        directory: std::os::fd::BorrowedFd<'_>,
+        name: &str,
+        limit: u64,
+    ) -> Option<Vec<u8>> {
+        let fd = rustix::fs::openat(
+            directory,
+            name,
+            OFlags::RDONLY | OFlags::NOFOLLOW | OFlags::NONBLOCK | OFlags::NOCTTY | OFlags::CLOEXEC,
+            Mode::empty(),
+        )
+        .ok()?;
+        let file = File::from(fd);
+        let metadata = file.metadata().ok()?;
+        if !metadata.is_file() || metadata.len() > limit {
+            return None;
+        }
+        let mut data = Vec::with_capacity(usize::try_from(metadata.len()).ok()?);
+        file.take(limit + 1).read_to_end(&mut data).ok()?;
+        (data.len() as u64 <= limit).then_some(data)
+    }
+}
+
+#[cfg(not(unix))]
+mod store {
+    //! The entries elsewhere: plain paths (links are not guarded against).
+
+    use std::fs::{self, File, OpenOptions};
+    use std::io::{self, Read, Write};
+    use std::path::{Path, PathBuf};
+
+    use super::{
+        CACHE_DIR_TAG, CACHE_DIR_TAG_CONTENT, ENTRIES_DIR, GITIGNORE_CONTENT, is_our_tag,
+        not_a_cache_error,
+    };
+
+    #[derive(Debug)]
+    pub(super) struct EntryStore {
+        entries: PathBuf,
+    }
+
+    impl EntryStore {
+        pub(super) fn open(directory: &Path) -> io::Result<EntryStore> {
+            if fs::symlink_metadata(directory).is_err() {
+                fs::create_dir_all(directory)?;
+                write_new(&directory.join(CACHE_DIR_TAG), CACHE_DIR_TAG_CONTENT)?;
+                write_new(&directory.join(".gitignore"), GITIGNORE_CONTENT)?;
+            }
+            let tag = read_small(&directory.join(CACHE_DIR_TAG), 4096);
+            if !tag.is_some_and(|tag| is_our_tag(&tag)) {
+                return Err(not_a_cache_error());
+            }
+            let entries = directory.join(ENTRIES_DIR);
+            fs::create_dir_all(&entries)?;
+            Ok(EntryStore { entries })
+        }
+
+        pub(super) fn read(&self, shard: &str, name: &str, limit: u64) -> Option<Vec<u8>> {
+            read_small(&self.entries.join(shard).join(name), limit)
+        }
+
+        pub(super) fn prepare_shard(&self, shard: &str) -> io::Result<()> {
+            let shard = self.entries.join(shard);
+            fs::create_dir_all(&shard)?;
+            let _ = crate::atomic_write::remove_stale_temp_files(&shard);
+            Ok(())
+        }
+
+        pub(super) fn write(&self, shard: &str, name: &str, data: &[u8]) -> io::Result<()> {
+            let shard = self.entries.join(shard);
+            let temp = shard.join(crate::atomic_write::temp_name(name.as_ref()));
+            let written = fs::write(&temp, data).and_then(|()| fs::rename(&temp, shard.join(name)));
+            if written.is_err() {
+                let _ = fs::remove_file(&temp);
+            }
+            written
+        }
+    }
+
+    fn write_new(path: &Path, content: &str) -> io::Result<()> {
+        let mut file = OpenOptions::new().write(true).create_new(true).open(path)?;
+        file.write_all(content.as_bytes())
+    }
+
+    fn read_small(path: &Path, limit: u64) -> Option<Vec<u8>> {
+        let file = File::open(path).ok()?;
+        let metadata = file.metadata().ok()?;
+        if !metadata.is_file() || metadata.len() > limit {
+            return None;
+        }
+        let mut data = Vec::new();
+        file.take(limit + 1).read_to_end(&mut data).ok()?;
+        (data.len() as u64 <= limit).then_some(data)
     }
 }
 
@@ -467,6 +840,7 @@ fn load_location((row, column): (usize, usize)) -> Option<Location> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::test_support::names;
     use std::sync::Arc;
     use wirelint_linter::{RuleSelection, lint_source};
 
@@ -474,7 +848,7 @@ mod tests {
                           httpx.get(url, timeout=5)\nrequests.get(url)\n";
 
     fn open(directory: &Path) -> Cache {
-        Cache::open(directory, Path::new("/project")).unwrap()
+        Cache::open(directory, Path::new("/project"), Path::new("/project")).unwrap()
     }
 
     /// Diagnostics of SOURCE, among them a fix (WL201) and one without.
@@ -484,12 +858,197 @@ mod tests {
 
     fn entry_files(cache: &Cache) -> Vec<PathBuf> {
         let mut files = Vec::new();
-        for shard in fs::read_dir(&cache.entries).unwrap() {
+        for shard in fs::read_dir(cache.directory().join(ENTRIES_DIR)).unwrap() {
             for entry in fs::read_dir(shard.unwrap().path()).unwrap() {
                 files.push(entry.unwrap().path());
             }
         }
         files
+    }
+
+    /// Which file the entry of `key` is (a rewrite is a new file).
+    fn entry_inode(cache: &Cache, key: EntryKey) -> u64 {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt;
+            fs::metadata(cache.entry_path(key)).unwrap().ino()
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = (cache, key);
+            0
+        }
+    }
+
+    #[test]
+    fn a_cache_directory_that_is_or_contains_the_project_is_refused() {
+        let temp = tempfile::tempdir().unwrap();
+        let project = temp.path().join("project");
+        fs::create_dir_all(project.join("src")).unwrap();
+        fs::write(project.join("src/app.py"), "x = 1\n").unwrap();
+        // `cache-dir = "."`, `cache-dir = ""`, `..`, and the project's
+        // parent through a relative detour.
+        for directory in [
+            project.clone(),
+            project.join(""),
+            project.join("src/.."),
+            temp.path().to_path_buf(),
+        ] {
+            let error = Cache::open(&directory, &project.join("src"), &project).unwrap_err();
+            assert!(
+                error
+                    .to_string()
+                    .contains("would hide the project from git"),
+                "{}: {error}",
+                directory.display()
+            );
+        }
+        assert_eq!(names(&project), ["src"], "nothing was written");
+        assert_eq!(names(temp.path()), ["project"]);
+        // The current directory counts as part of the project too.
+        let error = Cache::open(&temp.path().join("elsewhere/.."), temp.path(), &project);
+        assert!(error.is_err());
+    }
+
+    #[test]
+    fn an_existing_directory_is_used_only_if_wirelint_made_it() {
+        let temp = tempfile::tempdir().unwrap();
+        let project = temp.path().join("project");
+        let outside = temp.path().join("documents");
+        fs::create_dir_all(&project).unwrap();
+        fs::create_dir_all(&outside).unwrap();
+        fs::write(outside.join("notes.txt"), "mine\n").unwrap();
+        let error = Cache::open(&outside, &project, &project).unwrap_err();
+        assert!(
+            error.to_string().contains("is not a wirelint cache"),
+            "{error}"
+        );
+        assert_eq!(names(&outside), ["notes.txt"]);
+        // An empty directory is not ours either.
+        let empty = temp.path().join("empty");
+        fs::create_dir(&empty).unwrap();
+        assert!(Cache::open(&empty, &project, &project).is_err());
+        assert!(names(&empty).is_empty());
+        // A foreign tag (another tool's cache) is not ours.
+        fs::write(empty.join(CACHE_DIR_TAG), CACHE_DIR_TAG_SIGNATURE).unwrap();
+        assert!(Cache::open(&empty, &project, &project).is_err());
+        // One wirelint made, at an absolute path outside the project, is.
+        let cache_dir = temp.path().join("caches/wirelint");
+        let first = Cache::open(&cache_dir, &project, &project).unwrap();
+        let key = first.key(Path::new("a.py"), &LinterSettings::default(), None);
+        let content = ContentHash::of(b"x");
+        first.put(key, content, &[]);
+        let again = Cache::open(&cache_dir, &project, &project).unwrap();
+        assert_eq!(again.get(key, content), Some(Vec::new()));
+        assert_eq!(
+            names(&cache_dir),
+            [".gitignore", CACHE_DIR_TAG, ENTRIES_DIR]
+        );
+        assert_eq!(names(&temp.path().join("caches")), ["wirelint"]);
+    }
+
+    #[test]
+    fn runs_opening_a_new_cache_at_once_all_get_it() {
+        let temp = tempfile::tempdir().unwrap();
+        let directory = temp.path().join("shared/.wirelint_cache");
+        let opened: Vec<bool> = std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..8)
+                .map(|_| {
+                    scope
+                        .spawn(|| Cache::open(&directory, Path::new("/p"), Path::new("/p")).is_ok())
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|handle| handle.join().unwrap())
+                .collect()
+        });
+        assert_eq!(opened, [true; 8]);
+        assert_eq!(names(&temp.path().join("shared")), [".wirelint_cache"]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn links_and_special_files_in_the_cache_are_never_followed() {
+        use std::os::unix::fs::symlink;
+        let temp = tempfile::tempdir().unwrap();
+        let cache = open(&temp.path().join("cache"));
+        let outside = temp.path().join("outside");
+        fs::create_dir(&outside).unwrap();
+        let key = cache.key(Path::new("app.py"), &LinterSettings::default(), None);
+        let content = ContentHash::of(SOURCE.as_bytes());
+        let entry = cache.entry_path(key);
+        let shard = entry.parent().unwrap().to_path_buf();
+        // A shard directory replaced by a link out of the cache.
+        symlink(&outside, &shard).unwrap();
+        cache.put(key, content, &diagnostics());
+        assert!(
+            names(&outside).is_empty(),
+            "nothing written through the link"
+        );
+        assert_eq!(cache.get(key, content), None);
+        assert_eq!(cache.write_failures().map(|(count, _)| count), Some(1));
+        fs::remove_file(&shard).unwrap();
+
+        // An entry that is a link, a FIFO or a link to an endless device:
+        // a miss, at once; a put replaces it with a real entry.
+        let fresh = open(&temp.path().join("cache"));
+        fresh.put(key, content, &diagnostics());
+        let real_entry = fs::read(&entry).unwrap();
+        let elsewhere = outside.join("entry");
+        fs::write(&elsewhere, &real_entry).unwrap();
+        for plant in 0..3 {
+            fs::remove_file(&entry).unwrap();
+            match plant {
+                0 => symlink(&elsewhere, &entry).unwrap(),
+                1 => crate::test_support::make_fifo(&entry),
+                _ => symlink("/dev/zero", &entry).unwrap(),
+            }
+            assert_eq!(fresh.get(key, content), None, "plant {plant}");
+            fresh.put(key, content, &diagnostics());
+            assert!(fs::symlink_metadata(&entry).unwrap().is_file());
+            assert_eq!(fresh.get(key, content), Some(diagnostics()));
+        }
+        assert_eq!(
+            fs::read(&elsewhere).unwrap(),
+            real_entry,
+            "the link's target is untouched"
+        );
+    }
+
+    #[test]
+    fn an_oversized_entry_is_a_miss() {
+        let temp = tempfile::tempdir().unwrap();
+        let cache = open(&temp.path().join("cache"));
+        let key = cache.key(Path::new("app.py"), &LinterSettings::default(), None);
+        let content = ContentHash::of(b"x = 1\n");
+        cache.put(key, content, &[]);
+        let entry = cache.entry_path(key);
+        let mut data = fs::read(&entry).unwrap();
+        data.resize(usize::try_from(entry_limit(content.len)).unwrap() + 1, b' ');
+        fs::write(&entry, &data).unwrap();
+        assert_eq!(cache.get(key, content), None);
+    }
+
+    #[test]
+    fn stale_temporary_files_in_a_shard_are_swept_by_the_next_write() {
+        let temp = tempfile::tempdir().unwrap();
+        let cache = open(&temp.path().join("cache"));
+        let key = cache.key(Path::new("app.py"), &LinterSettings::default(), None);
+        let content = ContentHash::of(b"x");
+        cache.put(key, content, &[]);
+        let shard = cache.entry_path(key).parent().unwrap().to_path_buf();
+        let mut child = std::process::Command::new("true").spawn().unwrap();
+        let exited = child.id();
+        child.wait().unwrap();
+        let stale = shard.join(format!(".0123.wirelint-{exited}-0.tmp"));
+        let file = fs::File::create(&stale).unwrap();
+        file.set_modified(std::time::SystemTime::now() - std::time::Duration::from_secs(7200))
+            .unwrap();
+        let next_run = open(&temp.path().join("cache"));
+        next_run.put(key, ContentHash::of(b"edited"), &[]);
+        assert!(!stale.exists());
+        assert_eq!(names(&shard).len(), 1);
     }
 
     #[test]
@@ -512,7 +1071,7 @@ mod tests {
     #[test]
     fn a_stored_result_is_replayed_exactly() {
         let temp = tempfile::tempdir().unwrap();
-        let cache = open(temp.path());
+        let cache = open(&temp.path().join("cache"));
         let settings = LinterSettings::default();
         let key = cache.key(Path::new("app.py"), &settings, None);
         let content = ContentHash::of(SOURCE.as_bytes());
@@ -529,7 +1088,23 @@ mod tests {
                 .any(|diagnostic| diagnostic.fix.is_none())
         );
         cache.put(key, content, &diagnostics);
-        assert_eq!(cache.get(key, content), Some(diagnostics));
+        assert_eq!(cache.get(key, content), Some(diagnostics.clone()));
+        // The same entry again (as from another run sharing the cache) is
+        // not written again.
+        let written = fs::metadata(cache.entry_path(key))
+            .unwrap()
+            .modified()
+            .unwrap();
+        let inode = entry_inode(&cache, key);
+        cache.put(key, content, &diagnostics);
+        assert_eq!(entry_inode(&cache, key), inode);
+        assert_eq!(
+            fs::metadata(cache.entry_path(key))
+                .unwrap()
+                .modified()
+                .unwrap(),
+            written
+        );
         cache.put(key, content, &[]);
         assert_eq!(cache.get(key, content), Some(Vec::new()));
         assert_eq!(entry_files(&cache).len(), 1);
@@ -539,7 +1114,7 @@ mod tests {
     #[test]
     fn a_relative_path_is_keyed_as_absolute() {
         let temp = tempfile::tempdir().unwrap();
-        let cache = open(temp.path());
+        let cache = open(&temp.path().join("cache"));
         let settings = LinterSettings::default();
         assert_eq!(
             cache.key(Path::new("src/app.py"), &settings, None),
@@ -554,7 +1129,7 @@ mod tests {
     #[test]
     fn changed_content_misses_and_overwrites_the_entry() {
         let temp = tempfile::tempdir().unwrap();
-        let cache = open(temp.path());
+        let cache = open(&temp.path().join("cache"));
         let key = cache.key(Path::new("app.py"), &LinterSettings::default(), None);
         let before = ContentHash::of(SOURCE.as_bytes());
         cache.put(key, before, &diagnostics());
@@ -576,7 +1151,7 @@ mod tests {
     #[test]
     fn every_setting_is_part_of_the_key() {
         let temp = tempfile::tempdir().unwrap();
-        let cache = open(temp.path());
+        let cache = open(&temp.path().join("cache"));
         let path = Path::new("app.py");
         let base = LinterSettings::default();
         let key = cache.key(path, &base, None);
@@ -638,7 +1213,7 @@ mod tests {
     #[test]
     fn another_settings_key_is_another_entry() {
         let temp = tempfile::tempdir().unwrap();
-        let cache = open(temp.path());
+        let cache = open(&temp.path().join("cache"));
         let content = ContentHash::of(SOURCE.as_bytes());
         let default = cache.key(Path::new("app.py"), &LinterSettings::default(), None);
         let mut narrow_settings = LinterSettings::default();
@@ -654,12 +1229,17 @@ mod tests {
     #[test]
     fn another_engine_misses() {
         let temp = tempfile::tempdir().unwrap();
-        let current = open(temp.path());
+        let current = open(&temp.path().join("cache"));
         let key = current.key(Path::new("app.py"), &LinterSettings::default(), None);
         let content = ContentHash::of(SOURCE.as_bytes());
         current.put(key, content, &diagnostics());
-        let older =
-            Cache::open_for_engine(temp.path(), Path::new("/project"), engine_key() ^ 1).unwrap();
+        let older = Cache::open_for_engine(
+            &temp.path().join("cache"),
+            Path::new("/project"),
+            Path::new("/project"),
+            engine_key() ^ 1,
+        )
+        .unwrap();
         assert_eq!(older.get(key, content), None);
         older.put(key, content, &[]);
         assert_eq!(current.get(key, content), None, "overwritten in place");
@@ -679,7 +1259,7 @@ mod tests {
     #[test]
     fn damaged_entries_are_misses_and_get_rebuilt() {
         let temp = tempfile::tempdir().unwrap();
-        let cache = open(temp.path());
+        let cache = open(&temp.path().join("cache"));
         let key = cache.key(Path::new("app.py"), &LinterSettings::default(), None);
         let content = ContentHash::of(SOURCE.as_bytes());
         cache.put(key, content, &diagnostics());
@@ -739,7 +1319,7 @@ mod tests {
     #[test]
     fn an_unreadable_entry_is_a_miss_and_an_unwritable_cache_is_counted() {
         let temp = tempfile::tempdir().unwrap();
-        let cache = open(temp.path());
+        let cache = open(&temp.path().join("cache"));
         let key = cache.key(Path::new("app.py"), &LinterSettings::default(), None);
         let content = ContentHash::of(SOURCE.as_bytes());
         // A directory where the entry should be: unreadable and unwritable,
@@ -758,13 +1338,13 @@ mod tests {
         // A cache directory that cannot be created is an error to report.
         let blocked = temp.path().join("file");
         fs::write(&blocked, "").unwrap();
-        assert!(Cache::open(&blocked.join("cache"), Path::new("/")).is_err());
+        assert!(Cache::open(&blocked.join("cache"), Path::new("/"), Path::new("/")).is_err());
     }
 
     #[test]
     fn concurrent_writers_and_readers_never_see_a_torn_entry() {
         let temp = tempfile::tempdir().unwrap();
-        let cache = Arc::new(open(temp.path()));
+        let cache = Arc::new(open(&temp.path().join("cache")));
         let key = cache.key(Path::new("app.py"), &LinterSettings::default(), None);
         let content = ContentHash::of(SOURCE.as_bytes());
         let full = diagnostics();

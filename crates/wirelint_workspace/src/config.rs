@@ -16,13 +16,15 @@ use globset::{Glob, GlobBuilder};
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 use wirelint_linter::RuleSelector;
-use wirelint_linter::settings::edit_distance;
+use wirelint_linter::edit_distance;
+
+use crate::regular_file::{MAX_CONFIG_BYTES, read_regular_text};
 
 /// The names a configuration file may have, highest precedence first.
 pub const CONFIG_FILE_NAMES: [&str; 3] = [".wirelint.toml", "wirelint.toml", "pyproject.toml"];
 
 /// Every key a configuration may set, in the order the documentation lists them.
-pub const KEYS: [&str; 16] = [
+pub const CONFIG_KEYS: [&str; 16] = [
     "select",
     "extend-select",
     "ignore",
@@ -52,7 +54,7 @@ pub struct ConfigError {
 
 impl fmt::Display for ConfigError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.path.display())?;
+        write!(f, "{}", crate::display::display_path(&self.path))?;
         if let Some((line, column)) = self.position {
             write!(f, ":{line}:{column}")?;
         }
@@ -117,7 +119,7 @@ pub struct Options {
 
 /// Where the options sit in a file.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
-pub enum ConfigKind {
+pub(crate) enum ConfigKind {
     /// `pyproject.toml`: under `[tool.wirelint]`.
     Pyproject,
     /// `wirelint.toml`, `.wirelint.toml` or any other file: at the top level.
@@ -125,7 +127,7 @@ pub enum ConfigKind {
 }
 
 impl ConfigKind {
-    pub fn of(path: &Path) -> ConfigKind {
+    pub(crate) fn of(path: &Path) -> ConfigKind {
         if path
             .file_name()
             .is_some_and(|name| name == "pyproject.toml")
@@ -140,7 +142,7 @@ impl ConfigKind {
 /// The configuration file in `directory`, if it has one. A `pyproject.toml`
 /// counts only when it has a `[tool.wirelint]` table; a `pyproject.toml` that
 /// does not mention wirelint at all is not even parsed.
-pub fn find_config_in(directory: &Path) -> Option<PathBuf> {
+pub(crate) fn find_config_in(directory: &Path) -> Option<PathBuf> {
     CONFIG_FILE_NAMES.iter().find_map(|name| {
         let candidate = directory.join(name);
         let is_file = fs::metadata(&candidate).is_ok_and(|metadata| metadata.is_file());
@@ -150,7 +152,7 @@ pub fn find_config_in(directory: &Path) -> Option<PathBuf> {
         match ConfigKind::of(&candidate) {
             ConfigKind::Standalone => Some(candidate),
             // Unreadable or broken: let loading report it.
-            ConfigKind::Pyproject => match fs::read_to_string(&candidate) {
+            ConfigKind::Pyproject => match read_regular_text(&candidate, MAX_CONFIG_BYTES) {
                 Ok(text) if !text.contains("wirelint") => None,
                 Ok(text) if !has_wirelint_table(&text) => None,
                 _ => Some(candidate),
@@ -175,9 +177,13 @@ fn wirelint_entry<'a, 'i>(document: &'a DeTable<'i>) -> Option<&'a Spanned<DeVal
 /// Reads and validates the configuration at `path`. A `pyproject.toml`
 /// without `[tool.wirelint]` yields the default (empty) options.
 /// `output_formats` are the names `output-format` may take (empty: any).
-pub fn load_config(path: &Path, output_formats: &[String]) -> Result<Options, Vec<ConfigError>> {
-    let text = fs::read_to_string(path).map_err(|error| {
-        let message = if error.kind() == std::io::ErrorKind::NotFound {
+/// Only a regular file of at most [`MAX_CONFIG_BYTES`] is read.
+pub(crate) fn load_config(
+    path: &Path,
+    output_formats: &[String],
+) -> Result<Options, Vec<ConfigError>> {
+    let text = read_regular_text(path, MAX_CONFIG_BYTES).map_err(|error| {
+        let message = if error.is_not_found() {
             "configuration file does not exist".to_string()
         } else {
             format!("cannot read the configuration file: {error}")
@@ -193,7 +199,7 @@ pub fn load_config(path: &Path, output_formats: &[String]) -> Result<Options, Ve
 
 /// Parses and validates a configuration's text. Every problem is reported,
 /// in the order of the file.
-pub fn parse_config(
+pub(crate) fn parse_config(
     path: &Path,
     text: &str,
     kind: ConfigKind,
@@ -243,9 +249,10 @@ pub fn parse_config(
 }
 
 /// The known key closest to `key`, when it is close enough to be a typo.
-pub fn closest_key(key: &str) -> Option<&'static str> {
+pub(crate) fn closest_key(key: &str) -> Option<&'static str> {
     let normalized = key.to_ascii_lowercase().replace('_', "-");
-    KEYS.iter()
+    CONFIG_KEYS
+        .iter()
         .map(|known| (edit_distance(&normalized, known), *known))
         .filter(|(distance, known)| *distance <= 2 || *distance * 3 <= known.len())
         .min()
@@ -300,7 +307,7 @@ impl Validator<'_> {
 
     fn options(&mut self, table: &DeTable<'_>, table_name: Option<&str>) -> Options {
         let mut options = Options::default();
-        for (key, value) in table.iter() {
+        for (key, value) in table {
             let name: &str = key.get_ref();
             match name {
                 "select" => options.select = self.selectors(name, value),
@@ -435,7 +442,7 @@ impl Validator<'_> {
         };
         let mut strings = Vec::with_capacity(items.len());
         let mut all_strings = true;
-        for item in items.iter() {
+        for item in items {
             match item.get_ref() {
                 DeValue::String(text) => strings.push((text.as_ref(), item.span())),
                 other => {
@@ -520,7 +527,7 @@ impl Validator<'_> {
         };
         let mut entries = Vec::with_capacity(table.len());
         let mut all_valid = true;
-        for (glob, codes) in table.iter() {
+        for (glob, codes) in table {
             let pattern = self.pattern(KEY, glob.get_ref(), glob.span());
             let selectors = self
                 .strings(KEY, codes, "rule codes (strings)")
@@ -842,6 +849,40 @@ output-format = "json"
         assert_eq!(
             errors[0].to_string(),
             "/nonexistent/wirelint.toml: configuration file does not exist"
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_fifo_a_device_or_a_huge_file_is_refused_without_reading_it() {
+        let temp = tempfile::tempdir().unwrap();
+        let fifo = temp.path().join("wirelint.toml");
+        crate::test_support::make_fifo(&fifo);
+        let errors = load_config(&fifo, &[]).unwrap_err();
+        assert!(
+            errors[0]
+                .message
+                .ends_with("it is a FIFO (named pipe), not a regular file"),
+            "{errors:?}"
+        );
+        let errors = load_config(Path::new("/dev/zero"), &[]).unwrap_err();
+        assert!(errors[0].message.contains("character device"), "{errors:?}");
+        let zero = temp.path().join("pyproject.toml");
+        std::os::unix::fs::symlink("/dev/zero", &zero).unwrap();
+        assert!(load_config(&zero, &[]).is_err());
+        // Not a configuration file to find, either.
+        assert_eq!(find_config_in(temp.path()), None);
+
+        let huge = temp.path().join("huge.toml");
+        let mut text = "select = [\"WL2\"]\n".to_string();
+        text.push_str(&"# padding\n".repeat(MAX_CONFIG_BYTES as usize / 5));
+        fs::write(&huge, &text).unwrap();
+        let errors = load_config(&huge, &[]).unwrap_err();
+        assert!(
+            errors[0]
+                .message
+                .contains("it is too large (2.0 MiB; the limit is 1.0 MiB)"),
+            "{errors:?}"
         );
     }
 

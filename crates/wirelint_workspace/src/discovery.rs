@@ -33,11 +33,12 @@ use rustc_hash::FxHashSet;
 use wirelint_linter::RuleSet;
 
 use crate::RunError;
+use crate::regular_file::kind_of;
 use crate::resolver::{DirectoryInfo, Resolver};
 
 /// Directory names a walk never enters unless `exclude` says otherwise:
 /// version control, virtual environments, caches and build output.
-pub const SKIPPED_DIRECTORIES: &[&str] = &[
+pub(crate) const SKIPPED_DIRECTORIES: &[&str] = &[
     ".git",
     ".hg",
     ".svn",
@@ -71,7 +72,7 @@ pub struct Discovery {
 }
 
 /// How many found files [`discover_each`] hands over at a time.
-pub const BATCH_SIZE: usize = 64;
+pub(crate) const BATCH_SIZE: usize = 64;
 
 /// Finds the files to check under `paths`, as one sorted list.
 pub fn discover(paths: &[PathBuf], resolver: &Resolver) -> Discovery {
@@ -103,7 +104,7 @@ pub(crate) fn discover_cancellable(
 /// files. Returns the paths that could not be searched: problems with the
 /// given paths in argument order, then walk errors sorted by path. Once
 /// `cancel` is set, no more paths are looked at and the walk stops.
-pub fn discover_each(
+pub(crate) fn discover_each(
     paths: &[PathBuf],
     resolver: &Resolver,
     cancel: &AtomicBool,
@@ -117,6 +118,12 @@ pub fn discover_each(
     for path in paths {
         if cancel.load(Ordering::Relaxed) {
             break;
+        }
+        if path.as_os_str().is_empty() {
+            // Not the current directory: an empty argument is a mistake
+            // (an unset variable, say), as on the command line.
+            errors.push(RunError::MissingPath(PathBuf::new()));
+            continue;
         }
         let path = without_current_dir_components(path);
         let is_directory = match fs::metadata(&path) {
@@ -172,7 +179,7 @@ pub fn explicit_file(resolver: &Resolver, path: PathBuf, absolute: &Path) -> Opt
 /// directory above it inside its project, is excluded. The settings of the
 /// directory holding it decide. A path whose configuration failed to load
 /// counts as excluded (the run reports that configuration instead).
-pub fn is_excluded_explicitly(resolver: &Resolver, absolute: &Path) -> bool {
+pub(crate) fn is_excluded_explicitly(resolver: &Resolver, absolute: &Path) -> bool {
     let directory = absolute.parent().unwrap_or(absolute);
     resolver
         .directory(directory)
@@ -238,9 +245,50 @@ fn walk(
     found: &(dyn Fn(Vec<CheckTarget>) + Sync),
 ) -> Vec<RunError> {
     let respect_gitignore = resolver.root().respect_gitignore;
-    let mut builder = WalkBuilder::new(&roots.given[0]);
-    for directory in &roots.given[1..] {
+    let errors = Arc::new(Mutex::new(Vec::new()));
+    let searchable: Vec<&PathBuf> = roots
+        .given
+        .iter()
+        .filter(|root| {
+            let problem = respect_gitignore
+                .then(|| {
+                    resolver
+                        .absolute(root)
+                        .ancestors()
+                        .find_map(special_ignore_file)
+                })
+                .flatten();
+            if let Some(problem) = &problem {
+                lock(&errors).push(RunError::Walk {
+                    path: (*root).clone(),
+                    message: problem.clone(),
+                });
+            }
+            problem.is_none()
+        })
+        .collect();
+    let Some((first, others)) = searchable.split_first() else {
+        return take(&errors);
+    };
+    let mut builder = WalkBuilder::new(first);
+    for directory in others {
         builder.add(directory);
+    }
+    if respect_gitignore {
+        let errors = Arc::clone(&errors);
+        builder.filter_entry(move |entry| {
+            if !entry.file_type().is_some_and(|kind| kind.is_dir()) {
+                return true;
+            }
+            let Some(problem) = special_ignore_file(entry.path()) else {
+                return true;
+            };
+            lock(&errors).push(RunError::Walk {
+                path: without_current_dir_components(entry.path()),
+                message: problem,
+            });
+            false
+        });
     }
     builder
         .hidden(false)
@@ -251,7 +299,6 @@ fn walk(
         .ignore(respect_gitignore)
         .parents(respect_gitignore);
 
-    let errors = Mutex::new(Vec::new());
     let walked_elsewhere = |absolute: &Path, is_directory: bool| {
         if is_directory {
             roots.absolute.len() > 1 && roots.absolute.contains(absolute)
@@ -263,7 +310,7 @@ fn walk(
         // Each walking thread has its batch; dropped with the visitor when
         // the thread is done, it hands over the rest.
         let mut batch = Batch::new(found);
-        let errors = &errors;
+        let errors = &*errors;
         let walked_elsewhere = &walked_elsewhere;
         Box::new(move |result| {
             if cancel.load(Ordering::Relaxed) {
@@ -279,17 +326,42 @@ fn walk(
                     Visit::Skip => WalkState::Skip,
                 },
                 Err(error) => {
-                    let error = walk_error(&error, &roots.given[0]);
-                    errors
-                        .lock()
-                        .unwrap_or_else(PoisonError::into_inner)
-                        .push(error);
+                    lock(errors).push(walk_error(&error, &roots.given[0]));
                     WalkState::Continue
                 }
             }
         })
     });
-    errors.into_inner().unwrap_or_else(PoisonError::into_inner)
+    take(&errors)
+}
+
+/// The ignore files a walk that respects `.gitignore` reads in each
+/// directory it enters.
+const IGNORE_FILES: [&str; 3] = [".gitignore", ".ignore", ".git/info/exclude"];
+
+/// Why `directory` cannot be searched safely: one of its ignore files is
+/// not a regular file (reading a FIFO would block the walk forever, a
+/// device might never end).
+fn special_ignore_file(directory: &Path) -> Option<String> {
+    IGNORE_FILES.iter().find_map(|name| {
+        let path = directory.join(name);
+        let metadata = fs::metadata(&path).ok()?;
+        (!metadata.is_file()).then(|| {
+            format!(
+                "`{}` is {}, not a regular file, so the directory was not searched",
+                crate::display::display_path(&path),
+                kind_of(&metadata.file_type())
+            )
+        })
+    })
+}
+
+fn lock(errors: &Mutex<Vec<RunError>>) -> std::sync::MutexGuard<'_, Vec<RunError>> {
+    errors.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+fn take(errors: &Mutex<Vec<RunError>>) -> Vec<RunError> {
+    std::mem::take(&mut *lock(errors))
 }
 
 /// What the walk does with one entry.
@@ -338,7 +410,7 @@ fn visit(
 
 /// `./pkg/./a.py` becomes `pkg/a.py`, so the same file given two ways is
 /// checked once and printed the way people write paths. `.` stays `.`.
-pub fn without_current_dir_components(path: &Path) -> PathBuf {
+pub(crate) fn without_current_dir_components(path: &Path) -> PathBuf {
     let cleaned: PathBuf = path
         .components()
         .filter(|component| *component != Component::CurDir)
@@ -414,6 +486,60 @@ mod tests {
                 relative.to_string_lossy().replace('\\', "/")
             })
             .collect()
+    }
+
+    #[test]
+    fn an_empty_path_is_missing_not_the_current_directory() {
+        let temp = tempfile::tempdir().unwrap();
+        touch(temp.path(), "a.py");
+        let discovery = discover_plain(&[PathBuf::new()], temp.path());
+        assert!(discovery.files.is_empty());
+        assert_eq!(discovery.errors, [RunError::MissingPath(PathBuf::new())]);
+        assert_eq!(
+            discovery.errors[0].to_string(),
+            "an empty path (`\"\"`) names no file"
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_special_ignore_file_stops_the_walk_of_its_directory_not_the_run() {
+        let temp = tempfile::tempdir().unwrap();
+        let root = temp.path();
+        touch(root, "a.py");
+        touch(root, "sub/b.py");
+        touch(root, "other/c.py");
+        // Reading either would block forever: no one writes to them.
+        crate::test_support::make_fifo(&root.join("sub/.gitignore"));
+        std::os::unix::fs::symlink("/dev/zero", root.join("other/.ignore")).unwrap();
+        let discovery = discover_plain(&[root.to_path_buf()], root);
+        assert_eq!(found(root, &discovery), ["a.py"]);
+        let messages: Vec<String> = discovery.errors.iter().map(ToString::to_string).collect();
+        assert_eq!(messages.len(), 2, "{messages:?}");
+        assert!(
+            messages[0].contains("other/.ignore` is a character device"),
+            "{messages:?}"
+        );
+        assert!(
+            messages[1].contains("sub/.gitignore` is a FIFO"),
+            "{messages:?}"
+        );
+
+        // A root (or a directory above it) with one is not walked at all.
+        let discovery = discover_plain(&[root.join("sub")], root);
+        assert!(discovery.files.is_empty());
+        assert_eq!(discovery.errors.len(), 1);
+        // Without `.gitignore` support nothing reads them.
+        let ignoring = resolver(
+            root,
+            ConfigSource::Isolated,
+            Overrides {
+                respect_gitignore: Some(false),
+                ..Overrides::default()
+            },
+        );
+        let discovery = discover(&[root.to_path_buf()], &ignoring);
+        assert_eq!(found(root, &discovery), ["a.py", "other/c.py", "sub/b.py"]);
     }
 
     #[test]

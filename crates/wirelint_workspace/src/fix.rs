@@ -4,12 +4,12 @@
 //! [`MAX_FIX_PASSES`] passes. A pass that would add a syntax error is
 //! dropped, so a faulty fix never breaks a file.
 
-use wirelint_linter::fix::apply_fixes;
+use wirelint_linter::apply_fixes;
 use wirelint_linter::{Applicability, Diagnostic, Rule};
 
 /// How many times the fixes of one file are applied and the file linted
 /// again, at most.
-pub const MAX_FIX_PASSES: usize = 10;
+pub(crate) const MAX_FIX_PASSES: usize = 10;
 
 /// Which fixes a run applies and where the fixed source goes.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]

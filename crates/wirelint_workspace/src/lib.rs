@@ -4,25 +4,28 @@
 //! exclusions and .gitignore), reads them, and lints them in parallel with
 //! the engine.
 //!
-//! The steps are separate so callers can use each alone: a
-//! [`Resolver`] hands out the settings of each directory,
-//! [`discovery::discover`] turns the paths a user gave into a sorted list of
-//! files with their settings, and [`runner::check_files`] lints such a list
-//! on a thread pool. [`check_paths`] does it all; [`check_paths_with`]
-//! also uses a [`Cache`] of results and applies fixes ([`FixOptions`]);
-//! [`check_paths_cancellable`] can be stopped from another thread.
+//! A [`Resolver`] hands out the settings of each directory, and
+//! [`discover`] turns the paths a user gave into a sorted list of files
+//! with their settings. [`check_paths_with`] does it all and lints the
+//! files on a thread pool, using a [`Cache`] of results and applying fixes
+//! ([`FixOptions`]); [`check_paths_cancellable`] can be stopped from
+//! another thread, and [`check_stdin`] checks a source that is not on disk.
 
-pub mod atomic_write;
-pub mod cache;
-pub mod config;
-pub mod discovery;
-pub mod fix;
+mod atomic_write;
+mod cache;
+mod config;
+mod discovery;
+mod display;
+mod fix;
 mod panics;
-pub mod resolver;
-pub mod runner;
-pub mod settings;
+mod regular_file;
+mod resolver;
+mod runner;
+mod settings;
 #[cfg(test)]
 mod skipped_directories_docs;
+#[cfg(test)]
+mod test_support;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -30,13 +33,16 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use wirelint_linter::Diagnostic;
 
+pub use atomic_write::{Expected, Rewrite, rewrite_if_unchanged};
 pub use cache::Cache;
-pub use config::ConfigError;
-pub use discovery::{CheckTarget, Discovery, SKIPPED_DIRECTORIES, discover};
-pub use fix::FixOptions;
+pub use config::{CONFIG_FILE_NAMES, CONFIG_KEYS, ConfigError};
+pub use discovery::{CheckTarget, Discovery, discover, explicit_file};
+pub use display::{display_path, escape_control, escaped_len, path_text};
+pub use fix::{FixOptions, fix_until_stable};
 pub use panics::catch_panic;
+pub use regular_file::{MAX_ARGUMENT_FILE_BYTES, read_regular_text};
 pub use resolver::{ConfigSource, DirectoryInfo, Resolver, ResolverOptions};
-pub use runner::{RunOptions, check_files};
+pub use runner::{RunOptions, linter_settings};
 pub use settings::{CACHE_DIR_ENV_VAR, Overrides, Settings};
 
 /// One checked file with findings. `source` is kept (when the file was valid
@@ -99,15 +105,20 @@ impl RunError {
 impl std::fmt::Display for RunError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            RunError::MissingPath(path) => write!(f, "path `{}` does not exist", path.display()),
+            RunError::MissingPath(path) if path.as_os_str().is_empty() => {
+                write!(f, "an empty path (`\"\"`) names no file")
+            }
+            RunError::MissingPath(path) => {
+                write!(f, "path `{}` does not exist", display_path(path))
+            }
             RunError::Walk { path, message } => {
-                write!(f, "cannot search `{}`: {message}", path.display())
+                write!(f, "cannot search `{}`: {message}", display_path(path))
             }
             RunError::Panic { path, message } => write!(
                 f,
                 "wirelint crashed while checking `{}`: {message} \
                  (the other files were checked; this is a bug in wirelint, please report it)",
-                path.display()
+                display_path(path)
             ),
         }
     }
@@ -146,21 +157,13 @@ impl CheckResult {
 }
 
 /// Discovers and checks every Python file under `paths`, each with the
-/// settings that govern it, linting files while the walk finds more. Fails
-/// when a configuration file met on the way is invalid (files governed by
-/// valid configurations may have been linted, but nothing is reported).
-pub fn check_paths(
-    paths: &[PathBuf],
-    resolver: &Resolver,
-) -> Result<CheckResult, Vec<ConfigError>> {
-    check_paths_with(paths, resolver, RunOptions::default())
-}
-
-/// [`check_paths`] with a cache and fixes as `options` say. When fixes are
-/// written, every file is found before any is checked, so that no file is
-/// rewritten when a configuration in the tree is invalid; a file that
-/// changed while it was being fixed is left alone (see
-/// [`FixStatus::Failed`]).
+/// settings that govern it, linting files while the walk finds more, with
+/// a cache and fixes as `options` say. Fails when a configuration file met
+/// on the way is invalid (files governed by valid configurations may have
+/// been linted, but nothing is reported). When fixes are written, every
+/// file is found before any is checked, so that no file is rewritten when
+/// a configuration in the tree is invalid; a file that changed while it
+/// was being fixed is left alone (see [`FixStatus::Failed`]).
 pub fn check_paths_with(
     paths: &[PathBuf],
     resolver: &Resolver,

@@ -226,7 +226,7 @@ impl Resolver {
 }
 
 /// `path` made absolute against `current_dir`, without `.` or `..`.
-pub fn absolute(current_dir: &Path, path: &Path) -> PathBuf {
+pub(crate) fn absolute(current_dir: &Path, path: &Path) -> PathBuf {
     if path.is_absolute() {
         normalize(path)
     } else {

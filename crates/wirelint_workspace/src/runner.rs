@@ -20,13 +20,15 @@ use std::thread;
 use rayon::iter::ParallelBridge;
 use rayon::prelude::*;
 use rayon::{ThreadPool, ThreadPoolBuilder};
-use wirelint_linter::{Diagnostic, LinterSettings, lint_source_in_package, unreadable_file};
+use wirelint_linter::{Diagnostic, LinterSettings, lint_bytes_in_package, unreadable_file};
 
-use crate::atomic_write::{Rewrite, rewrite_if_unchanged};
+use crate::atomic_write::{Expected, Rewrite, StaleTempSweeper, rewrite_if_unchanged};
 use crate::cache::{Cache, ContentHash, EntryKey};
 use crate::discovery::{CheckTarget, Discovery, discover_cancellable, discover_each};
+use crate::display::display_path;
 use crate::fix::{FixOptions, fix_until_stable};
 use crate::panics::catch_panic;
+use crate::regular_file::{FileStamp, ReadError, read_regular_file};
 use crate::resolver::Resolver;
 use crate::{CheckResult, FileReport, FixStatus, FixedFile, RunError};
 
@@ -52,12 +54,14 @@ pub struct RunOptions<'a> {
 }
 
 /// Lints `files` in parallel. Reports come back in the order of `files`.
-pub fn check_files(files: Vec<CheckTarget>, options: RunOptions) -> CheckResult {
+#[cfg(test)]
+pub(crate) fn check_files(files: Vec<CheckTarget>, options: RunOptions) -> CheckResult {
     check_files_with(files, options, &AtomicBool::new(false), lint_target)
 }
 
-/// [`check_files`] that lints no new file once `cancel` is set; the
-/// result then covers only the files that were linted.
+/// Lints `files` in parallel, but no new file once `cancel` is set: the
+/// result then covers only the files that were linted. Reports come back
+/// in the order of `files`.
 pub(crate) fn check_files_cancellable(
     files: Vec<CheckTarget>,
     options: RunOptions,
@@ -71,7 +75,7 @@ pub(crate) fn check_files_cancellable(
 /// discovery errors (see [`discover_each`]) followed by the files the
 /// engine crashed on, by path. Once `cancel` is set, the walk stops and
 /// no new file is linted; the result then covers only the files that were.
-pub fn check_tree(
+pub(crate) fn check_tree(
     paths: &[PathBuf],
     resolver: &Resolver,
     options: RunOptions,
@@ -136,7 +140,11 @@ where
 
 /// Lints one source that is not read from disk (standard input), as the
 /// file `target` names.
-pub fn check_source(target: CheckTarget, source: Vec<u8>, options: RunOptions) -> CheckResult {
+pub(crate) fn check_source(
+    target: CheckTarget,
+    source: Vec<u8>,
+    options: RunOptions,
+) -> CheckResult {
     check_source_with(target, source, options, lint_target)
 }
 
@@ -149,7 +157,15 @@ fn check_source_with<L>(
 where
     L: Fn(&CheckTarget, &[u8]) -> Vec<Diagnostic>,
 {
-    collect(vec![check_bytes(target, source, &lint, options)], 1)
+    let source = ReadSource {
+        bytes: source,
+        stamp: None,
+    };
+    let sweeper = StaleTempSweeper::default();
+    collect(
+        vec![check_bytes(target, source, &lint, options, &sweeper)],
+        1,
+    )
 }
 
 /// The engine settings for one file: its directory's, minus the rules
@@ -174,19 +190,8 @@ pub fn linter_settings(target: &CheckTarget) -> Cow<'_, LinterSettings> {
 /// Decodes a file's bytes (UTF-8, a leading BOM allowed; anything else is
 /// WL002) and lints them in the file's package.
 fn lint_target(target: &CheckTarget, bytes: &[u8]) -> Vec<Diagnostic> {
-    match std::str::from_utf8(bytes) {
-        Ok(source) => {
-            let package = target.directory.package.as_deref();
-            lint_source_in_package(source, package, &linter_settings(target))
-        }
-        Err(error) => {
-            let message = format!(
-                "File is not valid UTF-8: invalid byte at offset {}",
-                error.valid_up_to()
-            );
-            vec![unreadable_file(message)]
-        }
-    }
+    let package = target.directory.package.as_deref();
+    lint_bytes_in_package(bytes, package, &linter_settings(target))
 }
 
 /// What checking one file produced: a report when diagnostics remain, the
@@ -258,11 +263,13 @@ where
     collect(outcomes, progress.files_checked())
 }
 
-/// Where a run stands: whether it was cancelled, and how many files it has
-/// checked so far.
+/// Where a run stands: whether it was cancelled, how many files it has
+/// checked so far, and which directories it cleaned of stale temporary
+/// files.
 struct Progress<'a> {
     cancel: &'a AtomicBool,
     files_checked: AtomicUsize,
+    sweeper: StaleTempSweeper,
 }
 
 impl<'a> Progress<'a> {
@@ -270,6 +277,7 @@ impl<'a> Progress<'a> {
         Progress {
             cancel,
             files_checked: AtomicUsize::new(0),
+            sweeper: StaleTempSweeper::default(),
         }
     }
 
@@ -283,7 +291,7 @@ impl<'a> Progress<'a> {
             return None;
         }
         self.files_checked.fetch_add(1, Ordering::Relaxed);
-        Some(check_file(target, lint, options))
+        Some(check_file(target, lint, options, &self.sweeper))
     }
 
     fn files_checked(self) -> usize {
@@ -304,12 +312,17 @@ fn collect(outcomes: Vec<Outcome>, files_checked: usize) -> CheckResult {
     result
 }
 
-fn check_file<L>(target: CheckTarget, lint: &L, options: RunOptions) -> Outcome
+fn check_file<L>(
+    target: CheckTarget,
+    lint: &L,
+    options: RunOptions,
+    sweeper: &StaleTempSweeper,
+) -> Outcome
 where
     L: Fn(&CheckTarget, &[u8]) -> Vec<Diagnostic>,
 {
     match read_file(&target.path) {
-        Ok(bytes) => check_bytes(target, bytes, lint, options),
+        Ok(source) => check_bytes(target, source, lint, options, sweeper),
         // Not cached: the next run must look at the file again.
         Err(message) => Outcome::findings(target.path, vec![unreadable_file(message)], None),
     }
@@ -332,12 +345,26 @@ impl CacheSlot<'_> {
     }
 }
 
+/// A file's bytes as read, with the file's stamp then (none for a source
+/// that is not a file).
+struct ReadSource {
+    bytes: Vec<u8>,
+    stamp: Option<FileStamp>,
+}
+
 /// Lints a file's content (or replays its result), then fixes it when the
 /// run fixes and it has fixes to apply.
-fn check_bytes<L>(target: CheckTarget, bytes: Vec<u8>, lint: &L, options: RunOptions) -> Outcome
+fn check_bytes<L>(
+    target: CheckTarget,
+    read: ReadSource,
+    lint: &L,
+    options: RunOptions,
+    sweeper: &StaleTempSweeper,
+) -> Outcome
 where
     L: Fn(&CheckTarget, &[u8]) -> Vec<Diagnostic>,
 {
+    let ReadSource { bytes, stamp } = read;
     let slot = options.cache.map(|cache| CacheSlot {
         cache,
         key: cache.key(
@@ -368,7 +395,13 @@ where
     };
     match options.fix {
         Some(fix) if diagnostics.iter().any(|d| fix.applies_to(d)) => {
-            fix_file(target, source, diagnostics, lint, fix, slot)
+            let file = FileToFix {
+                target,
+                source,
+                stamp,
+                slot,
+            };
+            fix_file(file, diagnostics, lint, fix, sweeper)
         }
         _ => {
             let source = options.keep_sources.then(|| Arc::from(source));
@@ -377,20 +410,34 @@ where
     }
 }
 
-/// Applies the fixes of one file and, when the run writes, replaces its
-/// content, but only if the file still holds `source`. The cache entry of
-/// a written file is updated to the fixed content.
-fn fix_file<L>(
+/// A file with fixes to apply: what was read and where its result is cached.
+struct FileToFix<'a> {
     target: CheckTarget,
     source: String,
+    stamp: Option<FileStamp>,
+    slot: Option<CacheSlot<'a>>,
+}
+
+/// Applies the fixes of one file and, when the run writes, replaces its
+/// content, but only if the file is still as it was read (stale temporary
+/// files of earlier runs are removed from its directory first). The cache
+/// entry of a written file is updated to the fixed content.
+fn fix_file<L>(
+    file: FileToFix,
     diagnostics: Vec<Diagnostic>,
     lint: &L,
     options: FixOptions,
-    slot: Option<CacheSlot>,
+    sweeper: &StaleTempSweeper,
 ) -> Outcome
 where
     L: Fn(&CheckTarget, &[u8]) -> Vec<Diagnostic>,
 {
+    let FileToFix {
+        target,
+        source,
+        stamp,
+        slot,
+    } = file;
     let fixing = catch_panic(|| {
         fix_until_stable(&source, diagnostics.clone(), options, |fixed| {
             lint(&target, fixed.as_bytes())
@@ -405,7 +452,11 @@ where
     }
     let fixed_source: Arc<str> = Arc::from(fixed.source);
     let status = if options.write {
-        write_fixes(&target.path, &source, &fixed_source)
+        let expected = Expected {
+            content: source.as_bytes(),
+            stamp,
+        };
+        write_fixes(&target.path, expected, &fixed_source, sweeper)
     } else {
         FixStatus::Unwritten {
             original: Arc::from(source.as_str()),
@@ -436,32 +487,48 @@ where
     outcome
 }
 
-/// Writes `fixed` over the file at `path` if it still holds `original`.
-fn write_fixes(path: &Path, original: &str, fixed: &str) -> FixStatus {
-    match rewrite_if_unchanged(path, original.as_bytes(), fixed.as_bytes()) {
+/// Writes `fixed` over the file at `path` if it is still as `expected`.
+fn write_fixes(
+    path: &Path,
+    expected: Expected<'_>,
+    fixed: &str,
+    sweeper: &StaleTempSweeper,
+) -> FixStatus {
+    if let Some(directory) = fs::canonicalize(path)
+        .ok()
+        .and_then(|target| target.parent().map(Path::to_path_buf))
+    {
+        sweeper.sweep_once(&directory);
+    }
+    match rewrite_if_unchanged(path, expected, fixed.as_bytes()) {
         Ok(Rewrite::Written) => FixStatus::Written,
         Ok(Rewrite::ChangedOnDisk) => FixStatus::Failed(format!(
             "`{}` changed while it was being fixed; left it alone (run again to fix it)",
-            path.display()
+            display_path(path)
         )),
+        Ok(Rewrite::Refused(refusal)) => {
+            FixStatus::Failed(format!("left `{}` unfixed: {refusal}", display_path(path)))
+        }
         Err(error) => FixStatus::Failed(format!(
             "cannot write the fixes to `{}`: {error}",
-            path.display()
+            display_path(path)
         )),
     }
 }
 
-/// Reads a file's bytes, or says why it cannot be read. Only regular files
-/// (or links to them) are opened: reading a FIFO could block forever.
-fn read_file(path: &Path) -> Result<Vec<u8>, String> {
-    let metadata = fs::metadata(path).map_err(|error| format!("Failed to read file: {error}"))?;
-    if metadata.is_dir() {
-        return Err("Failed to read file: it is a directory".to_string());
+/// Reads a file's bytes and stamp, or says why it cannot be read. Only
+/// regular files (or links to them) are opened, and only up to the size
+/// the engine checks.
+fn read_file(path: &Path) -> Result<ReadSource, String> {
+    let limit = wirelint_linter::MAX_SOURCE_BYTES as u64;
+    match read_regular_file(path, limit) {
+        Ok((bytes, stamp)) => Ok(ReadSource {
+            bytes,
+            stamp: Some(stamp),
+        }),
+        Err(error @ ReadError::TooLarge { .. }) => Err(format!("File is not checked: {error}")),
+        Err(error) => Err(format!("Failed to read file: {error}")),
     }
-    if !metadata.is_file() {
-        return Err("Failed to read file: not a regular file".to_string());
-    }
-    fs::read(path).map_err(|error| format!("Failed to read file: {error}"))
 }
 
 /// The shared linting pool, built on first use; `None` if no thread could
@@ -822,7 +889,7 @@ mod tests {
     #[test]
     fn a_warm_cache_replays_results_and_relints_only_what_changed() {
         let temp = tempfile::tempdir().unwrap();
-        let cache = Cache::open(&temp.path().join("cache"), temp.path()).unwrap();
+        let cache = Cache::open(&temp.path().join("cache"), temp.path(), temp.path()).unwrap();
         let options = RunOptions {
             keep_sources: true,
             cache: Some(&cache),
@@ -867,7 +934,7 @@ mod tests {
     #[test]
     fn per_file_ignores_are_part_of_the_key() {
         let temp = tempfile::tempdir().unwrap();
-        let cache = Cache::open(&temp.path().join("cache"), temp.path()).unwrap();
+        let cache = Cache::open(&temp.path().join("cache"), temp.path(), temp.path()).unwrap();
         let options = RunOptions {
             keep_sources: true,
             cache: Some(&cache),
@@ -888,7 +955,7 @@ mod tests {
     #[test]
     fn a_panic_is_not_cached_and_an_unreadable_file_is_looked_at_again() {
         let temp = tempfile::tempdir().unwrap();
-        let cache = Cache::open(&temp.path().join("cache"), temp.path()).unwrap();
+        let cache = Cache::open(&temp.path().join("cache"), temp.path(), temp.path()).unwrap();
         let options = RunOptions {
             keep_sources: true,
             cache: Some(&cache),
@@ -921,7 +988,7 @@ mod tests {
     #[test]
     fn fixes_are_written_and_the_cache_entry_follows_the_file() {
         let temp = tempfile::tempdir().unwrap();
-        let cache = Cache::open(&temp.path().join("cache"), temp.path()).unwrap();
+        let cache = Cache::open(&temp.path().join("cache"), temp.path(), temp.path()).unwrap();
         let source =
             b"import httpx\nimport requests\nhttpx.get(url, timeout=5)\nrequests.get(url)\n";
         let path = write(temp.path(), "app.py", source);

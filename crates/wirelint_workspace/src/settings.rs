@@ -12,10 +12,10 @@ use crate::config::{ConfigError, Options, Pattern};
 use crate::discovery::SKIPPED_DIRECTORIES;
 
 /// The files a directory walk picks up when `include` is not set.
-pub const DEFAULT_INCLUDE: [&str; 2] = ["*.py", "*.pyi"];
+pub(crate) const DEFAULT_INCLUDE: [&str; 2] = ["*.py", "*.pyi"];
 
 /// The cache directory's name when `cache-dir` is not set.
-pub const DEFAULT_CACHE_DIR: &str = ".wirelint_cache";
+pub(crate) const DEFAULT_CACHE_DIR: &str = ".wirelint_cache";
 
 /// The environment variable that overrides `cache-dir`.
 pub const CACHE_DIR_ENV_VAR: &str = "WIRELINT_CACHE_DIR";
@@ -186,7 +186,7 @@ fn default_patterns(texts: &[&str]) -> Vec<Pattern> {
 /// overrides on top of it: an override `select` replaces the
 /// configuration's selection; override `extend-select` and `ignore` adjust
 /// it (for one rule, the more specific of the two wins, `ignore` on a tie).
-pub fn resolve_rules(config: &RuleSelection, overrides: &Overrides) -> RuleSet {
+pub(crate) fn resolve_rules(config: &RuleSelection, overrides: &Overrides) -> RuleSet {
     if let Some(select) = &overrides.select {
         let selection = RuleSelection {
             select: Some(select.clone()),

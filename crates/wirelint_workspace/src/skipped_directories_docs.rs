@@ -7,7 +7,7 @@
 
 use std::path::Path;
 
-use crate::SKIPPED_DIRECTORIES;
+use crate::discovery::SKIPPED_DIRECTORIES;
 
 const START: &str = "<!-- skipped-directories:start -->";
 const END: &str = "<!-- skipped-directories:end -->";

@@ -12,7 +12,11 @@ use super::Printer;
 impl Printer {
     /// Writes the diff of every file whose fixes were kept unwritten and
     /// returns how many fixes the diffs apply.
-    pub fn write_diffs(&self, out: &mut dyn Write, result: &CheckResult) -> io::Result<usize> {
+    pub(crate) fn write_diffs(
+        &self,
+        out: &mut dyn Write,
+        result: &CheckResult,
+    ) -> io::Result<usize> {
         let mut fixes = 0;
         for file in &result.fixed {
             let FixStatus::Unwritten { original, fixed } = &file.status else {

@@ -1,6 +1,9 @@
 //! The full format: each diagnostic's header line, then the source lines it
 //! covers with a line-number gutter and `^` markers under the range, and the
-//! fix's description as a `help:` line.
+//! fix's description as a `help:` line. Control characters in the source
+//! are shown escaped, and a line longer than [`MAX_SHOWN_CHARACTERS`] is
+//! shown as a window around the marked range, so one long line cannot make
+//! every diagnostic on it print the whole line.
 //!
 //! ```text
 //! pkg/app.py:2:20: WL201 [*] Scalar timeout `5`
@@ -16,6 +19,7 @@ use std::io::{self, Write};
 use unicode_width::UnicodeWidthChar;
 use wirelint_linter::Diagnostic;
 use wirelint_workspace::CheckResult;
+use wirelint_workspace::{escape_control, escaped_len};
 
 use super::{Printer, split_lines, write_header};
 
@@ -25,6 +29,12 @@ const LEADING_LINES_SHOWN: usize = 3;
 const TRAILING_LINES_SHOWN: usize = 2;
 /// Tabs are shown as this many spaces so the markers line up.
 const TAB_WIDTH: usize = 4;
+/// Lines longer than this (in characters) are clipped around the range.
+const MAX_SHOWN_CHARACTERS: usize = 160;
+/// How much of a clipped line is shown before the start of the range.
+const CONTEXT_BEFORE: usize = 40;
+/// What stands for the clipped part of a line.
+const CLIPPED: &str = "...";
 
 pub(super) fn write(
     out: &mut dyn Write,
@@ -42,7 +52,7 @@ pub(super) fn write(
                 write_snippet(out, lines, diagnostic, &pad)?;
             }
             if let Some(fix) = &diagnostic.fix {
-                writeln!(out, "{pad} = help: {}", fix.message)?;
+                writeln!(out, "{pad} = help: {}", escape_control(&fix.message))?;
             }
             writeln!(out)?;
         }
@@ -83,8 +93,9 @@ fn write_snippet(
         } else {
             line.chars().count() + 1
         };
-        writeln!(out, "{row:>width$} | {}", expand_tabs(line))?;
-        let (offset, length) = marker_span(line, first_column, last_column);
+        let clip = Clip::of(line, first_column);
+        writeln!(out, "{row:>width$} | {}", clip.show(line))?;
+        let (offset, length) = clip.marker_span(line, first_column, last_column);
         writeln!(out, "{pad} | {}{}", " ".repeat(offset), "^".repeat(length))?;
     }
     writeln!(out, "{pad} |")
@@ -133,16 +144,97 @@ fn marker_span(line: &str, first_column: usize, last_column: usize) -> (usize, u
     (before, length)
 }
 
+/// How wide `character` is on screen as shown: a tab as spaces, another
+/// control character as its escape.
 fn display_width(character: char) -> usize {
     if character == '\t' {
         TAB_WIDTH
+    } else if let Some(escaped) = escaped_len(character) {
+        escaped
     } else {
         character.width().unwrap_or(0)
     }
 }
 
-fn expand_tabs(line: &str) -> String {
-    line.replace('\t', &" ".repeat(TAB_WIDTH))
+/// The part of a line that is shown: characters `start..end`.
+struct Clip {
+    start: usize,
+    end: usize,
+    /// The line has characters before `start`, after `end`.
+    clipped_before: bool,
+    clipped_after: bool,
+}
+
+impl Clip {
+    /// The whole line when it is short; otherwise a window starting a
+    /// little before `first_column`.
+    fn of(line: &str, first_column: usize) -> Clip {
+        let length = line.chars().count();
+        if length <= MAX_SHOWN_CHARACTERS {
+            return Clip {
+                start: 0,
+                end: length,
+                clipped_before: false,
+                clipped_after: false,
+            };
+        }
+        let wanted_start = first_column
+            .saturating_sub(1)
+            .saturating_sub(CONTEXT_BEFORE);
+        let start = wanted_start.min(length.saturating_sub(MAX_SHOWN_CHARACTERS));
+        let end = (start + MAX_SHOWN_CHARACTERS).min(length);
+        Clip {
+            start,
+            end,
+            clipped_before: start > 0,
+            clipped_after: end < length,
+        }
+    }
+
+    /// The shown part of `line`: tabs expanded, control characters
+    /// escaped, the clipped parts replaced by `...`.
+    fn show(&self, line: &str) -> String {
+        let mut shown = String::new();
+        if self.clipped_before {
+            shown.push_str(CLIPPED);
+        }
+        for character in line.chars().skip(self.start).take(self.end - self.start) {
+            if character == '\t' {
+                shown.push_str(&" ".repeat(TAB_WIDTH));
+            } else {
+                let one = character.to_string();
+                shown.push_str(&escape_control(&one));
+            }
+        }
+        if self.clipped_after {
+            shown.push_str(CLIPPED);
+        }
+        shown
+    }
+
+    /// [`marker_span`] within the shown part.
+    fn marker_span(&self, line: &str, first_column: usize, last_column: usize) -> (usize, usize) {
+        if !self.clipped_before && !self.clipped_after {
+            return marker_span(line, first_column, last_column);
+        }
+        let window: String = line
+            .chars()
+            .skip(self.start)
+            .take(self.end - self.start)
+            .collect();
+        let first = first_column.saturating_sub(self.start).max(1);
+        let last = last_column
+            .saturating_sub(self.start)
+            .min(self.end - self.start + 1)
+            .max(first);
+        let (offset, length) = marker_span(&window, first, last);
+        let before = if self.clipped_before {
+            CLIPPED.len()
+        } else {
+            0
+        };
+        (before + offset, length)
+    }
 }
 
 #[cfg(test)]
@@ -245,6 +337,51 @@ mod tests {
         assert_eq!(marker_span("s = '日本'", 6, 8), (5, 4));
         let output = snippet("\tx = 1\n", (1, 2), (1, 3));
         assert_eq!(output, "  |\n1 |     x = 1\n  |     ^\n  |\n");
+    }
+
+    #[test]
+    fn control_characters_in_the_source_are_escaped_and_markers_follow() {
+        // `x = "\x1b[2J"; f()` with the escape character itself in the text.
+        let output = snippet("x = \"\x1b[2J\"; f()\n", (1, 13), (1, 16));
+        // Twelve characters before `f`, the escape shown as four.
+        let markers = format!("  | {}^^^", " ".repeat(15));
+        assert_eq!(
+            output,
+            format!("  |\n1 | x = \"\\x1b[2J\"; f()\n{markers}\n  |\n")
+        );
+        assert!(!output.contains('\x1b'));
+    }
+
+    #[test]
+    fn a_long_line_is_clipped_around_the_range() {
+        let line = format!("{}f(){}\n", "a".repeat(5000), "b".repeat(5000));
+        let output = snippet(&line, (1, 5001), (1, 5004));
+        let shown = output.lines().nth(1).unwrap();
+        assert!(shown.len() < 200, "{shown}");
+        assert_eq!(
+            shown,
+            format!("1 | ...{}f(){}...", "a".repeat(40), "b".repeat(117))
+        );
+        let markers = output.lines().nth(2).unwrap();
+        assert_eq!(markers, format!("  | {}^^^", " ".repeat(43)));
+        // The end of a line: the window ends there.
+        let output = snippet(&line, (1, 10_000), (1, 10_004));
+        let shown = output.lines().nth(1).unwrap();
+        assert!(
+            shown.starts_with("1 | ...b") && !shown.ends_with("..."),
+            "{shown}"
+        );
+        let markers = output.lines().nth(2).unwrap();
+        assert!(markers.ends_with(" ^^^^"), "{markers}");
+        assert_eq!(
+            markers.len(),
+            shown.len(),
+            "the markers end under the last character"
+        );
+        // A range longer than the window is marked to the window's end.
+        let output = snippet(&line, (1, 1), (1, 10_004));
+        let markers = output.lines().nth(2).unwrap();
+        assert_eq!(markers, format!("  | {}", "^".repeat(160)));
     }
 
     #[test]

@@ -11,6 +11,7 @@
 use std::io::{self, Write};
 
 use wirelint_workspace::CheckResult;
+use wirelint_workspace::escape_control;
 
 use super::Printer;
 
@@ -38,15 +39,16 @@ pub(super) fn write(
     Ok(())
 }
 
-/// Escapes a command's message: `%`, carriage return and line feed.
+/// Escapes a command's message: `%`, carriage return and line feed the
+/// runner's way, other control characters as `\x1b` and the like.
 fn escape_message(text: &str) -> String {
-    escape(text, false)
+    escape_control(&escape(text, false)).into_owned()
 }
 
 /// Escapes a property value: as a message, plus `:` and `,`, which
 /// separate properties.
 fn escape_property(text: &str) -> String {
-    escape(text, true)
+    escape_control(&escape(text, true)).into_owned()
 }
 
 fn escape(text: &str, is_property: bool) -> String {

@@ -62,13 +62,13 @@ pub(super) fn write(
     let issues: Vec<Issue> = result
         .files
         .iter()
-        .flat_map(|file| file_issues(file, printer.slash_path(&file.path)))
+        .flat_map(|file| file_issues(file, &printer.slash_path(&file.path)))
         .collect();
     serde_json::to_writer_pretty(&mut *out, &issues)?;
     writeln!(out)
 }
 
-fn file_issues(file: &FileReport, path: String) -> Vec<Issue> {
+fn file_issues(file: &FileReport, path: &str) -> Vec<Issue> {
     let lines = file.source.as_deref().map(split_lines).unwrap_or_default();
     let mut occurrences: HashMap<(&str, &str, &str), usize> = HashMap::new();
     file.diagnostics
@@ -85,7 +85,7 @@ fn file_issues(file: &FileReport, path: String) -> Vec<Issue> {
                 .entry((code, diagnostic.message.as_str(), line_text))
                 .or_default();
             let fingerprint = fingerprint(&[
-                &path,
+                path,
                 code,
                 &diagnostic.message,
                 line_text,
@@ -98,7 +98,7 @@ fn file_issues(file: &FileReport, path: String) -> Vec<Issue> {
                 fingerprint,
                 severity: "major",
                 location: IssueLocation {
-                    path: path.clone(),
+                    path: path.to_owned(),
                     positions: Positions {
                         begin: diagnostic.location.into(),
                         end: diagnostic.end_location.into(),

@@ -12,6 +12,7 @@
 use std::io::{self, Write};
 
 use wirelint_workspace::CheckResult;
+use wirelint_workspace::escape_control;
 
 use super::{Printer, style};
 
@@ -41,7 +42,7 @@ pub(super) fn write(
             if printer.is_fixable(diagnostic) {
                 write!(out, " {}", printer.paint(style::FIX_MARKER, "[*]"))?;
             }
-            writeln!(out, " {}", diagnostic.message)?;
+            writeln!(out, " {}", escape_control(&diagnostic.message))?;
         }
         writeln!(out)?;
     }

@@ -104,10 +104,8 @@ pub(super) fn write(out: &mut dyn Write, result: &CheckResult) -> io::Result<()>
 }
 
 fn absolute_filename(path: &Path) -> String {
-    std::path::absolute(path)
-        .unwrap_or_else(|_| path.to_path_buf())
-        .display()
-        .to_string()
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    wirelint_workspace::path_text(&absolute).into_owned()
 }
 
 #[cfg(test)]

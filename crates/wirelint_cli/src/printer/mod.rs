@@ -23,13 +23,13 @@ use std::path::{Component, Path, PathBuf};
 
 use anstyle::Style;
 use wirelint_linter::{Applicability, Diagnostic, Rule};
-use wirelint_workspace::CheckResult;
+use wirelint_workspace::{CheckResult, escape_control, path_text};
 
 use crate::args::OutputFormat;
 use style::Painted;
 
 /// Prints a [`CheckResult`] in one format.
-pub struct Printer {
+pub(crate) struct Printer {
     format: OutputFormat,
     /// Leave out the summary line.
     quiet: bool,
@@ -48,7 +48,7 @@ pub struct Printer {
 impl Printer {
     /// A printer for `format`; colour is on when stdout is a terminal,
     /// subject to `NO_COLOR` and `FORCE_COLOR`.
-    pub fn new(format: OutputFormat, quiet: bool) -> Self {
+    pub(crate) fn new(format: OutputFormat, quiet: bool) -> Self {
         Self {
             format,
             quiet,
@@ -61,12 +61,12 @@ impl Printer {
     }
 
     /// Print counts per rule (`--statistics`) instead of the diagnostics.
-    pub fn with_statistics(self, statistics: bool) -> Self {
+    pub(crate) fn with_statistics(self, statistics: bool) -> Self {
         Self { statistics, ..self }
     }
 
     /// Mark unsafe fixes as fixable too (`--unsafe-fixes`).
-    pub fn with_unsafe_fixes(self, unsafe_fixes: bool) -> Self {
+    pub(crate) fn with_unsafe_fixes(self, unsafe_fixes: bool) -> Self {
         Self {
             unsafe_fixes,
             ..self
@@ -75,7 +75,7 @@ impl Printer {
 
     /// Writes the diagnostics (or the statistics), then, for the formats
     /// people read, the summary line.
-    pub fn write(&self, out: &mut dyn Write, result: &CheckResult) -> io::Result<()> {
+    pub(crate) fn write(&self, out: &mut dyn Write, result: &CheckResult) -> io::Result<()> {
         if self.statistics {
             statistics::write(out, result, self)?;
         } else {
@@ -219,23 +219,25 @@ impl Printer {
     }
 
     /// A path as people want to read it: relative to the current directory
-    /// when it lies below it, otherwise as found.
+    /// when it lies below it, otherwise as found; control characters and
+    /// bytes that are not UTF-8 escaped (see [`wirelint_workspace::display_path`]).
     fn display_path(&self, path: &Path) -> String {
-        self.relative_path(path).display().to_string()
+        wirelint_workspace::display_path(self.relative_path(path)).into_owned()
     }
 
     /// A path for machine formats that expect a repository-relative path:
     /// relative to the current directory when below it, `/`-separated,
-    /// without `./` segments.
+    /// without `./` segments; bytes that are not UTF-8 as `\xNN` (see
+    /// [`path_text`]).
     fn slash_path(&self, path: &Path) -> String {
         let path = self.relative_path(path);
         if path.is_absolute() {
-            return forward_slashes(path.display().to_string());
+            return forward_slashes(path_text(path).into_owned());
         }
         let segments: Vec<_> = path
             .components()
             .filter(|component| *component != Component::CurDir)
-            .map(|component| component.as_os_str().to_string_lossy())
+            .map(|component| path_text(Path::new(component.as_os_str())).into_owned())
             .collect();
         segments.join("/")
     }
@@ -284,7 +286,7 @@ fn write_header(
     if printer.is_fixable(diagnostic) {
         write!(out, " {}", printer.paint(style::FIX_MARKER, "[*]"))?;
     }
-    writeln!(out, " {}", diagnostic.message)
+    writeln!(out, " {}", escape_control(&diagnostic.message))
 }
 
 /// Splits source text into lines at `\n`, `\r\n` and `\r`, as Python does.
@@ -328,14 +330,14 @@ pub(crate) mod test_support {
     use super::Printer;
     use crate::args::OutputFormat;
 
-    pub const SOURCE: &str = "import httpx\nr = httpx.get(url, timeout=5)\n";
+    pub(crate) const SOURCE: &str = "import httpx\nr = httpx.get(url, timeout=5)\n";
 
     fn range(start: u32, end: u32) -> TextRange {
         TextRange::new(TextSize::new(start), TextSize::new(end))
     }
 
     /// WL201 on `timeout=5` (row 2, columns 20..29), with a safe fix.
-    pub fn scalar_timeout() -> Diagnostic {
+    pub(crate) fn scalar_timeout() -> Diagnostic {
         Diagnostic {
             rule: Rule::ScalarTimeout,
             message: "Scalar timeout `5`".to_string(),
@@ -356,7 +358,7 @@ pub(crate) mod test_support {
     }
 
     /// WL203 on `httpx.get(...)` (row 2, columns 5..30), no fix.
-    pub fn missing_timeout() -> Diagnostic {
+    pub(crate) fn missing_timeout() -> Diagnostic {
         Diagnostic {
             rule: Rule::MissingTimeout,
             message: "Call without a timeout".to_string(),
@@ -367,7 +369,7 @@ pub(crate) mod test_support {
         }
     }
 
-    pub fn result(diagnostics: Vec<Diagnostic>) -> CheckResult {
+    pub(crate) fn result(diagnostics: Vec<Diagnostic>) -> CheckResult {
         CheckResult {
             files: vec![FileReport {
                 path: PathBuf::from("pkg/app.py"),
@@ -383,7 +385,7 @@ pub(crate) mod test_support {
     /// A printer without colour whose paths print as given. It leaves out
     /// the next steps under the summary, which have tests of their own, so
     /// that each format's tests pin that format's output.
-    pub fn printer(format: OutputFormat) -> Printer {
+    pub(crate) fn printer(format: OutputFormat) -> Printer {
         Printer {
             format,
             quiet: false,
@@ -395,13 +397,13 @@ pub(crate) mod test_support {
         }
     }
 
-    pub fn render_with(printer: &Printer, result: &CheckResult) -> String {
+    pub(crate) fn render_with(printer: &Printer, result: &CheckResult) -> String {
         let mut out = Vec::new();
         printer.write(&mut out, result).unwrap();
         String::from_utf8(out).unwrap()
     }
 
-    pub fn render(format: OutputFormat, result: &CheckResult) -> String {
+    pub(crate) fn render(format: OutputFormat, result: &CheckResult) -> String {
         render_with(&printer(format), result)
     }
 }
@@ -705,6 +707,75 @@ mod tests {
             };
             let output = render_with(&printer, &findings);
             assert!(!output.contains('\x1b'), "{format:?}: {output}");
+        }
+    }
+
+    /// A result whose file name and message carry line breaks, terminal
+    /// escapes and (on Unix) a byte that is not UTF-8.
+    fn hostile() -> CheckResult {
+        let mut hostile = result(vec![missing_timeout()]);
+        #[cfg(unix)]
+        {
+            use std::os::unix::ffi::OsStrExt;
+            hostile.files[0].path =
+                std::ffi::OsStr::from_bytes(b"evil\nok.py:1:1: WL000 forged\x1b[2J\xff.py").into();
+        }
+        #[cfg(not(unix))]
+        {
+            hostile.files[0].path = "evil\nok.py:1:1: WL000 forged\x1b[2J.py".into();
+        }
+        hostile.files[0].diagnostics[0].message = "`get(\"\x1b]0;owned\x07\n\0\")`".to_string();
+        hostile
+    }
+
+    #[test]
+    fn hostile_names_and_messages_cannot_forge_lines_or_escape_in_text_formats() {
+        for format in [
+            OutputFormat::Concise,
+            OutputFormat::Full,
+            OutputFormat::Pylint,
+            OutputFormat::Grouped,
+            OutputFormat::Github,
+        ] {
+            let output = render(format, &hostile());
+            assert!(!output.contains('\x1b'), "{format:?}: {output}");
+            assert!(
+                !output.contains('\0') && !output.contains('\x07'),
+                "{format:?}"
+            );
+            assert!(
+                !output.contains("\nok.py"),
+                "{format:?}: a forged line: {output}"
+            );
+            assert!(output.contains("forged\\x1b[2J"), "{format:?}: {output}");
+            #[cfg(unix)]
+            assert!(output.contains("\\xff.py"), "{format:?}: {output}");
+        }
+        let concise = render(OutputFormat::Concise, &hostile());
+        assert_eq!(concise.lines().count(), 2, "{concise}");
+    }
+
+    #[test]
+    fn machine_formats_stay_valid_and_tell_names_apart() {
+        for format in [
+            OutputFormat::Json,
+            OutputFormat::Sarif,
+            OutputFormat::Gitlab,
+        ] {
+            let output = render(format, &hostile());
+            let value: serde_json::Value = serde_json::from_str(&output).unwrap();
+            let text = value.to_string();
+            // SARIF's URIs percent-encode the backslash.
+            #[cfg(unix)]
+            assert!(
+                text.contains("\\\\xff.py") || text.contains("%5Cxff.py"),
+                "{format:?}"
+            );
+            assert!(!text.contains('\u{fffd}'), "{format:?}: lossy");
+        }
+        let lines = render(OutputFormat::JsonLines, &hostile());
+        for line in lines.lines() {
+            serde_json::from_str::<serde_json::Value>(line).unwrap();
         }
     }
 

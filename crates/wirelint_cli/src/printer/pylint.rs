@@ -4,6 +4,7 @@
 use std::io::{self, Write};
 
 use wirelint_workspace::CheckResult;
+use wirelint_workspace::escape_control;
 
 use super::Printer;
 
@@ -20,7 +21,7 @@ pub(super) fn write(
                 "{display_path}:{}: [{}] {}",
                 diagnostic.location.row,
                 diagnostic.rule.code(),
-                diagnostic.message
+                escape_control(&diagnostic.message)
             )?;
         }
     }

@@ -364,7 +364,7 @@ fn artifact_location(printer: &Printer, path: &Path) -> ArtifactLocation {
 
 /// `file:///...` for an absolute path (`file:///C:/...` on Windows).
 fn file_uri(path: &Path) -> String {
-    let slashed = forward_slashes(path.display().to_string());
+    let slashed = forward_slashes(wirelint_workspace::path_text(path).into_owned());
     let rooted = if slashed.starts_with('/') {
         slashed
     } else {

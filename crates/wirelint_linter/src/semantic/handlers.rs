@@ -120,9 +120,297 @@ pub(crate) fn may_leave(body: &[Stmt]) -> bool {
     body.iter().any(|stmt| stmt_may_leave(stmt, 0, false))
 }
 
+/// Whether a handler raises the error it caught as it is: a bare `raise`,
+/// or `raise e` where `e` is its `as` name (outside nested handlers, whose
+/// bare `raise` is their own error).
+pub(crate) fn reraises_caught(handler: &ExceptHandlerExceptHandler) -> bool {
+    let name = handler.name.as_ref().map(ast::Identifier::as_str);
+    let reraise = |raise: &ast::StmtRaise| match raise.exc.as_deref() {
+        None => true,
+        Some(Expr::Name(raised)) => Some(raised.id.as_str()) == name,
+        Some(_) => false,
+    };
+    handler
+        .body
+        .iter()
+        .any(|stmt| stmt_has_raise(stmt, &reraise, false, 0))
+}
+
+/// Whether a block reads any of `names` (outside nested definitions and
+/// lambdas): a `try` body that touches a response, say.
+pub(crate) fn block_reads_any(body: &[Stmt], names: &[&str]) -> bool {
+    if names.is_empty() {
+        return false;
+    }
+    let mut reads = NameReads {
+        names,
+        found: false,
+        depth: 0,
+    };
+    for stmt in body {
+        ruff_python_ast::visitor::Visitor::visit_stmt(&mut reads, stmt);
+    }
+    reads.found
+}
+
+struct NameReads<'n> {
+    names: &'n [&'n str],
+    found: bool,
+    depth: u32,
+}
+
+impl<'a> ruff_python_ast::visitor::Visitor<'a> for NameReads<'_> {
+    fn visit_stmt(&mut self, stmt: &'a Stmt) {
+        if self.found
+            || self.depth > MAX_DEPTH
+            || matches!(stmt, Stmt::FunctionDef(_) | Stmt::ClassDef(_))
+        {
+            return;
+        }
+        self.depth += 1;
+        ruff_python_ast::visitor::walk_stmt(self, stmt);
+        self.depth -= 1;
+    }
+
+    fn visit_expr(&mut self, expr: &'a Expr) {
+        if self.found || self.depth > MAX_DEPTH || expr.is_lambda_expr() {
+            return;
+        }
+        if let Expr::Name(name) = expr
+            && self.names.contains(&name.id.as_str())
+        {
+            self.found = true;
+            return;
+        }
+        self.depth += 1;
+        ruff_python_ast::visitor::walk_expr(self, expr);
+        self.depth -= 1;
+    }
+}
+
+/// How many times a block reads `name` (loads only), nested definitions
+/// and lambdas included: a closure's read is a read. Past the depth limit
+/// the walk stops and answers `u32::MAX`, never too few.
+pub(crate) fn count_reads(body: &[Stmt], name: &str) -> u32 {
+    let mut counter = ReadCounter {
+        name,
+        count: 0,
+        depth: 0,
+    };
+    for stmt in body {
+        ruff_python_ast::visitor::Visitor::visit_stmt(&mut counter, stmt);
+    }
+    counter.count
+}
+
+struct ReadCounter<'n> {
+    name: &'n str,
+    count: u32,
+    depth: u32,
+}
+
+impl<'a> ruff_python_ast::visitor::Visitor<'a> for ReadCounter<'_> {
+    fn visit_stmt(&mut self, stmt: &'a Stmt) {
+        if self.depth > MAX_DEPTH {
+            self.count = u32::MAX;
+            return;
+        }
+        self.depth += 1;
+        ruff_python_ast::visitor::walk_stmt(self, stmt);
+        self.depth -= 1;
+    }
+
+    fn visit_expr(&mut self, expr: &'a Expr) {
+        if self.depth > MAX_DEPTH {
+            self.count = u32::MAX;
+            return;
+        }
+        if let Expr::Name(name) = expr
+            && name.ctx == ast::ExprContext::Load
+            && name.id.as_str() == self.name
+        {
+            self.count = self.count.saturating_add(1);
+            return;
+        }
+        self.depth += 1;
+        ruff_python_ast::visitor::walk_expr(self, expr);
+        self.depth -= 1;
+    }
+}
+
+/// How the paths from a point in an `except` handler to the handler's end
+/// go on.
+#[derive(Copy, Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct RaisePaths {
+    /// Some path swallows the error: it runs off the handler's end,
+    /// returns, breaks or continues (or the model cannot follow it).
+    pub swallows: bool,
+    /// Some path raises the caught error again: `raise`, `raise e`, or
+    /// `raise Other(...) from <cause>` (a cause other than `None`).
+    pub reraises: bool,
+}
+
+/// The paths from the statement holding `offset` (and the statements after
+/// it) to the end of `handler`. A point inside a nested loop, `try` or
+/// `match` gives up: its paths count as swallowing.
+pub(crate) fn raise_paths_after(
+    handler: &ExceptHandlerExceptHandler,
+    offset: ruff_text_size::TextSize,
+) -> RaisePaths {
+    let name = handler.name.as_ref().map(ast::Identifier::as_str);
+    let outcome = outcome_after(&handler.body, offset, name, 0);
+    RaisePaths {
+        swallows: outcome.swallows || outcome.falls,
+        reraises: outcome.reraises,
+    }
+}
+
+/// How the paths through (part of) a block end, for [`raise_paths_after`].
+#[derive(Copy, Clone, Debug, Default)]
+struct Outcome {
+    falls: bool,
+    swallows: bool,
+    reraises: bool,
+}
+
+impl Outcome {
+    const FALLS: Outcome = Outcome {
+        falls: true,
+        swallows: false,
+        reraises: false,
+    };
+    const UNKNOWN: Outcome = Outcome {
+        falls: true,
+        swallows: true,
+        reraises: false,
+    };
+
+    fn then(self, next: Outcome) -> Outcome {
+        if self.falls {
+            Outcome {
+                falls: next.falls,
+                swallows: self.swallows || next.swallows,
+                reraises: self.reraises || next.reraises,
+            }
+        } else {
+            self
+        }
+    }
+
+    fn join(self, other: Outcome) -> Outcome {
+        Outcome {
+            falls: self.falls || other.falls,
+            swallows: self.swallows || other.swallows,
+            reraises: self.reraises || other.reraises,
+        }
+    }
+}
+
+fn outcome_after(
+    block: &[Stmt],
+    offset: ruff_text_size::TextSize,
+    name: Option<&str>,
+    depth: u32,
+) -> Outcome {
+    if depth > MAX_DEPTH {
+        return Outcome::UNKNOWN;
+    }
+    let Some(index) = block.iter().position(|stmt| stmt.range().contains(offset)) else {
+        return Outcome::UNKNOWN;
+    };
+    let holder = match &block[index] {
+        Stmt::If(stmt_if) => {
+            let mut bodies = std::iter::once(&stmt_if.body[..]).chain(
+                stmt_if
+                    .elif_else_clauses
+                    .iter()
+                    .map(|clause| &clause.body[..]),
+            );
+            match bodies.find(|body| {
+                body.first().zip(body.last()).is_some_and(|(first, last)| {
+                    TextRange::new(first.start(), last.end()).contains(offset)
+                })
+            }) {
+                Some(body) => outcome_after(body, offset, name, depth + 1),
+                // In a test: every clause may follow.
+                None => block_outcome(std::slice::from_ref(&block[index]), name, depth + 1),
+            }
+        }
+        Stmt::With(stmt_with) => match stmt_with.body.first() {
+            Some(first) if offset >= first.start() => {
+                outcome_after(&stmt_with.body, offset, name, depth + 1)
+            }
+            _ => block_outcome(&stmt_with.body, name, depth + 1),
+        },
+        Stmt::For(_) | Stmt::While(_) | Stmt::Try(_) | Stmt::Match(_) => Outcome::UNKNOWN,
+        _ => Outcome::FALLS,
+    };
+    holder.then(block_outcome(&block[index + 1..], name, depth + 1))
+}
+
+fn block_outcome(block: &[Stmt], name: Option<&str>, depth: u32) -> Outcome {
+    let mut outcome = Outcome::FALLS;
+    for stmt in block {
+        outcome = outcome.then(stmt_outcome(stmt, name, depth));
+        if !outcome.falls {
+            break;
+        }
+    }
+    outcome
+}
+
+fn stmt_outcome(stmt: &Stmt, name: Option<&str>, depth: u32) -> Outcome {
+    if depth > MAX_DEPTH {
+        return Outcome::UNKNOWN;
+    }
+    let depth = depth + 1;
+    match stmt {
+        Stmt::Raise(raise) => {
+            let reraises = match (raise.exc.as_deref(), raise.cause.as_deref()) {
+                (None, _) => true,
+                (_, Some(cause)) => !cause.is_none_literal_expr(),
+                (Some(Expr::Name(raised)), None) => Some(raised.id.as_str()) == name,
+                (Some(_), None) => false,
+            };
+            Outcome {
+                falls: false,
+                swallows: false,
+                reraises,
+            }
+        }
+        Stmt::Return(_) | Stmt::Break(_) | Stmt::Continue(_) => Outcome {
+            falls: false,
+            swallows: true,
+            reraises: false,
+        },
+        Stmt::Expr(expr_stmt) if is_exit_call(&expr_stmt.value) => Outcome {
+            falls: false,
+            swallows: true,
+            reraises: false,
+        },
+        Stmt::If(stmt_if) => {
+            let mut outcome = block_outcome(&stmt_if.body, name, depth);
+            let mut has_else = false;
+            for clause in &stmt_if.elif_else_clauses {
+                has_else |= clause.test.is_none();
+                outcome = outcome.join(block_outcome(&clause.body, name, depth));
+            }
+            if has_else {
+                outcome
+            } else {
+                outcome.join(Outcome::FALLS)
+            }
+        }
+        Stmt::With(stmt_with) => block_outcome(&stmt_with.body, name, depth),
+        Stmt::For(_) | Stmt::While(_) | Stmt::Try(_) | Stmt::Match(_) => Outcome::UNKNOWN,
+        _ => Outcome::FALLS,
+    }
+}
+
 /// Whether `body` contains a `raise` statement outside nested definitions.
 pub(crate) fn contains_raise(body: &[Stmt]) -> bool {
-    body.iter().any(|stmt| stmt_raises(stmt, 0))
+    body.iter()
+        .any(|stmt| stmt_has_raise(stmt, &|_| true, true, 0))
 }
 
 fn block_flow(body: &[Stmt], depth: u32) -> Paths {
@@ -249,14 +537,23 @@ fn stmt_may_leave(stmt: &Stmt, depth: u32, in_nested_loop: bool) -> bool {
     }
 }
 
-fn stmt_raises(stmt: &Stmt, depth: u32) -> bool {
+/// Whether `stmt` holds a `raise` that `matches` (outside nested
+/// definitions); `into_handlers`: look into the handlers of nested `try`s.
+fn stmt_has_raise(
+    stmt: &Stmt,
+    matches: &dyn Fn(&ast::StmtRaise) -> bool,
+    into_handlers: bool,
+    depth: u32,
+) -> bool {
     if depth > MAX_DEPTH {
         return false;
     }
-    let depth = depth + 1;
-    let any = |body: &[Stmt]| body.iter().any(|stmt| stmt_raises(stmt, depth));
+    let any = |body: &[Stmt]| {
+        body.iter()
+            .any(|stmt| stmt_has_raise(stmt, matches, into_handlers, depth + 1))
+    };
     match stmt {
-        Stmt::Raise(_) => true,
+        Stmt::Raise(raise) => matches(raise),
         Stmt::If(stmt_if) => {
             any(&stmt_if.body)
                 || stmt_if
@@ -268,10 +565,11 @@ fn stmt_raises(stmt: &Stmt, depth: u32) -> bool {
             any(&stmt_try.body)
                 || any(&stmt_try.orelse)
                 || any(&stmt_try.finalbody)
-                || stmt_try.handlers.iter().any(|handler| {
-                    let ast::ExceptHandler::ExceptHandler(handler) = handler;
-                    any(&handler.body)
-                })
+                || (into_handlers
+                    && stmt_try.handlers.iter().any(|handler| {
+                        let ast::ExceptHandler::ExceptHandler(handler) = handler;
+                        any(&handler.body)
+                    }))
         }
         Stmt::With(stmt_with) => any(&stmt_with.body),
         Stmt::For(stmt_for) => any(&stmt_for.body) || any(&stmt_for.orelse),
@@ -558,6 +856,63 @@ except Exception as error:
         let never = "try: f()\nexcept Exception:\n    log()\n";
         let found = facts(never);
         assert!(!found.raises && !found.raise_checks_error);
+    }
+
+    /// The raise paths after the first `log(...)` call of the first handler.
+    fn after_log(source: &str) -> RaisePaths {
+        let parsed = parse_module(source).expect("valid test source");
+        let Some(Stmt::Try(stmt_try)) = parsed.syntax().body.first() else {
+            panic!("test source must start with a try");
+        };
+        let ExceptHandler::ExceptHandler(handler) = &stmt_try.handlers[0];
+        let offset = source.find("log(").expect("a log call");
+        raise_paths_after(handler, ruff_text_size::TextSize::try_from(offset).unwrap())
+    }
+
+    #[test]
+    fn raise_paths_follow_every_branch_after_a_point() {
+        let always = after_log("try: f()\nexcept E as e:\n    log(e)\n    raise\n");
+        assert_eq!(
+            always,
+            RaisePaths {
+                swallows: false,
+                reraises: true
+            }
+        );
+        let flag =
+            "try: f()\nexcept E as e:\n    log(e)\n    if strict:\n        raise\n    x = 1\n";
+        assert!(after_log(flag).swallows);
+        let returns =
+            "try: f()\nexcept E as e:\n    log(e)\n    if a:\n        raise\n    return None\n";
+        assert!(after_log(returns).swallows);
+        let every = "try: f()\nexcept E as e:\n    log(e)\n    if a:\n        raise e\n    raise Other() from e\n";
+        assert_eq!(
+            after_log(every),
+            RaisePaths {
+                swallows: false,
+                reraises: true
+            }
+        );
+        let translated = "try: f()\nexcept E:\n    log()\n    raise Other()\n";
+        assert_eq!(
+            after_log(translated),
+            RaisePaths {
+                swallows: false,
+                reraises: false
+            }
+        );
+        let hidden = "try: f()\nexcept E:\n    log()\n    raise Other() from None\n";
+        assert!(!after_log(hidden).reraises);
+        let nested = "try: f()\nexcept E:\n    if verbose:\n        log()\n    raise\n";
+        assert_eq!(
+            after_log(nested),
+            RaisePaths {
+                swallows: false,
+                reraises: true
+            }
+        );
+        let in_loop = "try: f()\nexcept E:\n    for x in xs:\n        log(x)\n    raise\n";
+        assert!(after_log(in_loop).swallows);
     }
 
     #[test]

@@ -64,7 +64,9 @@ pub(crate) struct ClientClass {
     pub is_async: bool,
 }
 
-/// Built-in client classes by qualified name (RULES.md's list).
+/// Built-in client classes by qualified name (RULES.md's list, with every
+/// urllib3 pool under each of its spellings: a `PoolManager`,
+/// `ProxyManager` or connection pool owns sockets the same way).
 const BUILTIN_CLIENT_CLASSES: &[(&str, Library, bool)] = &[
     ("httpx.Client", Library::Httpx, false),
     ("httpx.AsyncClient", Library::Httpx, true),
@@ -73,6 +75,21 @@ const BUILTIN_CLIENT_CLASSES: &[(&str, Library, bool)] = &[
     ("requests.sessions.Session", Library::Requests, false),
     ("aiohttp.ClientSession", Library::Aiohttp, true),
     ("urllib3.PoolManager", Library::Urllib3, false),
+    ("urllib3.poolmanager.PoolManager", Library::Urllib3, false),
+    ("urllib3.ProxyManager", Library::Urllib3, false),
+    ("urllib3.poolmanager.ProxyManager", Library::Urllib3, false),
+    ("urllib3.HTTPConnectionPool", Library::Urllib3, false),
+    ("urllib3.HTTPSConnectionPool", Library::Urllib3, false),
+    (
+        "urllib3.connectionpool.HTTPConnectionPool",
+        Library::Urllib3,
+        false,
+    ),
+    (
+        "urllib3.connectionpool.HTTPSConnectionPool",
+        Library::Urllib3,
+        false,
+    ),
     ("openai.OpenAI", Library::OpenAI, false),
     ("openai.AsyncOpenAI", Library::OpenAI, true),
     ("openai.AzureOpenAI", Library::OpenAI, false),

@@ -462,6 +462,12 @@ impl<'a> SemanticModel<'a> {
     }
 
     /// When the current scope is (inside) a method whose receiver is named
+    /// `receiver` (`self`, `cls`), the scope of its class.
+    pub(crate) fn receiver_class_scope(&self, receiver: &str) -> Option<ScopeId> {
+        self.enclosing_class_of_method(receiver)
+    }
+
+    /// When the current scope is (inside) a method whose receiver is named
     /// `receiver`, the scope of its class.
     fn enclosing_class_of_method(&self, receiver: &str) -> Option<ScopeId> {
         let method = self

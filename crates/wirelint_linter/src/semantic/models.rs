@@ -290,6 +290,23 @@ impl SemanticModel<'_> {
 
     /// The model facts of the class an expression names (`Settings` in
     /// `Settings()`), when it is a model class of this file.
+    /// Whether `callee` names pydantic's `TypeAdapter`. The name is looked
+    /// at first: most callees are something else.
+    pub(crate) fn names_type_adapter(&self, callee: &Expr) -> bool {
+        let named = match callee {
+            Expr::Name(name) => name.id.as_str() == "TypeAdapter",
+            Expr::Attribute(attribute) => attribute.attr.as_str() == "TypeAdapter",
+            _ => false,
+        };
+        named
+            && self.qualified_name(callee).is_some_and(|name| {
+                matches!(
+                    name.as_str(),
+                    "pydantic.TypeAdapter" | "pydantic.type_adapter.TypeAdapter"
+                )
+            })
+    }
+
     pub(crate) fn model_named_by(&self, expr: &Expr) -> Option<ModelFacts> {
         let name = expr.as_name_expr()?;
         let binding = self.lookup(name.id.as_str())?;

@@ -212,6 +212,34 @@ pub(crate) fn sends_request(target: &CallTarget) -> bool {
     }
 }
 
+/// Parts of a name that say its statuses are *not* retried.
+const NEGATIONS: &[&str] = &[
+    "non",
+    "not",
+    "no_",
+    "dont",
+    "never",
+    "skip",
+    "exclud",
+    "ignor",
+    "fatal",
+    "permanent",
+    "unretr",
+    "terminal",
+];
+
+/// Whether a name holds the statuses that are retried (`RETRY_STATUSES`,
+/// `retryable_status_codes`): it contains `retr` and `status`, and nothing
+/// saying "not".
+pub(crate) fn is_retry_status_name(name: &str) -> bool {
+    name.len() >= "retrystatus".len()
+        && contains_ignoring_case(name, "retr")
+        && contains_ignoring_case(name, "status")
+        && !NEGATIONS
+            .iter()
+            .any(|word| contains_ignoring_case(name, word))
+}
+
 /// Whether a name or key mentions idempotency (`Idempotency-Key`,
 /// `idempotency_key`, `X-Idempotency-Key`).
 pub(crate) fn mentions_idempotency(text: &str) -> bool {
@@ -281,6 +309,44 @@ impl SemanticModel<'_> {
             other => other,
         };
         self.retry_api(callee).filter(|api| api.is_decorator())
+    }
+
+    /// The retry API a decorator applies, when it retries at all (not
+    /// `@backoff.on_exception(..., max_tries=1)`).
+    pub(crate) fn retrying_decorator(&self, decorator: &Expr) -> Option<RetryApi> {
+        let api = self.retry_decorator(decorator)?;
+        match decorator {
+            Expr::Call(call) if self.never_retries(call, api) => None,
+            _ => Some(api),
+        }
+    }
+
+    /// Whether a retry decorator or policy call allows one attempt only:
+    /// `backoff.on_exception(..., max_tries=1)`, tenacity
+    /// `stop=stop_after_attempt(1)`. It never retries anything.
+    pub(crate) fn never_retries(&self, call: &ExprCall, api: RetryApi) -> bool {
+        let at_most_one = |count: &Expr| matches!(self.retry_count(count), Some(RetryCount::Finite(attempts)) if attempts <= 1);
+        if api.is_backoff() {
+            return call
+                .arguments
+                .find_keyword("max_tries")
+                .is_some_and(|keyword| at_most_one(&keyword.value));
+        }
+        if !api.is_tenacity() {
+            return false;
+        }
+        let Some(Expr::Call(stop)) = call
+            .arguments
+            .find_keyword("stop")
+            .map(|keyword| &keyword.value)
+        else {
+            return false;
+        };
+        self.tenacity_helper(&stop.func).as_deref() == Some("stop_after_attempt")
+            && stop
+                .arguments
+                .find_argument_value("max_attempt_number", 0)
+                .is_some_and(at_most_one)
     }
 
     /// The name of a tenacity helper (`wait_fixed`, `stop_after_attempt`,
@@ -528,7 +594,7 @@ impl SemanticModel<'_> {
         let writes = match function {
             "post" | "patch" => true,
             "request" | "urlopen" => request_method_writes(call),
-            "create" => !is_http,
+            "create" => !is_http && !is_inference(library, call),
             _ => false,
         };
         match (writes, is_http) {
@@ -674,6 +740,31 @@ impl SemanticModel<'_> {
             _ => None,
         }
     }
+}
+
+/// The resources of the LLM SDKs whose `create` computes an answer and
+/// stores nothing: a chat completion, a legacy completion, embeddings, a
+/// moderation (OpenAI), a message (Anthropic). Sending one again costs
+/// tokens, not a duplicate; these SDKs send no idempotency key even on
+/// their own retries.
+fn is_inference(library: Library, call: &ExprCall) -> bool {
+    let mut segments: Vec<&str> = Vec::new();
+    let mut cursor = call.func.as_ref();
+    while let Expr::Attribute(attribute) = cursor {
+        let segment = attribute.attr.as_str();
+        if !matches!(segment, "with_raw_response" | "with_streaming_response") {
+            segments.push(segment);
+        }
+        cursor = &attribute.value;
+    }
+    // `segments` runs from `create` back to the client.
+    matches!(
+        (library, segments.get(1).copied()),
+        (
+            Library::OpenAI,
+            Some("completions" | "embeddings" | "moderations")
+        ) | (Library::Anthropic, Some("messages"))
+    )
 }
 
 /// `request("POST", ...)`, `request(method="PATCH", ...)`.

@@ -139,6 +139,37 @@ impl<'a> StatementStack<'a> {
         self.handlers = handlers;
     }
 
+    /// The `def` whose body is being visited (`None` in the module's own
+    /// code).
+    pub(crate) fn function(&self) -> Option<&'a ast::StmtFunctionDef> {
+        let frame = self.frames.first()?;
+        match (frame.stmt, frame.part) {
+            (Stmt::FunctionDef(function), Part::Body) => Some(function),
+            _ => None,
+        }
+    }
+
+    /// The enclosing statements and the part of each the traversal is in,
+    /// innermost first.
+    pub(crate) fn enclosing(&self) -> impl Iterator<Item = (&'a Stmt, Part)> + '_ {
+        self.frames
+            .iter()
+            .rev()
+            .map(|frame| (frame.stmt, frame.part))
+    }
+
+    /// The enclosing `try` statements and the part of each the traversal
+    /// is in (its body, a handler, `else`, `finally`), innermost first.
+    pub(crate) fn tries(&self) -> impl Iterator<Item = (&'a ast::StmtTry, Part)> + '_ {
+        self.frames
+            .iter()
+            .rev()
+            .filter_map(|frame| match frame.stmt {
+                Stmt::Try(stmt_try) => Some((stmt_try, frame.part)),
+                _ => None,
+            })
+    }
+
     /// The innermost `for`/`while` statement (in any of its parts).
     pub(crate) fn innermost_loop(&self) -> Option<&'a Stmt> {
         self.frames

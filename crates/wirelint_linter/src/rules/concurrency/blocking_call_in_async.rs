@@ -3,8 +3,20 @@
 //! ## What it does
 //! Flags, inside `async def`, a synchronous network call (any `requests`
 //! request, `httpx.get/post/...`, a method of a sync client such as
-//! `httpx.Client`, `requests.Session`, `OpenAI` or `Anthropic`,
-//! `urllib.request.urlopen`) and `time.sleep`.
+//! `httpx.Client`, `requests.Session`, `OpenAI`, `Anthropic`,
+//! `google.genai.Client` or any urllib3 pool, `urllib.request.urlopen`),
+//! a sync client's `close()` (it shuts its sockets down in the calling
+//! thread), and `time.sleep`.
+//!
+//! urllib3's pools are sync clients under every spelling:
+//! `urllib3.PoolManager`, `ProxyManager`, `HTTPConnectionPool` and
+//! `HTTPSConnectionPool`, also as `urllib3.poolmanager.*` and
+//! `urllib3.connectionpool.*`, built in the function, or held by a
+//! parameter or attribute annotated with one.
+//!
+//! Not flagged: a call on a client built, in view, on an in-process
+//! transport (`httpx.Client(transport=httpx.MockTransport(...))`,
+//! `ASGITransport`, `WSGITransport`): nothing goes over the network.
 //!
 //! A lambda or nested `def` inside the coroutine is a separate, synchronous
 //! scope (`await asyncio.to_thread(lambda: requests.get(url))` is the right
@@ -35,7 +47,7 @@
 //! ## References
 //! - `docs/policy.md`, "Client Construction" (async lifecycle)
 
-use ruff_python_ast::ExprCall;
+use ruff_python_ast::{Expr, ExprCall};
 use ruff_text_size::Ranged;
 
 use crate::checker::Checker;
@@ -64,7 +76,6 @@ pub(crate) const RULE: RuleDef = RuleDef {
 const LOCAL_SDK_METHODS: &[&str] = &[
     "with_options",
     "copy",
-    "close",
     "__enter__",
     "__exit__",
     "model_dump",
@@ -83,7 +94,7 @@ fn check(checker: &mut Checker, call: &ExprCall, target: Option<&CallTarget>) {
         Some(CallTarget::ClientMethod { client, method }) if !client.is_async => {
             match client.library {
                 Library::Httpx | Library::Requests | Library::Urllib3 | Library::Project => {
-                    HTTP_CLIENT_METHODS.contains(method)
+                    HTTP_CLIENT_METHODS.contains(method) || *method == "close"
                 }
                 Library::Aiohttp => false,
                 _ => !LOCAL_SDK_METHODS.contains(method),
@@ -93,12 +104,15 @@ fn check(checker: &mut Checker, call: &ExprCall, target: Option<&CallTarget>) {
         None => checker.semantic.qualified_name(&call.func).as_deref() == Some("time.sleep"),
         _ => false,
     };
-    if !blocking {
+    if !blocking || has_in_process_transport(checker, call) {
         return;
     }
     let callee = callee_text(checker, call);
     let hint = if callee.ends_with("sleep") {
         "use `await asyncio.sleep(...)`"
+    } else if callee.ends_with(".close") {
+        "close an async client with `await client.aclose()` instead, or run this in \
+         `await asyncio.to_thread(...)`"
     } else {
         "use an async client, or `await asyncio.to_thread(...)`"
     };
@@ -107,4 +121,36 @@ fn check(checker: &mut Checker, call: &ExprCall, target: Option<&CallTarget>) {
         .locator
         .diagnostic(Rule::BlockingCallInAsync, message, call.range());
     checker.report(diagnostic);
+}
+
+/// In-process transports of httpx: a client built on one sends nothing over
+/// the network.
+const IN_PROCESS_TRANSPORTS: &[&str] = &[
+    "httpx.MockTransport",
+    "httpx.ASGITransport",
+    "httpx.WSGITransport",
+];
+
+/// Whether the call is made on a local client built in view with an
+/// in-process transport (`httpx.Client(transport=httpx.MockTransport(...))`).
+fn has_in_process_transport(checker: &Checker, call: &ExprCall) -> bool {
+    let Expr::Attribute(attribute) = call.func.as_ref() else {
+        return false;
+    };
+    let Some(receiver) = attribute.value.as_name_expr() else {
+        return false;
+    };
+    let Some(Expr::Call(constructor)) = checker
+        .semantic
+        .lookup(receiver.id.as_str())
+        .and_then(|binding| binding.value)
+    else {
+        return false;
+    };
+    constructor
+        .arguments
+        .find_keyword("transport")
+        .and_then(|keyword| keyword.value.as_call_expr())
+        .and_then(|transport| checker.semantic.qualified_name(&transport.func))
+        .is_some_and(|name| IN_PROCESS_TRANSPORTS.contains(&name.as_str()))
 }

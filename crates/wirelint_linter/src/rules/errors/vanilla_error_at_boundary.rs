@@ -28,7 +28,18 @@
 //! - a raise inside a handler of a network error: converting a network
 //!   error is `error-context-dropped` (WL402)'s business;
 //! - other builtins (`ValueError`, `TypeError`, `NotImplementedError`),
-//!   which signal misuse by the caller.
+//!   which signal misuse by the caller;
+//! - a raise in a `try` body whose own handler catches it (`except
+//!   Exception as error: raise ServiceError(..., status=...) from error`)
+//!   without raising it again as it is: the vanilla error never leaves the
+//!   function;
+//! - a raise in an `except` handler whose `try` body sent no request, read
+//!   no status and read no response (a name bound to a request's result or
+//!   read for its status): `try: await websocket.close() except
+//!   RuntimeError: raise Exception(...)` reports a local failure, with no
+//!   status or request id to carry. Parsing the response (`try: data =
+//!   response.json() except ValueError: raise Exception(...)`) is still
+//!   flagged.
 //!
 //! ## Why is this bad?
 //! Callers of a client catch its errors to decide what to do: retry on a
@@ -66,8 +77,8 @@
 //! ## References
 //! - `docs/policy.md`, "Non-negotiables" and "Error Hierarchy"
 
-use ruff_python_ast::{Expr, ExprCall, Stmt, StmtRaise};
-use ruff_text_size::{Ranged, TextRange};
+use ruff_python_ast::{self as ast, Expr, ExprCall, Stmt, StmtRaise};
+use ruff_text_size::{Ranged, TextRange, TextSize};
 use rustc_hash::FxHashSet;
 
 use super::innermost_catches_network_or_import_error;
@@ -76,6 +87,8 @@ use crate::registry::Rule;
 use crate::registry::{Family, FixAvailability, Marker, Status};
 use crate::rules::helpers::SENDING_FUNCTION_NAMES;
 use crate::rules::{Hooks, RuleDef};
+use crate::semantic::handlers::{block_reads_any, reraises_caught};
+use crate::semantic::statements::Part;
 use crate::semantic::{CallTarget, Library, ScopeId};
 
 pub(crate) const RULE: RuleDef = RuleDef {
@@ -103,6 +116,11 @@ pub(crate) const RULE: RuleDef = RuleDef {
 struct State {
     candidates: Vec<(TextRange, &'static str)>,
     service_units: FxHashSet<Option<ScopeId>>,
+    /// Where each request was sent or status read, in source order.
+    service_marks: Vec<TextSize>,
+    /// Names that hold a response, by unit: bound to a request's result, or
+    /// read for their status (`response.status_code`).
+    response_names: Vec<(Option<ScopeId>, String)>,
 }
 
 /// Client methods that send nothing.
@@ -120,7 +138,7 @@ fn state<'c>(checker: &'c mut Checker) -> &'c mut State {
 }
 
 /// A call that sends a request marks its unit.
-fn note_call(checker: &mut Checker, _call: &ExprCall, target: Option<&CallTarget>) {
+fn note_call(checker: &mut Checker, call: &ExprCall, target: Option<&CallTarget>) {
     let Some(target) = target else {
         return;
     };
@@ -139,8 +157,28 @@ fn note_call(checker: &mut Checker, _call: &ExprCall, target: Option<&CallTarget
         CallTarget::ClientConstructor(_) | CallTarget::HttpConnection => false,
     };
     if sends {
-        mark_service_unit(checker);
+        mark_service_unit(checker, call.start());
+        if let Some(name) = checker.semantic.assigned_name(call) {
+            note_response_name(checker, name);
+        }
     }
+}
+
+fn note_response_name(checker: &mut Checker, name: &str) {
+    let unit = checker.semantic.current_function_scope();
+    let names = &mut state(checker).response_names;
+    if !names
+        .iter()
+        .any(|(known_unit, known)| *known_unit == unit && known == name)
+    {
+        names.push((unit, name.to_string()));
+    }
+}
+
+/// `response` in `response.status_code`: a plain name read for its status.
+fn status_receiver(expr: &Expr) -> Option<&str> {
+    let attribute = expr.as_attribute_expr()?;
+    Some(attribute.value.as_name_expr()?.id.as_str())
 }
 
 /// Attributes only a response has.
@@ -158,28 +196,40 @@ const RESPONSE_STATUS_ATTRIBUTES: &[&str] = &[
 /// response has, or a `status` compared with a number (`resp.status != 200`;
 /// a bare `status` may be any object's state).
 fn note_status_read(checker: &mut Checker, expr: &Expr) {
-    let reads_status = match expr {
-        Expr::Attribute(attribute) => RESPONSE_STATUS_ATTRIBUTES.contains(&attribute.attr.as_str()),
+    let status = match expr {
+        Expr::Attribute(attribute)
+            if RESPONSE_STATUS_ATTRIBUTES.contains(&attribute.attr.as_str()) =>
+        {
+            expr
+        }
         Expr::Compare(compare) => {
             let mut operands =
                 std::iter::once(compare.left.as_ref()).chain(compare.comparators.iter());
-            let has_status = operands.clone().any(|operand| {
+            let Some(status) = operands.clone().find(|operand| {
                 operand
                     .as_attribute_expr()
                     .is_some_and(|attribute| attribute.attr.as_str() == "status")
-            });
-            has_status && operands.any(Expr::is_number_literal_expr)
+            }) else {
+                return;
+            };
+            if !operands.any(Expr::is_number_literal_expr) {
+                return;
+            }
+            status
         }
-        _ => false,
+        _ => return,
     };
-    if reads_status {
-        mark_service_unit(checker);
+    mark_service_unit(checker, expr.start());
+    if let Some(receiver) = status_receiver(status) {
+        note_response_name(checker, receiver);
     }
 }
 
-fn mark_service_unit(checker: &mut Checker) {
+fn mark_service_unit(checker: &mut Checker, at: TextSize) {
     let unit = checker.semantic.current_function_scope();
-    state(checker).service_units.insert(unit);
+    let state = state(checker);
+    state.service_units.insert(unit);
+    state.service_marks.push(at);
 }
 
 /// Words in a message that mark the raise as an "unreachable" sentinel.
@@ -210,7 +260,7 @@ fn check(checker: &mut Checker, raise: &StmtRaise) {
     if is_unreachable_sentinel(checker, raised) {
         return;
     }
-    if innermost_catches_network_or_import_error(checker) {
+    if innermost_catches_network_or_import_error(checker) || stays_local(checker, class) {
         return;
     }
     let unit = checker.semantic.current_function_scope();
@@ -220,6 +270,62 @@ fn check(checker: &mut Checker, raise: &StmtRaise) {
     if state.service_units.contains(&unit) {
         state.candidates.push((raised.range(), class));
     }
+}
+
+/// Whether the raised error stays inside the function, or reports a local
+/// failure rather than the service's answer:
+/// - the raise is in a `try` body whose handler catches it (`except
+///   Exception`, `except RuntimeError`, a bare `except:`) and does not raise
+///   it again as it is: the handler turns it into something else, and the
+///   vanilla error never leaves;
+/// - the raise is in an `except` handler whose `try` body sent no request
+///   and read no status: it reports what failed in that body (closing a
+///   socket, writing a file).
+fn stays_local(checker: &Checker, class: &str) -> bool {
+    for (stmt_try, part) in checker.semantic.statements.tries() {
+        match part {
+            Part::Body => {
+                let catching = stmt_try.handlers.iter().find_map(|handler| {
+                    let ast::ExceptHandler::ExceptHandler(handler) = handler;
+                    let caught = checker.semantic.caught(handler);
+                    (caught.everything || caught.classes.iter().any(|name| name == class))
+                        .then_some(handler)
+                });
+                if let Some(handler) = catching {
+                    return !reraises_caught(handler);
+                }
+            }
+            Part::Handler(_) => {
+                let body = TextRange::new(
+                    stmt_try
+                        .body
+                        .first()
+                        .map_or(stmt_try.start(), Ranged::start),
+                    stmt_try.body.last().map_or(stmt_try.start(), Ranged::end),
+                );
+                let Some(state) = checker
+                    .rule_states
+                    .get::<State>(Rule::VanillaErrorAtBoundary)
+                else {
+                    return true;
+                };
+                if state.service_marks.iter().any(|mark| body.contains(*mark)) {
+                    return false;
+                }
+                let unit = checker.semantic.current_function_scope();
+                let responses: Vec<&str> = state
+                    .response_names
+                    .iter()
+                    .filter(|(known_unit, _)| *known_unit == unit)
+                    .map(|(_, name)| name.as_str())
+                    .collect();
+                return !block_reads_any(&stmt_try.body, &responses);
+            }
+            // A raise in `else` or `finally` leaves the `try` as it is.
+            _ => {}
+        }
+    }
+    false
 }
 
 /// `RuntimeError("unreachable")`: the first argument's text says the line

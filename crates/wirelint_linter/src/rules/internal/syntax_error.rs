@@ -19,6 +19,13 @@
 //! client = httpx.Client(timeout=httpx.Timeout(10.0, connect=3.0))
 //! ```
 //!
+//! ## Known limitation
+//! The parser wirelint is built on rejects a statement that follows `;`
+//! and starts with `match` used as a name, which CPython accepts. The
+//! smallest case is `x;match` (another is `raise;match,b`): such a file is
+//! reported as WL001 although it is valid Python. Put the statement on a
+//! line of its own.
+//!
 //! WL001 is always reported; it cannot be deselected.
 
 use ruff_python_parser::ParseError;

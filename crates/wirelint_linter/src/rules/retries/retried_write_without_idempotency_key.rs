@@ -1,14 +1,25 @@
 //! # retried-write-without-idempotency-key (WL306)
 //!
 //! ## What it does
-//! Flags a non-idempotent call inside a retry loop's retried `try` body (see
-//! WL301), inside tenacity's `for attempt in Retrying(...)`, or inside a
-//! function decorated with a retry decorator (tenacity `@retry`,
-//! `@backoff.on_exception`, `@backoff.on_predicate`), sent with no
+//! Flags a non-idempotent call inside the code a retry loop sends again
+//! (see WL301: the retried `try` body, or the request before the status
+//! test of a loop with no `try`), inside tenacity's `for attempt in
+//! Retrying(...)`, or inside a function decorated with a retry decorator
+//! (tenacity `@retry`, `@backoff.on_exception`, `@backoff.on_predicate`;
+//! not one that allows a single attempt, `max_tries=1`), sent with no
 //! idempotency key. Non-idempotent calls are `post`/`patch` on a client or a
 //! network module (`client.post`, `requests.post`, `httpx.patch`),
 //! `request("POST" | "PATCH", ...)`, and `*.create(...)` on an SDK client
-//! (`client.charges.create`, `stripe.Charge.create`).
+//! (`client.charges.create`, `stripe.Charge.create`,
+//! `client.files.create`).
+//!
+//! An LLM inference call is not a write: `chat.completions.create`,
+//! `completions.create`, `embeddings.create` and `moderations.create` on an
+//! OpenAI client, `messages.create` on an Anthropic client. It computes an
+//! answer and stores nothing, so a repeat costs tokens, not a duplicate;
+//! these SDKs send no idempotency key even on their own retries. (Their
+//! `batches.create`, `files.create` or `fine_tuning.jobs.create` do create
+//! something, and are flagged.)
 //!
 //! A key counts when the call passes an `idempotency_key=` keyword, or an
 //! `Idempotency-Key` entry in a `headers=`, `extra_headers=` or `options=`
@@ -125,12 +136,15 @@ fn note_call(checker: &mut Checker, call: &ExprCall, target: Option<&CallTarget>
 
 /// Reports the writes of the body just visited that a retry repeats.
 fn settle(checker: &mut Checker) {
-    let retry_loops = settled_loops(checker);
-    let retried_function = checker.semantic.in_retried_function();
-    let scope = checker.semantic.current_function_scope();
     let candidates: Candidates = checker
         .rule_states
         .take(Rule::RetriedWriteWithoutIdempotencyKey);
+    if candidates.is_empty() {
+        return;
+    }
+    let retry_loops = settled_loops(checker);
+    let retried_function = checker.semantic.in_retried_function();
+    let scope = checker.semantic.current_function_scope();
     let (mine, others): (Vec<Candidate>, Vec<Candidate>) = candidates
         .into_iter()
         .partition(|candidate| candidate.scope == scope);

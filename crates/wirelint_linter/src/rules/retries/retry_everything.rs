@@ -14,7 +14,8 @@
 //!
 //! A handler that classifies (`if not is_retryable(error): raise`), or that
 //! re-raises after the last attempt, is the recommended shape and is not
-//! flagged.
+//! flagged. Neither is a decorator or policy that allows a single attempt
+//! (`max_tries=1`, `stop=stop_after_attempt(1)`): it never retries.
 //!
 //! No fix: narrowing what is retried changes behaviour.
 //!
@@ -104,7 +105,7 @@ fn check_call(checker: &mut Checker, call: &ExprCall, target: Option<&CallTarget
         check_tenacity_predicate(checker, call, helper.as_deref());
         return;
     };
-    if !has_opaque_arguments(call) {
+    if !has_opaque_arguments(call) && !checker.semantic.never_retries(call, api) {
         check_retry_call(checker, call, api);
     }
 }

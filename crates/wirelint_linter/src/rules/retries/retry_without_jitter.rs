@@ -3,15 +3,28 @@
 //! ## What it does
 //! Flags retries whose back-off has no random component:
 //! - in a retry loop (see WL301), a sleep between attempts (`time.sleep`,
-//!   `asyncio.sleep`, `anyio.sleep`, `trio.sleep`, in the handler or after a
-//!   `try` that leaves on success) whose delay is built only from numbers,
-//!   constants and attempt counters: `time.sleep(1)`, `time.sleep(2 **
-//!   attempt)`, or a local variable assigned such a value;
+//!   `asyncio.sleep`, `anyio.sleep`, `trio.sleep`) whose delay is built only
+//!   from numbers, constants and attempt counters: `time.sleep(1)`,
+//!   `time.sleep(2 ** attempt)`, or a local variable assigned such a value;
 //! - tenacity `wait=` built only from `wait_fixed`, `wait_exponential`,
 //!   `wait_incrementing` or `wait_none` (no `wait_random*` term);
 //! - tenacity `retry`/`Retrying`/`AsyncRetrying` with no `wait=` at all: it
 //!   retries at once;
-//! - `backoff.on_exception(..., jitter=None)` / `on_predicate(..., jitter=None)`.
+//! - `backoff.on_exception(..., jitter=None)` / `on_predicate(..., jitter=None)`;
+//! - a retry loop with no back-off at all, reported at its header: nothing
+//!   in the loop body sleeps or may wait (no call named like `sleep`,
+//!   `wait`, `backoff`, `delay`, `pause` or `throttle`), it allows more
+//!   than one retry (not `range(2)` or fewer attempts), and every failure
+//!   it retries is transient: its handlers catch only transient errors
+//!   (`httpx.TransportError`, `requests.ConnectionError`, `TimeoutError`,
+//!   an SDK's `APIConnectionError` or `RateLimitError`...) and its status
+//!   branches send the request again only after 408, 429 or 5xx.
+//!
+//! The sleeps judged are the ones between attempts: in a handler that lets
+//! the loop go on, after a `try` that leaves the loop on success, and, in a
+//! loop that decides by the response's status (see WL301), on the failure
+//! path: `if r.status >= 500: time.sleep(1 + tries * 2); continue`, in the
+//! `try` body or outside it.
 //!
 //! A delay that involves `random.*`, `secrets.*` or a jitter helper (a name
 //! containing `jitter` or `random`) passes, directly or through a local
@@ -69,7 +82,7 @@ use crate::rules::retries::{bare_tenacity_decorators, settled_loops, visible_ret
 use crate::rules::{Hooks, RuleDef};
 use crate::semantic::names::MAX_EXPR_DEPTH;
 use crate::semantic::retry::{Randomness, RetryApi};
-use crate::semantic::retry_loops::RetryLoop;
+use crate::semantic::retry_loops::{RetryLoop, StatusSet};
 use crate::semantic::{BindingKind, CallTarget, SemanticModel};
 
 pub(crate) const RULE: RuleDef = RuleDef {
@@ -101,6 +114,19 @@ fn check_loops(checker: &mut Checker) {
 }
 
 fn check_loop(checker: &mut Checker, retry_loop: &RetryLoop) {
+    if retries_transient_failures_at_once(retry_loop) {
+        let message = format!(
+            "Retry loop `{}` sends the request again at once after a transient failure: \
+             sleep a random share of an exponential delay between attempts \
+             (`random.uniform(0, min(cap, base * 2**attempt))`)",
+            snippet(checker, retry_loop.header)
+        );
+        let diagnostic =
+            checker
+                .locator
+                .diagnostic(Rule::RetryWithoutJitter, message, retry_loop.header);
+        checker.report(diagnostic);
+    }
     for sleep in &retry_loop.backoff_sleeps {
         if sleep.randomness != Some(Randomness::Fixed) {
             continue;
@@ -117,6 +143,82 @@ fn check_loop(checker: &mut Checker, retry_loop: &RetryLoop) {
     }
 }
 
+/// Exceptions that report a transient failure (a dropped connection, a
+/// timeout, a rate limit, an overloaded server), by their class name in a
+/// network library or the builtins.
+const TRANSIENT_ERRORS: &[&str] = &[
+    "TransportError",
+    "NetworkError",
+    "ConnectError",
+    "ConnectTimeout",
+    "ReadTimeout",
+    "WriteTimeout",
+    "PoolTimeout",
+    "TimeoutException",
+    "ReadError",
+    "WriteError",
+    "RemoteProtocolError",
+    "ConnectionError",
+    "Timeout",
+    "ChunkedEncodingError",
+    "ClientConnectionError",
+    "ClientConnectorError",
+    "ServerDisconnectedError",
+    "ServerTimeoutError",
+    "APIConnectionError",
+    "APITimeoutError",
+    "RateLimitError",
+    "InternalServerError",
+    "ServiceUnavailableError",
+    "TimeoutError",
+    "ConnectionResetError",
+    "ConnectionRefusedError",
+    "ConnectionAbortedError",
+    "NewConnectionError",
+];
+
+/// Whether a caught class (as the model resolved it) is a transient error
+/// of a network library or the builtins.
+fn is_transient_error(class: &str) -> bool {
+    let (module, name) = class.rsplit_once('.').unwrap_or(("", class));
+    let library = module.split('.').next().unwrap_or_default();
+    let known_module = module.is_empty()
+        || matches!(
+            library,
+            "httpx" | "requests" | "aiohttp" | "urllib3" | "openai" | "anthropic" | "builtins"
+        );
+    known_module && TRANSIENT_ERRORS.contains(&name)
+}
+
+/// A retry loop with no back-off at all: nothing in its body sleeps or may
+/// wait, it allows more than one retry, and every failure it retries is
+/// transient (a handler catching only transient errors, a status branch
+/// retrying only 408, 429 and 5xx). A single immediate retry (a stale
+/// pooled connection) and a retry after refreshing credentials are left
+/// alone.
+fn retries_transient_failures_at_once(retry_loop: &RetryLoop) -> bool {
+    if retry_loop.waits || retry_loop.attempts.is_some_and(|attempts| attempts <= 2) {
+        return false;
+    }
+    if retry_loop.handlers.is_empty() && retry_loop.status_retries.is_empty() {
+        return false;
+    }
+    let transient = StatusSet::range(500, 600)
+        .union(StatusSet::range(408, 409))
+        .union(StatusSet::range(429, 430));
+    retry_loop.handlers.iter().all(|handler| {
+        !handler.caught.classes.is_empty()
+            && handler
+                .caught
+                .classes
+                .iter()
+                .all(|class| is_transient_error(class))
+    }) && retry_loop.status_retries.iter().all(|status_retry| {
+        !status_retry.retried.is_empty()
+            && status_retry.retried.intersect(transient) == status_retry.retried
+    })
+}
+
 fn check_decorators(checker: &mut Checker, stmt: &Stmt) {
     for range in bare_tenacity_decorators(checker, stmt) {
         report_missing_wait(checker, range, "@retry");
@@ -124,7 +226,9 @@ fn check_decorators(checker: &mut Checker, stmt: &Stmt) {
 }
 
 fn check_call(checker: &mut Checker, call: &ExprCall, target: Option<&CallTarget>) {
-    if let Some(api) = visible_retry_api(checker, call, target) {
+    if let Some(api) = visible_retry_api(checker, call, target)
+        && !checker.semantic.never_retries(call, api)
+    {
         check_retry_call(checker, call, api);
     }
 }

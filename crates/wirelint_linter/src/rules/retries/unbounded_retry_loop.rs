@@ -6,14 +6,27 @@
 //! deadline bounds, such as `while not done:`) whose handler lets the loop
 //! go on.
 //!
-//! A *retry loop* is a `for`/`while` loop whose body has a `try` with an
-//! `except` handler that can let the loop go on, where the `try` body makes
-//! a client or network-library call, or the module imports a network module
-//! and the handler sleeps; and a successful attempt leaves the loop (it
-//! returns or breaks rather than going on to another round). A worker,
-//! listener or polling loop that handles one message per round and only
-//! logs failures is not a retry loop, and neither is a loop over items or
-//! pages that skips a failed item.
+//! A *retry loop* is a `while` loop, or a `for` loop that counts attempts
+//! (`range(n)`, `itertools.count()`), that sends a request again after a
+//! failure, and leaves the loop when an attempt succeeds (it returns or
+//! breaks rather than going on to another round). The failure is seen in
+//! one of two ways:
+//! - a `try` with an `except` handler that can let the loop go on, where
+//!   the `try` body makes a client or network-library call, or the module
+//!   imports a network module and the handler sleeps;
+//! - with no `try`: the response of a request sent in the round is tested
+//!   for its status (`status_code`, `status`, `ok`, `is_success`...), and
+//!   the loop leaves on success (`if r.status_code == 200: return r`) and
+//!   goes on to another attempt otherwise, or goes on after a failure
+//!   status (`if r.status_code >= 500: continue`) and leaves otherwise.
+//!
+//! Not retry loops: a worker, listener or polling loop that handles one
+//! message per round and only logs failures; a loop over items or pages
+//! that skips a failed item; a loop whose request reads a name the loop
+//! rebinds (`client.get(urls[attempt])`: a fallback to another request);
+//! and a loop that polls a job, going on after a *success* status (`202
+//! Accepted`, or `200` while the body says "processing") or after a
+//! success that does not leave the loop.
 //!
 //! Not flagged: `for attempt in range(n)`; `while attempt < max_attempts:`
 //! with `attempt += 1` in the body; `while time.monotonic() < deadline:`;

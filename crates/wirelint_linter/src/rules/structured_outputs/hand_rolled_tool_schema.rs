@@ -3,8 +3,13 @@
 //! ## What it does
 //! Flags a dict literal that defines a model tool with a JSON schema
 //! written by hand:
-//! - OpenAI's shape, `{"type": "function", "function": {..., "parameters": {...}}}`;
-//! - Anthropic's shape, `{"name": ..., "input_schema": {"type": "object", ...}}`;
+//! - OpenAI's shape, `{"type": "function", "function": {..., "parameters": {...}}}`:
+//!   the SDK ships a typed helper, `openai.pydantic_function_tool(Model)`;
+//! - Anthropic's shape, `{"name": ..., "input_schema": {"type": "object", ...}}`,
+//!   in a module that builds no `pydantic.TypeAdapter`. The Python SDK has
+//!   no typed helper, and the policy accepts a schema declared explicitly
+//!   when it is paired with a `TypeAdapter` that validates the model's
+//!   arguments; a module that builds none validates them with nothing;
 //!
 //! where the schema is itself a dict literal declaring at least one
 //! property. A schema derived from code (`Query.model_json_schema()`, a
@@ -38,19 +43,23 @@
 //! ## Use instead
 //! ```python
 //! tools = [openai.pydantic_function_tool(Query)]
-//! # Anthropic: {"name": "query", "input_schema": Query.model_json_schema()}
+//! # Anthropic: {"name": "query", "input_schema": Query.model_json_schema()},
+//! # or the schema written out and the arguments checked with
+//! # TypeAdapter(QueryInput).validate_python(tool_use.input)
 //! ```
 //!
 //! ## References
-//! - `docs/policy.md`, "Structured Outputs" and "Tool Use"
+//! - `docs/policy.md`, "Structured Outputs" and "Tool Use" (for Anthropic
+//!   in Python: an explicit schema, paired with a `TypeAdapter`)"
 
-use ruff_python_ast::{Expr, ExprDict};
-use ruff_text_size::Ranged;
+use ruff_python_ast::{Expr, ExprCall, ExprDict};
+use ruff_text_size::{Ranged, TextRange};
 
 use crate::checker::Checker;
 use crate::registry::Rule;
 use crate::registry::{Family, FixAvailability, Marker, Status};
 use crate::rules::{Hooks, RuleDef};
+use crate::semantic::CallTarget;
 
 pub(crate) const RULE: RuleDef = RuleDef {
     code: "WL902",
@@ -63,30 +72,70 @@ pub(crate) const RULE: RuleDef = RuleDef {
     fix: FixAvailability::None,
     hooks: Hooks {
         dict: Some(check),
+        call: Some(note_type_adapter),
+        finish: Some(finish),
         ..Hooks::NONE
     },
 };
 
+/// Anthropic tools seen so far, decided at the end of the file, and
+/// whether the module builds a `TypeAdapter`.
+#[derive(Debug, Default)]
+struct AnthropicTools {
+    tools: Vec<(TextRange, String)>,
+    type_adapter: bool,
+}
+
 fn check(checker: &mut Checker, dict: &ExprDict) {
-    let message = if let Some(function) = openai_tool_function(dict) {
-        format!(
+    if let Some(function) = openai_tool_function(dict) {
+        let message = format!(
             "Tool{} has a hand-written schema; derive it from a pydantic model with \
              `openai.pydantic_function_tool(Model)`",
             tool_name(function)
-        )
+        );
+        let diagnostic =
+            checker
+                .locator
+                .diagnostic(Rule::HandRolledToolSchema, message, dict.range());
+        checker.report(diagnostic);
     } else if is_anthropic_tool(dict) {
-        format!(
-            "Tool{} has a hand-written `input_schema`; derive it from a pydantic model with \
-             `Model.model_json_schema()`",
-            tool_name(dict)
-        )
-    } else {
+        let name = tool_name(dict);
+        checker
+            .rule_states
+            .get_mut::<AnthropicTools>(Rule::HandRolledToolSchema)
+            .tools
+            .push((dict.range(), name));
+    }
+}
+
+/// `TypeAdapter(...)`: the module can validate a hand-written schema's
+/// arguments.
+fn note_type_adapter(checker: &mut Checker, call: &ExprCall, _target: Option<&CallTarget>) {
+    if checker.semantic.names_type_adapter(&call.func) {
+        checker
+            .rule_states
+            .get_mut::<AnthropicTools>(Rule::HandRolledToolSchema)
+            .type_adapter = true;
+    }
+}
+
+/// Reports the Anthropic tools of a module that builds no `TypeAdapter`.
+fn finish(checker: &mut Checker) {
+    let found: AnthropicTools = checker.rule_states.take(Rule::HandRolledToolSchema);
+    if found.type_adapter {
         return;
-    };
-    let diagnostic = checker
-        .locator
-        .diagnostic(Rule::HandRolledToolSchema, message, dict.range());
-    checker.report(diagnostic);
+    }
+    for (range, name) in found.tools {
+        let message = format!(
+            "Tool{name} has a hand-written `input_schema` and no `TypeAdapter` in the module \
+             checks the model's arguments; derive the schema from a pydantic model \
+             (`Model.model_json_schema()`), or validate `tool_use.input` with a `TypeAdapter`"
+        );
+        let diagnostic = checker
+            .locator
+            .diagnostic(Rule::HandRolledToolSchema, message, range);
+        checker.report(diagnostic);
+    }
 }
 
 /// ` `name``, from a literal `"name"` entry, for the message.

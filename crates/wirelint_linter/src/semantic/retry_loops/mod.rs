@@ -1,7 +1,10 @@
 //! Retry-loop recognition, as RULES.md defines it for WL3: a `for`/`while`
 //! loop whose body has a `try` with an `except` handler that can let the
 //! loop go on, where the `try` body makes a network call, or the module is a
-//! network module and the handler sleeps.
+//! network module and the handler sleeps. A loop with no `try` retries too
+//! when a status branch decides it ([`mod@status_branches`]): a request whose
+//! response status sends the loop round again on failure and out of it on
+//! success.
 //!
 //! The facts arrive as the traversal passes nodes ([`RetryLoops::note_stmt`],
 //! [`RetryLoops::note_call`], ...): loops, their `try` statements and
@@ -26,9 +29,16 @@
 //! - A network call is a call that sends a request: a client method, or a
 //!   lowercase function of a network library (`requests.get`,
 //!   `stripe.Charge.create`), not a class such as `httpx.Timeout(...)`.
+//!   For a status branch, an HTTP verb (`http.post(...)`) on an object the
+//!   model does not know counts too, in a network module: the status test
+//!   is the second piece of evidence.
+//! - A status branch counts only when its request is the same every round
+//!   (it reads no name the loop rebinds), and not at all when another
+//!   branch goes on after a success status: that loop polls a job.
 
 mod bounds;
 mod judge;
+mod status_branches;
 #[cfg(test)]
 mod tests;
 
@@ -37,6 +47,8 @@ use ruff_text_size::{Ranged, TextRange, TextSize};
 
 use self::bounds::{LoopKind, LoopTest, for_kind, reads_receiver_flag, steps_itself};
 use self::judge::{Context, judge};
+pub(crate) use self::status_branches::StatusSet;
+use self::status_branches::{StatusBranch, status_branches};
 use super::SemanticModel;
 use super::handlers::{self, Caught, HandlerFacts, Paths};
 use super::retry::{DelayRebindings, DelaySummary, Randomness};
@@ -70,6 +82,8 @@ struct TryRecord {
     pub(super) success: Paths,
     pub(super) finally_always_leaves: bool,
     pub(super) network_call: bool,
+    /// The body calls `raise_for_status()`.
+    pub(super) raises_for_status: bool,
     pub(super) handlers: Vec<HandlerRecord>,
 }
 
@@ -77,6 +91,22 @@ struct TryRecord {
 struct SleepRecord {
     pub(super) range: TextRange,
     pub(super) delay: Option<DelaySummary>,
+}
+
+/// A call in the loop body that sends a request, or may (an HTTP verb on an
+/// object the model does not know, in a network module).
+#[derive(Clone, Debug)]
+struct RequestRecord {
+    pub(super) at: TextSize,
+    /// The names the call reads (its receiver and arguments, `timeout=` and
+    /// `headers=` aside): a request that reads a name the loop rebinds is a
+    /// different request each round.
+    pub(super) reads: Vec<String>,
+    /// The name its response is bound to (`r = client.get(...)`,
+    /// `async with session.get(...) as r`).
+    pub(super) response: Option<String>,
+    /// The model knows the call sends a request.
+    pub(super) sure: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -98,6 +128,22 @@ struct LoopRecord {
     pub(super) tails: Vec<(TextRange, Paths)>,
     pub(super) tries: Vec<TryRecord>,
     pub(super) sleeps: Vec<SleepRecord>,
+    /// The branches of the body that test a response's status.
+    pub(super) status_branches: Vec<StatusBranch>,
+    pub(super) requests: Vec<RequestRecord>,
+    /// `with <call> as name` in the body: the call's start and the name.
+    pub(super) with_targets: Vec<(TextSize, String)>,
+    /// Names the loop binds: its target, and names assigned in its body.
+    pub(super) bound_names: Vec<String>,
+    /// Offsets of status reads, `raise_for_status()` calls and branch tests
+    /// that consult the response or a predicate in the body: where the
+    /// failure path classifies the status.
+    pub(super) classifiers: Vec<TextSize>,
+    /// Something in the body sleeps or may wait (a call named like
+    /// `sleep`, `wait`, `backoff`, `delay`, `pause`, `throttle`).
+    pub(super) waits: bool,
+    /// `for attempt in range(N)` with a literal `N`: the number of attempts.
+    pub(super) attempts: Option<u64>,
 }
 
 /// A handler of a retry loop that lets the loop go on.
@@ -108,6 +154,22 @@ pub(crate) struct RetryHandler {
     /// The handler, or the `try` body before it, reads a status attribute
     /// (`status_code`).
     pub mentions_status: bool,
+    /// The `try` body calls `raise_for_status()`: a status error can reach
+    /// the handler.
+    pub status_raised: bool,
+}
+
+/// A status branch through which a failed response goes on to another
+/// attempt of the same request.
+#[derive(Clone, Debug)]
+pub(crate) struct StatusRetry {
+    /// The branch's test.
+    pub test: TextRange,
+    /// The error statuses (400 and up) sent again.
+    pub retried: StatusSet,
+    /// The failure path reads the status again or raises: the statuses are
+    /// classified further.
+    pub classified: bool,
 }
 
 /// A sleep between attempts, and whether its delay has a random part.
@@ -133,9 +195,20 @@ pub(crate) struct RetryLoop {
     pub retried: Vec<TextRange>,
     /// The handlers through which a failure goes on to the next attempt.
     pub handlers: Vec<RetryHandler>,
-    /// Sleeps between attempts: in those handlers, or after a `try` whose
-    /// body always leaves the loop on success.
+    /// Sleeps between attempts: in those handlers, after a `try` whose
+    /// body always leaves the loop on success, or on a status branch's
+    /// failure path.
     pub backoff_sleeps: Vec<BackoffSleep>,
+    /// The status branches through which failed responses are retried.
+    pub status_retries: Vec<StatusRetry>,
+    /// Every request the retried code sends reads only names the loop does
+    /// not rebind: each attempt sends the same request again (not a
+    /// fallback to another URL or another item).
+    pub same_request: bool,
+    /// Something in the loop body sleeps or may wait.
+    pub waits: bool,
+    /// `for attempt in range(N)` with a literal `N`.
+    pub attempts: Option<u64>,
 }
 
 impl RetryLoop {
@@ -235,14 +308,59 @@ impl RetryLoops {
                         self.module_counter_targets.push(name);
                     }
                 }
+                // An enclosing loop sees the target rebound each round.
+                self.note_bound_target(offset, &stmt_for.target);
                 let header = TextRange::new(stmt.start(), stmt_for.iter.end());
-                self.open_loop(stmt, header, &stmt_for.body, kind, LoopTest::default());
+                self.open_loop(
+                    semantic,
+                    stmt,
+                    header,
+                    &stmt_for.body,
+                    kind,
+                    LoopTest::default(),
+                );
+                let attempts = (kind == LoopKind::Counted)
+                    .then(|| range_length(semantic, &stmt_for.iter))
+                    .flatten();
+                let mut target_names = Vec::new();
+                super::names::read_names(&stmt_for.target, &mut target_names);
+                let record = self.records().last_mut().expect("the loop just opened");
+                record.attempts = attempts;
+                record.bound_names.extend(target_names);
             }
             Stmt::While(stmt_while) => {
                 let header = TextRange::new(stmt.start(), stmt_while.test.end());
                 let test = LoopTest::of(&stmt_while.test);
-                self.open_loop(stmt, header, &stmt_while.body, LoopKind::While, test);
+                self.open_loop(
+                    semantic,
+                    stmt,
+                    header,
+                    &stmt_while.body,
+                    LoopKind::While,
+                    test,
+                );
             }
+            Stmt::With(stmt_with) => {
+                let Some(&innermost) = self.loops_holding(offset).last() else {
+                    return;
+                };
+                for item in &stmt_with.items {
+                    let Some(target) = &item.optional_vars else {
+                        continue;
+                    };
+                    self.note_bound_target(offset, target);
+                    let context = match &item.context_expr {
+                        Expr::Await(await_expr) => await_expr.value.as_ref(),
+                        other => other,
+                    };
+                    if let (Expr::Call(call), Expr::Name(name)) = (context, target.as_ref()) {
+                        self.records()[innermost]
+                            .with_targets
+                            .push((call.start(), name.id.to_string()));
+                    }
+                }
+            }
+
             Stmt::Try(stmt_try) => {
                 let Some(&innermost) = self.loops_holding(offset).last() else {
                     return;
@@ -252,6 +370,24 @@ impl RetryLoops {
             }
             Stmt::If(stmt_if) => {
                 let holding = self.loops_holding(offset);
+                let tests = std::iter::once(stmt_if.test.as_ref()).chain(
+                    stmt_if
+                        .elif_else_clauses
+                        .iter()
+                        .filter_map(|clause| clause.test.as_ref()),
+                );
+                for test in tests {
+                    for &index in &holding {
+                        let record = &mut self.records()[index];
+                        let decides = record
+                            .status_branches
+                            .iter()
+                            .any(|branch| test_consults(test, &branch.receiver, 0));
+                        if decides {
+                            record.classifiers.push(test.start());
+                        }
+                    }
+                }
                 let leaves = !holding.is_empty()
                     && (handlers::may_leave(&stmt_if.body)
                         || stmt_if
@@ -281,6 +417,7 @@ impl RetryLoops {
                 }
             }
             Stmt::AugAssign(aug_assign) => {
+                self.note_bound_target(offset, &aug_assign.target);
                 if let Expr::Name(name) = aug_assign.target.as_ref() {
                     if self.any_open() {
                         self.delays
@@ -291,6 +428,7 @@ impl RetryLoops {
             }
             Stmt::Assign(assign) => {
                 for target in &assign.targets {
+                    self.note_bound_target(offset, target);
                     if let Expr::Name(name) = target {
                         if self.any_open() {
                             self.delays.note(semantic, name.id.as_str(), None);
@@ -304,6 +442,7 @@ impl RetryLoops {
                 }
             }
             Stmt::AnnAssign(ann_assign) => {
+                self.note_bound_target(offset, &ann_assign.target);
                 if let Expr::Name(name) = ann_assign.target.as_ref() {
                     if ann_assign.value.is_some() && self.any_open() {
                         self.delays.note(semantic, name.id.as_str(), None);
@@ -327,6 +466,7 @@ impl RetryLoops {
 
     fn open_loop(
         &mut self,
+        semantic: &SemanticModel,
         stmt: &Stmt,
         header: TextRange,
         body: &[Stmt],
@@ -342,6 +482,12 @@ impl RetryLoops {
                 .zip(tails)
                 .map(|(stmt, paths)| (stmt.range(), paths))
                 .collect()
+        };
+        let branches = match kind {
+            LoopKind::While | LoopKind::Counted | LoopKind::Endless => {
+                status_branches(semantic, body)
+            }
+            LoopKind::Tenacity | LoopKind::Items => Vec::new(),
         };
         let body = match (body.first(), body.last()) {
             (Some(first), Some(last)) => TextRange::new(first.start(), last.end()),
@@ -360,6 +506,13 @@ impl RetryLoops {
             tails,
             tries: Vec::new(),
             sleeps: Vec::new(),
+            status_branches: branches,
+            requests: Vec::new(),
+            with_targets: Vec::new(),
+            bound_names: Vec::new(),
+            classifiers: Vec::new(),
+            waits: false,
+            attempts: None,
         };
         let records = self.records();
         records.push(record);
@@ -377,6 +530,27 @@ impl RetryLoops {
         }
     }
 
+    /// Notes the names an assignment target binds in the open loops that
+    /// hold it.
+    fn note_bound_target(&mut self, offset: TextSize, target: &Expr) {
+        if self.open.is_empty() {
+            return;
+        }
+        let mut names = Vec::new();
+        match target {
+            Expr::Name(name) => names.push(name.id.to_string()),
+            Expr::Tuple(_) | Expr::List(_) | Expr::Starred(_) => {
+                bound_names(target, &mut names, 0);
+            }
+            _ => return,
+        }
+        for index in self.loops_holding(offset) {
+            self.records()[index]
+                .bound_names
+                .extend(names.iter().cloned());
+        }
+    }
+
     fn note_assignment(&mut self, offset: TextSize, name: &str) {
         for index in self.loops_holding(offset) {
             let record = &mut self.records()[index];
@@ -386,7 +560,8 @@ impl RetryLoops {
         }
     }
 
-    /// Notes a call: a network call inside a `try` body, a sleep.
+    /// Notes a call: a request (and the name its response is bound to), a
+    /// sleep or a call that may wait, a `raise_for_status()`.
     pub(crate) fn note_call(
         &mut self,
         semantic: &SemanticModel,
@@ -394,16 +569,26 @@ impl RetryLoops {
         is_network: bool,
     ) {
         let offset = call.start();
+        let callee = callee_name(call);
         let is_sleep = semantic.is_sleep_call(call);
-        if !is_network && !is_sleep {
+        let waits = is_sleep || callee.is_some_and(is_wait_word);
+        let raises_for_status = callee == Some("raise_for_status");
+        let verb =
+            call.func.is_attribute_expr() && callee.is_some_and(|name| HTTP_VERBS.contains(&name));
+        if !is_network && !waits && !raises_for_status && !verb {
             return;
         }
         let holding = self.loops_holding(offset);
         for &index in &holding {
-            for record in &mut self.records()[index].tries {
-                if is_network && record.body.contains(offset) {
-                    record.network_call = true;
-                }
+            let record = &mut self.records()[index];
+            record.waits |= waits;
+            if raises_for_status {
+                record.classifiers.push(offset);
+            }
+            for record in &mut record.tries {
+                let in_body = record.body.contains(offset);
+                record.network_call |= is_network && in_body;
+                record.raises_for_status |= raises_for_status && in_body;
                 if is_sleep {
                     for handler in &mut record.handlers {
                         handler.sleeps |= handler.body.contains(offset);
@@ -411,7 +596,31 @@ impl RetryLoops {
                 }
             }
         }
-        if is_sleep && let Some(&innermost) = holding.last() {
+        let Some(&innermost) = holding.last() else {
+            return;
+        };
+        if is_network || verb {
+            let record = &mut self.records()[innermost];
+            let response = semantic
+                .assigned_name(call)
+                .map(str::to_string)
+                .or_else(|| {
+                    record
+                        .with_targets
+                        .iter()
+                        .find(|(start, _)| *start == offset)
+                        .map(|(_, name)| name.clone())
+                });
+            if is_network || response.is_some() {
+                record.requests.push(RequestRecord {
+                    at: offset,
+                    reads: request_reads(call),
+                    response,
+                    sure: is_network,
+                });
+            }
+        }
+        if is_sleep {
             let delay = semantic
                 .sleep_delay(call)
                 .map(|delay| semantic.delay_summary(delay));
@@ -427,6 +636,7 @@ impl RetryLoops {
     /// reach its handlers).
     pub(crate) fn note_status_read(&mut self, offset: TextSize) {
         for index in self.loops_holding(offset) {
+            self.records()[index].classifiers.push(offset);
             for record in &mut self.records()[index].tries {
                 let in_body = record.body.contains(offset);
                 for handler in &mut record.handlers {
@@ -503,7 +713,126 @@ fn try_record(semantic: &SemanticModel, stmt_try: &ast::StmtTry) -> TryRecord {
         finally_always_leaves: !stmt_try.finalbody.is_empty()
             && handlers::always_leaves(&stmt_try.finalbody),
         network_call: false,
+        raises_for_status: false,
         handlers,
+    }
+}
+
+/// Whether a branch test consults something that may classify a response:
+/// it reads `response` (a status branch's receiver) or calls a function
+/// (`self._recoverable(result)`), not only counters and flags.
+fn test_consults(test: &Expr, response: &str, depth: u32) -> bool {
+    if depth > super::names::MAX_EXPR_DEPTH {
+        return true;
+    }
+    let consults = |expr: &Expr| test_consults(expr, response, depth + 1);
+    match test {
+        Expr::Call(_) => true,
+        Expr::Name(name) => name.id.as_str() == response,
+        Expr::Attribute(attribute) => consults(&attribute.value),
+        Expr::Subscript(subscript) => consults(&subscript.value) || consults(&subscript.slice),
+        Expr::UnaryOp(unary) => consults(&unary.operand),
+        Expr::BinOp(binop) => consults(&binop.left) || consults(&binop.right),
+        Expr::BoolOp(bool_op) => bool_op.values.iter().any(consults),
+        Expr::Compare(compare) => {
+            consults(&compare.left) || compare.comparators.iter().any(consults)
+        }
+        Expr::Named(named) => consults(&named.value),
+        Expr::Await(await_expr) => consults(&await_expr.value),
+        _ => false,
+    }
+}
+
+/// HTTP verbs: a method of that name on an object the model does not know
+/// may send a request.
+const HTTP_VERBS: &[&str] = &[
+    "get", "post", "put", "patch", "delete", "head", "options", "request", "send",
+];
+
+/// Words in a callee's name that say it may wait (a back-off helper).
+const WAIT_WORDS: &[&str] = &["sleep", "wait", "backoff", "delay", "pause", "throttle"];
+
+fn is_wait_word(name: &str) -> bool {
+    WAIT_WORDS
+        .iter()
+        .any(|word| super::retry::contains_ignoring_case(name, word))
+}
+
+/// The last name of a callee: `get` in `client.get`, `sleep` in `sleep`.
+fn callee_name(call: &ExprCall) -> Option<&str> {
+    match call.func.as_ref() {
+        Expr::Attribute(attribute) => Some(attribute.attr.as_str()),
+        Expr::Name(name) => Some(name.id.as_str()),
+        _ => None,
+    }
+}
+
+/// Keywords that change how a request is sent, not what it asks for: a
+/// later attempt with a longer timeout or fresh headers (a rotated user
+/// agent, a refreshed token) sends the same request.
+const DELIVERY_KEYWORDS: &[&str] = &["timeout", "headers", "extra_headers"];
+
+/// The names a request reads: its receiver and arguments, except the
+/// [`DELIVERY_KEYWORDS`].
+fn request_reads(call: &ExprCall) -> Vec<String> {
+    let mut names = Vec::new();
+    if let Expr::Attribute(attribute) = call.func.as_ref() {
+        super::names::read_names(&attribute.value, &mut names);
+    }
+    for argument in &call.arguments.args {
+        super::names::read_names(argument, &mut names);
+    }
+    for keyword in &call.arguments.keywords {
+        if keyword
+            .arg
+            .as_ref()
+            .is_none_or(|arg| !DELIVERY_KEYWORDS.contains(&arg.as_str()))
+        {
+            super::names::read_names(&keyword.value, &mut names);
+        }
+    }
+    names
+}
+
+/// The names a tuple, list or starred target binds.
+fn bound_names(target: &Expr, names: &mut Vec<String>, depth: u32) {
+    if depth > super::names::MAX_EXPR_DEPTH {
+        return;
+    }
+    match target {
+        Expr::Name(name) => names.push(name.id.to_string()),
+        Expr::Tuple(tuple) => {
+            for element in &tuple.elts {
+                bound_names(element, names, depth + 1);
+            }
+        }
+        Expr::List(list) => {
+            for element in &list.elts {
+                bound_names(element, names, depth + 1);
+            }
+        }
+        Expr::Starred(starred) => bound_names(&starred.value, names, depth + 1),
+        _ => {}
+    }
+}
+
+/// The number of values `range(...)` of integer literals yields.
+fn range_length(semantic: &SemanticModel, iter: &Expr) -> Option<u64> {
+    let call = iter.as_call_expr()?;
+    if semantic.builtin_name(&call.func) != Some("range") || !call.arguments.keywords.is_empty() {
+        return None;
+    }
+    let literal = |expr: &Expr| match expr {
+        Expr::NumberLiteral(ast::ExprNumberLiteral {
+            value: ast::Number::Int(int),
+            ..
+        }) => int.as_u64(),
+        _ => None,
+    };
+    match &*call.arguments.args {
+        [stop] => literal(stop),
+        [start, stop] => Some(literal(stop)?.saturating_sub(literal(start)?)),
+        _ => None,
     }
 }
 
@@ -566,7 +895,7 @@ impl SemanticModel<'_> {
                 let decorated = function
                     .decorator_list
                     .iter()
-                    .any(|decorator| self.retry_decorator(&decorator.expression).is_some());
+                    .any(|decorator| self.retrying_decorator(&decorator.expression).is_some());
                 if decorated {
                     self.retry.retried_functions.insert(function.start());
                 }
@@ -579,6 +908,7 @@ impl SemanticModel<'_> {
             Stmt::For(_) | Stmt::While(_) => true,
             Stmt::Try(_)
             | Stmt::If(_)
+            | Stmt::With(_)
             | Stmt::Assign(_)
             | Stmt::AnnAssign(_)
             | Stmt::AugAssign(_)

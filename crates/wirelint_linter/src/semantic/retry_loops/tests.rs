@@ -218,3 +218,75 @@ for attempt in range(3):
         Some(Randomness::Unknown)
     );
 }
+
+#[test]
+fn a_status_test_makes_a_retry_loop_without_a_try() {
+    let source = "\
+import httpx, time
+for attempt in range(5):
+    response = httpx.post(url)
+    if response.status_code == 200:
+        break
+    time.sleep(2)
+";
+    let found = single(source);
+    assert!(found.handlers.is_empty());
+    assert_eq!(found.status_retries.len(), 1);
+    let retry = &found.status_retries[0];
+    assert!(retry.retried.contains(404) && retry.retried.contains(503));
+    assert!(!retry.retried.contains(200) && !retry.classified);
+    assert!(found.same_request && found.waits);
+    assert_eq!(found.attempts, Some(5));
+    assert_eq!(found.backoff_sleeps.len(), 1);
+    // The request before the status test is what each attempt sends again.
+    let request = source.find("httpx.post").unwrap();
+    assert!(found.retries(u32::try_from(request).unwrap().into()));
+}
+
+#[test]
+fn polls_and_fallbacks_are_not_status_retries() {
+    let accepted = "\
+import httpx, time
+while True:
+    response = httpx.get(url)
+    if response.status_code == 202:
+        time.sleep(2)
+        continue
+    return_value = response.json()
+    break
+";
+    assert!(retry_loops(accepted, true).is_empty());
+    let mirrors = "\
+import httpx
+for attempt in range(2):
+    response = httpx.get(urls[attempt])
+    if response.status_code == 200:
+        break
+";
+    assert!(retry_loops(mirrors, true).is_empty());
+    let job_field = "\
+import httpx, time
+while True:
+    job = httpx.get(url).json()
+    if job['state'] == 'done':
+        break
+    time.sleep(5)
+";
+    assert!(retry_loops(job_field, true).is_empty());
+}
+
+#[test]
+fn a_classifying_failure_path_is_noted() {
+    let source = "\
+import httpx, time
+for attempt in range(3):
+    response = httpx.get(url)
+    if response.is_success:
+        break
+    if response.status_code in (400, 404):
+        raise ValueError(url)
+    time.sleep(1)
+";
+    let found = single(source);
+    assert!(found.status_retries[0].classified);
+}
