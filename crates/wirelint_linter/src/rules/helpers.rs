@@ -4,7 +4,7 @@
 //! questions about a call's arguments. Look here before writing a helper in
 //! a rule file; a helper two families need belongs here.
 
-use ruff_python_ast::{ExprCall, Keyword};
+use ruff_python_ast::{Expr, ExprCall, Keyword};
 use ruff_text_size::{Ranged, TextRange};
 
 use crate::checker::Checker;
@@ -90,6 +90,15 @@ fn shorten(text: String) -> String {
 /// The `timeout=` keyword of a call.
 pub(crate) fn timeout_keyword(call: &ExprCall) -> Option<&Keyword> {
     call.arguments.find_keyword("timeout")
+}
+
+/// The values a call passes: positional arguments, then keyword values
+/// (`*args` and `**kwargs` as the starred expressions themselves).
+pub(crate) fn argument_values(call: &ExprCall) -> impl Iterator<Item = &Expr> {
+    call.arguments
+        .args
+        .iter()
+        .chain(call.arguments.keywords.iter().map(|keyword| &keyword.value))
 }
 
 /// Whether the call passes `**mapping`, which may carry any keyword.

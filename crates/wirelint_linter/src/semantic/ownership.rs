@@ -8,9 +8,10 @@
 //! (unclosed clients, streams outside a context) read these facts.
 
 use ruff_python_ast::{self as ast, Expr, ExprCall, Stmt};
-use ruff_text_size::{Ranged, TextSize};
+use ruff_text_size::{Ranged, TextRange};
 use rustc_hash::{FxHashMap, FxHashSet};
 
+use super::names::MAX_EXPR_DEPTH;
 use super::{ScopeId, ScopeKind, SemanticModel};
 
 /// What the parent of a call does with the call's value.
@@ -38,12 +39,13 @@ const RELEASING_METHODS: &[&str] = &["close", "aclose", "release"];
 /// a fact allocates nothing but its table slot.
 #[derive(Debug, Default)]
 pub(crate) struct Ownership<'a> {
-    /// Calls' uses, by the call's start offset.
-    call_uses: FxHashMap<TextSize, CallUse>,
-    /// The local name a call's value is assigned to, by start offset.
-    assigned_names: FxHashMap<TextSize, &'a str>,
-    /// Calls that are directly awaited, by start offset.
-    awaited: FxHashSet<TextSize>,
+    /// Calls' uses, by the call's range (a chained call such as
+    /// `Session().get(url)` starts where its inner call does).
+    call_uses: FxHashMap<TextRange, CallUse>,
+    /// The local name a call's value is assigned to, by range.
+    assigned_names: FxHashMap<TextRange, &'a str>,
+    /// Calls that are directly awaited, by range.
+    awaited: FxHashSet<TextRange>,
     /// Local names (function scope, name) that were closed or handed on.
     released: FxHashSet<(ScopeId, &'a str)>,
 }
@@ -51,19 +53,19 @@ pub(crate) struct Ownership<'a> {
 impl<'a> SemanticModel<'a> {
     /// What the parent of `call` does with its value, if anything known.
     pub(crate) fn call_use(&self, call: &ExprCall) -> Option<CallUse> {
-        self.ownership.call_uses.get(&call.start()).copied()
+        self.ownership.call_uses.get(&call.range()).copied()
     }
 
     /// The plain name `call`'s value is assigned to (`x = call(...)`,
     /// `x = await call(...)`), when [`CallUse::AssignedTo`] or
     /// [`CallUse::AssignedToGlobal`].
     pub(crate) fn assigned_name(&self, call: &ExprCall) -> Option<&'a str> {
-        self.ownership.assigned_names.get(&call.start()).copied()
+        self.ownership.assigned_names.get(&call.range()).copied()
     }
 
     /// Whether `call` is the direct operand of `await`.
     pub(crate) fn is_awaited(&self, call: &ExprCall) -> bool {
-        self.ownership.awaited.contains(&call.start())
+        self.ownership.awaited.contains(&call.range())
     }
 
     /// Whether the local `name` of function `scope` (0: the module) was closed, used as a
@@ -89,8 +91,18 @@ impl<'a> SemanticModel<'a> {
                 self.note_value_use(value, CallUse::Returned);
             }
             Stmt::Assign(assign) => {
+                // `self.session = session = Session()`: the value is stored as
+                // well as named, and the store decides who owns it (a name
+                // declared `global` still counts as the global it is).
+                let stored = assign.targets.iter().any(|target| !target.is_name_expr());
                 for target in &assign.targets {
-                    self.note_assignment(target, &assign.value);
+                    let named_only = stored
+                        && target
+                            .as_name_expr()
+                            .is_some_and(|name| !self.is_declared_global(name.id.as_str()));
+                    if !named_only {
+                        self.note_assignment(target, &assign.value);
+                    }
                 }
             }
             Stmt::AnnAssign(ast::StmtAnnAssign {
@@ -110,7 +122,7 @@ impl<'a> SemanticModel<'a> {
             Expr::Call(call) => self.note_call_arguments(call),
             Expr::Await(await_expr) => {
                 if let Expr::Call(call) = await_expr.value.as_ref() {
-                    self.ownership.awaited.insert(call.start());
+                    self.ownership.awaited.insert(call.range());
                 }
             }
             Expr::Yield(ast::ExprYield {
@@ -140,16 +152,7 @@ impl<'a> SemanticModel<'a> {
 
     fn note_assigned_to_name(&mut self, name: &'a str, value: &'a Expr) {
         match value {
-            Expr::Call(call) => {
-                let in_function = self.current_function_scope().is_some();
-                let call_use = if in_function && self.is_declared_global(name) {
-                    CallUse::AssignedToGlobal
-                } else {
-                    CallUse::AssignedTo
-                };
-                self.ownership.call_uses.insert(call.start(), call_use);
-                self.ownership.assigned_names.insert(call.start(), name);
-            }
+            Expr::Call(call) => self.note_call_assigned_to_name(name, call),
             Expr::Await(await_expr) => self.note_assigned_to_name(name, &await_expr.value),
             // `x = a if c else Client()`, `x = existing or Client()`: each
             // alternative is assigned to the name.
@@ -162,9 +165,28 @@ impl<'a> SemanticModel<'a> {
                     self.note_assigned_to_name(name, alternative);
                 }
             }
+            // `chat = OpenAI().chat`: the name holds a sub-resource, which
+            // keeps the client alive; `alias = client.chat` hands nothing on.
+            Expr::Attribute(_) => {
+                if let Expr::Call(call) = attribute_chain_root(value) {
+                    self.note_call_assigned_to_name(name, call);
+                }
+            }
             // `alias = resource`: it now has another owner.
             _ => self.note_value_use(value, CallUse::Stored),
         }
+    }
+
+    #[inline]
+    fn note_call_assigned_to_name(&mut self, name: &'a str, call: &'a ExprCall) {
+        let in_function = self.current_function_scope().is_some();
+        let call_use = if in_function && self.is_declared_global(name) {
+            CallUse::AssignedToGlobal
+        } else {
+            CallUse::AssignedTo
+        };
+        self.ownership.call_uses.insert(call.range(), call_use);
+        self.ownership.assigned_names.insert(call.range(), name);
     }
 
     /// Records `call_use` for a value: a call directly, the elements of a
@@ -172,7 +194,7 @@ impl<'a> SemanticModel<'a> {
     fn note_value_use(&mut self, value: &'a Expr, call_use: CallUse) {
         match value {
             Expr::Call(call) => {
-                self.ownership.call_uses.insert(call.start(), call_use);
+                self.ownership.call_uses.insert(call.range(), call_use);
             }
             Expr::Await(await_expr) => self.note_value_use(&await_expr.value, call_use),
             Expr::If(if_expr) => {
@@ -203,6 +225,19 @@ impl<'a> SemanticModel<'a> {
                 }
             }
             Expr::Starred(starred) => self.note_value_use(&starred.value, call_use),
+            // `self.client = OpenAI().completions`: a sub-resource holds a
+            // reference to its client, so whoever owns the sub-resource owns
+            // the client. Storing or returning `client.chat` hands `client`
+            // on; passing `client.base_url` to a call does not.
+            Expr::Attribute(_) => match attribute_chain_root(value) {
+                Expr::Call(call) if call_use != CallUse::WithContext => {
+                    self.ownership.call_uses.insert(call.range(), call_use);
+                }
+                Expr::Name(name) if matches!(call_use, CallUse::Stored | CallUse::Returned) => {
+                    self.release(name.id.as_str());
+                }
+                _ => {}
+            },
             _ => {}
         }
     }
@@ -273,4 +308,17 @@ impl<'a> SemanticModel<'a> {
             self.ownership.released.insert((scope, name.id.as_str()));
         }
     }
+}
+
+/// The value an attribute chain starts from: the call in
+/// `OpenAI().chat.completions`, the name in `client.chat`.
+fn attribute_chain_root(expr: &Expr) -> &Expr {
+    let mut cursor = expr;
+    for _ in 0..MAX_EXPR_DEPTH {
+        match cursor {
+            Expr::Attribute(attribute) => cursor = &attribute.value,
+            _ => break,
+        }
+    }
+    cursor
 }

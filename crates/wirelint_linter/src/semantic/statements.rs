@@ -203,6 +203,21 @@ impl<'a> StatementStack<'a> {
             .any(|frame| matches!(frame.stmt, Stmt::Try(_)) && frame.part == Part::Body)
     }
 
+    /// The tests of the `if` / `elif` branches the traversal is inside (each
+    /// branch's own test), innermost last.
+    pub(crate) fn branch_tests(&self) -> impl Iterator<Item = &'a ast::Expr> + '_ {
+        self.frames.iter().filter_map(|frame| {
+            let Stmt::If(stmt_if) = frame.stmt else {
+                return None;
+            };
+            match frame.part {
+                Part::Body => Some(stmt_if.test.as_ref()),
+                Part::Clause(index) => stmt_if.elif_else_clauses.get(index)?.test.as_ref(),
+                _ => None,
+            }
+        })
+    }
+
     /// The open `except` handlers, innermost last.
     pub(crate) fn handlers(
         &self,

@@ -16,14 +16,37 @@ use crate::semantic::models::model_fields;
 /// Name endings of classes that configure something.
 const CONFIG_SUFFIXES: &[&str] = &["Config", "Settings", "Options"];
 
-/// Fields that only a client's configuration has.
-const CLIENT_FIELDS: &[&str] = &["base_url", "api_key", "timeout", "max_retries"];
+/// Fields that only a client's configuration has: where it connects, how
+/// it authenticates, how long it waits and how often it retries.
+const CLIENT_FIELDS: &[&str] = &["base_url", "endpoint", "api_key", "timeout", "max_retries"];
 
-/// Whether a model configures a client (WL703): its name ends in `Config`,
-/// `Settings` or `Options`, or it has a `base_url`, `api_key`, `timeout` or
-/// `max_retries` field.
-pub(crate) fn configures_client(class: &StmtClassDef) -> bool {
-    is_config_named(class) || has_field(class, CLIENT_FIELDS)
+/// How strongly a model's own text says it configures a client (WL703).
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub(crate) enum ClientConfigEvidence {
+    /// Nothing: not named like a configuration and no client field.
+    None,
+    /// One name-based guess: named `*Config`, `*Settings` or `*Options`, or
+    /// one client field. A client built from it must confirm it.
+    Guess,
+    /// Two pieces: the name and a client field, or two client fields
+    /// (`base_url`, `endpoint`, `api_key`, `timeout`, `max_retries`).
+    Confirmed,
+}
+
+/// What a model's name and fields say about it configuring a client.
+pub(crate) fn client_config_evidence(class: &StmtClassDef) -> ClientConfigEvidence {
+    let mut fields: Vec<&str> = model_fields(class)
+        .map(|(field, _)| field.id.as_str())
+        .filter(|field| CLIENT_FIELDS.contains(field))
+        .collect();
+    fields.sort_unstable();
+    fields.dedup();
+    let pieces = fields.len() + usize::from(is_config_named(class));
+    match pieces {
+        0 => ClientConfigEvidence::None,
+        1 => ClientConfigEvidence::Guess,
+        _ => ClientConfigEvidence::Confirmed,
+    }
 }
 
 /// Whether a model is a configuration model for WL704, whose subject is the

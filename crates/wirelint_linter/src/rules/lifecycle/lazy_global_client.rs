@@ -6,6 +6,11 @@
 //! `functools.cache` / `functools.lru_cache` function that returns a new
 //! client.
 //!
+//! Per-instance caching is left alone: `@functools.cached_property`, or a
+//! property that stores the client on `self` (`self._client = ...`), keeps
+//! the client on the instance that owns it, not in a hidden global, and the
+//! instance can close it.
+//!
 //! ## Why is this bad?
 //! A lazily created global hides the client's lifecycle: nobody owns closing
 //! it, tests share its state, configuration is frozen by whichever call came
@@ -99,7 +104,7 @@ fn note_cached_function(checker: &mut Checker, function: &StmtFunctionDef) {
         let qualified = checker.semantic.qualified_name(callee);
         if matches!(
             qualified.as_deref(),
-            Some("functools.cache" | "functools.lru_cache" | "functools.cached_property")
+            Some("functools.cache" | "functools.lru_cache")
         ) {
             let range = decorator.range();
             checker

@@ -9,6 +9,20 @@
 //! `stack.enter_context(client)`, `atexit.register(client.close)`), or lets
 //! a nested function capture it.
 //!
+//! A sub-resource keeps its client alive, so storing or returning one hands
+//! the client on too: `self.client = openai.OpenAI(**kw).completions`,
+//! `values["client"] = openai.OpenAI().embeddings`, `return client.chat`.
+//! So does a chained assignment that also stores the client,
+//! `self.session = session = requests.Session()`. A name bound to a
+//! sub-resource (`chat = OpenAI().chat`) is judged like the client itself.
+//!
+//! An SDK client built around an HTTP client it did not create
+//! (`AzureOpenAI(http_client=shared_session)`, or a fallback such as
+//! `shared or httpx.Client()`) is left alone: it owns no pool of its own,
+//! and closing it would close a pool others share. Only
+//! `http_client=httpx.Client()`, or a name bound to a client built in the
+//! same function, makes the wrapper the owner.
+//!
 //! ## Why is this bad?
 //! An unclosed client leaks its connection pool: sockets stay open until the
 //! garbage collector gets to them (and in async code, never cleanly), and
@@ -33,7 +47,7 @@
 //! ## References
 //! - `docs/policy.md`, "Non-negotiables"
 
-use ruff_python_ast::ExprCall;
+use ruff_python_ast::{Expr, ExprCall};
 use ruff_text_size::{Ranged, TextRange};
 
 use crate::checker::Checker;
@@ -41,7 +55,7 @@ use crate::registry::Rule;
 use crate::registry::{Family, FixAvailability, Marker, Status};
 use crate::rules::helpers::callee_text;
 use crate::rules::{Hooks, RuleDef};
-use crate::semantic::{CallTarget, CallUse, ScopeId, ScopeKind};
+use crate::semantic::{BindingKind, CallTarget, CallUse, ScopeId, ScopeKind};
 
 pub(crate) const RULE: RuleDef = RuleDef {
     code: "WL104",
@@ -68,6 +82,9 @@ type Candidates = Vec<(ScopeId, String, TextRange, String)>;
 
 fn check(checker: &mut Checker, call: &ExprCall, target: Option<&CallTarget>) {
     if !matches!(target, Some(CallTarget::ClientConstructor(_))) {
+        return;
+    }
+    if wraps_injected_http_client(checker, call) {
         return;
     }
     let call_use = checker.semantic.call_use(call);
@@ -100,6 +117,36 @@ fn check(checker: &mut Checker, call: &ExprCall, target: Option<&CallTarget>) {
         }
         Some(_) => {}
     }
+}
+
+/// `OpenAI(http_client=shared)`: an SDK client built around an HTTP client
+/// it did not create owns no pool of its own, and closing it would close the
+/// pool its owner still shares. Only an HTTP client built in this very call
+/// or function (`http_client=httpx.Client()`) makes the wrapper the owner.
+fn wraps_injected_http_client(checker: &Checker, call: &ExprCall) -> bool {
+    let Some(keyword) = call.arguments.find_keyword("http_client") else {
+        return false;
+    };
+    let semantic = &checker.semantic;
+    let fresh = match &keyword.value {
+        Expr::NoneLiteral(_) => true,
+        Expr::Call(inner) => semantic.constructed_client(inner).is_some(),
+        Expr::Name(name) => {
+            semantic
+                .lookup_with_scope(name.id.as_str())
+                .is_some_and(|(scope, binding)| {
+                    Some(scope) == semantic.current_function_scope()
+                        && binding.kind == BindingKind::Assignment
+                        && binding.value.is_some_and(|value| {
+                            value
+                                .as_call_expr()
+                                .is_some_and(|inner| semantic.constructed_client(inner).is_some())
+                        })
+                })
+        }
+        _ => false,
+    };
+    !fresh
 }
 
 fn finish(checker: &mut Checker) {

@@ -9,7 +9,17 @@
 //!   `extend-client-classes`);
 //! - a `"Bearer ..."` string literal as the value of an `Authorization`
 //!   header, in a dict literal or a `headers["Authorization"] = ...`
-//!   assignment.
+//!   assignment;
+//! - a string literal passed as `aws_secret_access_key=` or
+//!   `aws_session_token=` to `boto3.client(...)`, `boto3.resource(...)` or
+//!   `boto3.Session(...)`;
+//! - a field of a settings model (a pydantic model or a dataclass) whose
+//!   default is a literal shaped like a live credential of a known
+//!   provider, whatever the field is called: `stripe_key: str =
+//!   "sk_live_..."`, also through `Field(default=...)` or `SecretStr(...)`.
+//!   The shapes are the providers' key prefixes (`sk_live_`, `rk_live_`,
+//!   `sk-proj-`, `sk-ant-`, `xoxb-`, `ghp_`, `github_pat_`, `glpat-`,
+//!   `AIza`, ...) followed by enough key characters.
 //!
 //! Values that cannot be a generated credential are left alone: strings
 //! shorter than 8 characters or without both letters and digits (test
@@ -41,7 +51,7 @@
 //! - `docs/policy.md`, "Client Construction" and
 //!   "Settings & Config"
 
-use ruff_python_ast::{Expr, ExprCall, ExprDict, Stmt};
+use ruff_python_ast::{Expr, ExprCall, ExprDict, Keyword, Stmt, StmtClassDef};
 use ruff_text_size::Ranged;
 
 use super::is_secret_name;
@@ -50,6 +60,7 @@ use crate::registry::Rule;
 use crate::registry::{Family, FixAvailability, Marker, Status};
 use crate::rules::helpers::callee_text;
 use crate::rules::{Hooks, RuleDef};
+use crate::semantic::models::model_fields;
 use crate::semantic::{BindingKind, CallTarget, SemanticModel};
 
 pub(crate) const RULE: RuleDef = RuleDef {
@@ -64,15 +75,51 @@ pub(crate) const RULE: RuleDef = RuleDef {
         Marker::Word("Bearer"),
         Marker::Word("bearer"),
         Marker::Word("BEARER"),
+        Marker::Word("BaseModel"),
+        Marker::Word("BaseSettings"),
+        Marker::Word("dataclass"),
     ],
     fix: FixAvailability::None,
     hooks: Hooks {
         stmt: Some(check_stmt),
         dict: Some(check_dict),
         call: Some(check_call),
+        class: Some(check_model_defaults),
         ..Hooks::NONE
     },
 };
+
+/// boto3's constructors that take credentials as keywords.
+const BOTO3_CONSTRUCTORS: &[&str] = &[
+    "boto3.client",
+    "boto3.resource",
+    "boto3.Session",
+    "boto3.session.Session",
+];
+
+/// boto3's keywords whose value is a secret.
+const BOTO3_SECRET_KEYWORDS: &[&str] = &["aws_secret_access_key", "aws_session_token"];
+
+/// Prefixes of live credentials of known providers, with the fewest key
+/// characters that must follow.
+const LIVE_CREDENTIAL_PREFIXES: &[(&str, usize)] = &[
+    ("sk_live_", 16),
+    ("rk_live_", 16),
+    ("sk-proj-", 16),
+    ("sk-ant-", 16),
+    ("sk-", 20),
+    ("xoxb-", 16),
+    ("xoxp-", 16),
+    ("xoxa-", 16),
+    ("xoxs-", 16),
+    ("ghp_", 20),
+    ("gho_", 20),
+    ("ghs_", 20),
+    ("ghu_", 20),
+    ("github_pat_", 20),
+    ("glpat-", 16),
+    ("AIza", 30),
+];
 
 /// Words that mark a value as a stand-in, not a credential.
 const PLACEHOLDER_WORDS: &[&str] = &[
@@ -118,36 +165,139 @@ fn check_stmt(checker: &mut Checker, stmt: &Stmt) {
 }
 
 fn check_call(checker: &mut Checker, call: &ExprCall, target: Option<&CallTarget>) {
-    if let Some(CallTarget::ClientConstructor(_)) = target {
-        check_constructor(checker, call);
+    match target {
+        Some(CallTarget::ClientConstructor(_)) => check_constructor(checker, call),
+        None => check_boto3(checker, call),
+        _ => {}
     }
 }
 
-/// A secret-named keyword given a literal, in a client constructor call.
-fn check_constructor(checker: &mut Checker, call: &ExprCall) {
-    for keyword in &call.arguments.keywords {
-        let Some(arg) = &keyword.arg else {
+/// `boto3.client("s3", aws_secret_access_key="...")`.
+fn check_boto3(checker: &mut Checker, call: &ExprCall) {
+    let has_secret_keyword = call.arguments.keywords.iter().any(|keyword| {
+        keyword
+            .arg
+            .as_ref()
+            .is_some_and(|arg| BOTO3_SECRET_KEYWORDS.contains(&arg.as_str()))
+    });
+    if !has_secret_keyword {
+        return;
+    }
+    let Some(qualified) = checker.semantic.qualified_name(&call.func) else {
+        return;
+    };
+    if !BOTO3_CONSTRUCTORS.contains(&qualified.as_str()) {
+        return;
+    }
+    let found = literal_credentials(&checker.semantic, call, |arg| {
+        BOTO3_SECRET_KEYWORDS.contains(&arg)
+    });
+    for (keyword, arg) in found {
+        let message = format!(
+            "`{arg}=` of `{qualified}(...)` is a credential written in the source; let boto3 find it (environment, profile, role) or read it from a secret store"
+        );
+        report_keyword(checker, keyword, message);
+    }
+}
+
+/// `stripe_key: str = "sk_live_..."` in a settings model.
+fn check_model_defaults(checker: &mut Checker, class: &StmtClassDef) {
+    if checker.semantic.class_model(class).is_none() {
+        return;
+    }
+    for (name, field) in model_fields(class) {
+        let Some(default) = field.value.as_deref().and_then(field_default) else {
             continue;
         };
-        if !is_secret_name(arg.as_str()) {
-            continue;
-        }
-        let Some(value) = literal_value(&checker.semantic, &keyword.value) else {
+        let Some(literal) = default.as_string_literal_expr() else {
             continue;
         };
-        if looks_like_placeholder(value) {
+        let value = literal.value.to_str();
+        if !looks_like_live_credential(value) || looks_like_placeholder(value) {
             continue;
         }
         let message = format!(
-            "`{arg}=` of `{}(...)` is a credential written in the source; read it from the environment into a `SecretStr` at startup",
-            callee_text(checker, call)
+            "`{}` of `{}` defaults to a credential written in the source; give it no default and read it from the environment into a `SecretStr`",
+            name.id, class.name
         );
         let diagnostic =
             checker
                 .locator
-                .diagnostic(Rule::HardcodedCredential, message, keyword.range());
+                .diagnostic(Rule::HardcodedCredential, message, default.range());
         checker.report(diagnostic);
     }
+}
+
+/// A field's default: the value itself, `Field("...")`,
+/// `Field(default="...")`, `field(default="...")` or `SecretStr("...")`.
+fn field_default(value: &Expr) -> Option<&Expr> {
+    let Expr::Call(call) = value else {
+        return Some(value);
+    };
+    let callee = match call.func.as_ref() {
+        Expr::Name(name) => name.id.as_str(),
+        Expr::Attribute(attribute) => attribute.attr.as_str(),
+        _ => return None,
+    };
+    match callee {
+        "Field" | "SecretStr" | "SecretBytes" => call
+            .arguments
+            .args
+            .first()
+            .or_else(|| Some(&call.arguments.find_keyword("default")?.value)),
+        "field" => Some(&call.arguments.find_keyword("default")?.value),
+        _ => None,
+    }
+}
+
+/// Whether a literal has the shape of a known provider's live credential:
+/// its prefix, then enough key characters (letters, digits, `_`, `-`).
+pub(crate) fn looks_like_live_credential(value: &str) -> bool {
+    LIVE_CREDENTIAL_PREFIXES.iter().any(|(prefix, min_rest)| {
+        value.strip_prefix(prefix).is_some_and(|rest| {
+            rest.len() >= *min_rest
+                && rest
+                    .chars()
+                    .all(|char| char.is_ascii_alphanumeric() || char == '_' || char == '-')
+        })
+    })
+}
+
+/// A secret-named keyword given a literal, in a client constructor call.
+fn check_constructor(checker: &mut Checker, call: &ExprCall) {
+    for (keyword, arg) in literal_credentials(&checker.semantic, call, is_secret_name) {
+        let message = format!(
+            "`{arg}=` of `{}(...)` is a credential written in the source; read it from the environment into a `SecretStr` at startup",
+            callee_text(checker, call)
+        );
+        report_keyword(checker, keyword, message);
+    }
+}
+
+/// The keywords of `call` named as `names_secret` accepts whose value is a
+/// literal that is not a placeholder, with their names.
+fn literal_credentials<'c>(
+    semantic: &SemanticModel<'c>,
+    call: &'c ExprCall,
+    names_secret: impl Fn(&str) -> bool,
+) -> Vec<(&'c Keyword, &'c str)> {
+    call.arguments
+        .keywords
+        .iter()
+        .filter_map(|keyword| {
+            let arg = keyword.arg.as_ref()?.as_str();
+            let value = literal_value(semantic, &keyword.value)?;
+            (names_secret(arg) && !looks_like_placeholder(value)).then_some((keyword, arg))
+        })
+        .collect()
+}
+
+fn report_keyword(checker: &mut Checker, keyword: &Keyword, message: String) {
+    let diagnostic =
+        checker
+            .locator
+            .diagnostic(Rule::HardcodedCredential, message, keyword.range());
+    checker.report(diagnostic);
 }
 
 /// `{"Authorization": "Bearer <literal>"}`.
@@ -265,6 +415,28 @@ mod tests {
         assert_eq!(found.len(), 1, "{found:?}");
         assert_eq!(found[0].rule, Rule::HardcodedCredential);
         assert_eq!((found[0].location.row, found[0].location.column), (2, 11));
+    }
+
+    #[test]
+    fn live_credentials_have_a_provider_shape() {
+        for value in [
+            "sk_live_51HxYzAbCdEfGhIjKlMnOp",
+            "sk-proj-9f8e7d6c5b4a39281706",
+            "xoxb-1234567890-abcdefghijkl",
+            "ghp_16C7e42F292c6912E7710c838347Ae178B4a",
+        ] {
+            assert!(super::looks_like_live_credential(value), "{value:?}");
+        }
+        for value in [
+            "sk_live_",
+            "sk_live_short",
+            "sk-...",
+            "sk_live_{key}",
+            "https://api.stripe.com",
+            "my-service/1.0",
+        ] {
+            assert!(!super::looks_like_live_credential(value), "{value:?}");
+        }
     }
 
     #[test]

@@ -10,10 +10,12 @@ pub(crate) mod logged_secret;
 pub(crate) mod secret_as_plain_str;
 pub(crate) mod secret_unwrapped_early;
 
-use ruff_python_ast::{Expr, ExprCall, InterpolatedStringElement, Operator};
+use ruff_python_ast::{
+    Expr, ExprCall, InterpolatedStringElement, InterpolatedStringFormatSpec, Operator,
+};
 
 use crate::checker::Checker;
-use crate::rules::helpers::snippet;
+use crate::rules::helpers::{argument_values, snippet};
 use crate::semantic::SemanticModel;
 use crate::semantic::logging::LoggingCall;
 use crate::semantic::names::MAX_EXPR_DEPTH;
@@ -124,6 +126,7 @@ const NOT_SECRET_PREFIXES: &[&str] = &[
 /// Words before `_key` that make a key a secret (`api_key`, `private_key`).
 const SECRET_KEY_KINDS: &[&str] = &[
     "api",
+    "access",
     "private",
     "auth",
     "secret",
@@ -154,7 +157,7 @@ pub(crate) fn snake_case(name: &str) -> String {
 
 /// Whether a name reads as a credential: `api_key`, `*_api_key`, `token`,
 /// `*_token`, `secret`, `*_secret`, `password`, `passwd`, `credential(s)`,
-/// `private_key`, `auth_key` (in any case style). Not: `next_page_token`,
+/// `private_key`, `auth_key`, `access_key` (in any case style). Not: `next_page_token`,
 /// `page_token`, `max_tokens`, `token_type`, `token_url`, `*_tokens`.
 pub(crate) fn is_secret_name(name: &str) -> bool {
     let snake = snake_case(name);
@@ -218,6 +221,14 @@ const MAPPING_HEADER_PREFIXES: &[&str] = &[
 /// `_headers`, `request_headers`, `default_headers`. Constants in capitals
 /// hold fixed headers written in the source, not a request's.
 pub(crate) fn is_headers_name(name: &str) -> bool {
+    let ends_in_headers = name
+        .len()
+        .checked_sub("headers".len())
+        .and_then(|start| name.get(start..))
+        .is_some_and(|end| end.eq_ignore_ascii_case("headers"));
+    if !ends_in_headers {
+        return false;
+    }
     let name = name.trim_start_matches('_');
     if !name.chars().any(|char| char.is_ascii_lowercase()) {
         return false;
@@ -303,13 +314,95 @@ pub(crate) fn logged_arguments(call: &ExprCall) -> impl Iterator<Item = &Expr> {
 /// it, for which `matches` holds. Formatting (f-strings, `%`, `+`,
 /// `str()`, `"...".format()`, `json.dumps()`) and containers are looked
 /// through; any other call (`redact(x)`, `len(x)`) hides its arguments.
+/// A value printed through a bounded precision (`%.5s` in a logger's
+/// format, `f"{token:.4}"`) shows only a prefix, and is skipped.
 pub(crate) fn find_logged<'e>(
     semantic: &SemanticModel,
     call: &'e ExprCall,
     matches: &mut dyn FnMut(&'e Expr, Shown) -> bool,
 ) -> Option<&'e Expr> {
+    // `logger.debug("key %.5s", api_key)`: the logger formats its arguments.
+    let bounded = match (semantic.logging_call(call), call.arguments.args.first()) {
+        (Some(LoggingCall::Logger), Some(Expr::StringLiteral(format))) => {
+            percent_bounded(format.value.to_str())
+        }
+        _ => Vec::new(),
+    };
+    let positional = call.arguments.args.len();
     logged_arguments(call)
-        .find_map(|argument| find_shown(semantic, argument, Shown::Whole, 0, matches))
+        .enumerate()
+        .filter(|(index, _)| {
+            *index == 0 || *index >= positional || !bounded.get(index - 1).copied().unwrap_or(false)
+        })
+        .find_map(|(_, argument)| find_shown(semantic, argument, Shown::Whole, 0, matches))
+}
+
+/// For each conversion of a `%` format string, in order, whether it prints
+/// a bounded prefix of its value (`%.5s`, `%-10.4r`). Empty when the format
+/// takes a mapping (`%(name)s`) or a `*` width, whose arguments do not
+/// line up one to one.
+pub(crate) fn percent_bounded(format: &str) -> Vec<bool> {
+    let mut bounded = Vec::new();
+    let mut chars = format.chars().peekable();
+    while let Some(char) = chars.next() {
+        if char != '%' {
+            continue;
+        }
+        if chars.peek() == Some(&'%') {
+            chars.next();
+            continue;
+        }
+        let mut precision = false;
+        let mut conversion = None;
+        while let Some(&next) = chars.peek() {
+            chars.next();
+            match next {
+                '(' | '*' => return Vec::new(),
+                '.' => {
+                    precision = chars.peek().is_some_and(char::is_ascii_digit);
+                }
+                '#' | '0'..='9' | '-' | '+' | ' ' | 'h' | 'l' | 'L' => {}
+                other => {
+                    conversion = Some(other);
+                    break;
+                }
+            }
+        }
+        bounded.push(precision && matches!(conversion, Some('s' | 'r' | 'a')));
+    }
+    bounded
+}
+
+/// Whether an f-string replacement field's format spec truncates a string
+/// to a bounded prefix: `{token:.4}`, `{token:>12.4s}`.
+fn spec_is_bounded(spec: &InterpolatedStringFormatSpec) -> bool {
+    let mut text = String::new();
+    for element in &spec.elements {
+        match element {
+            InterpolatedStringElement::Literal(literal) => text.push_str(&literal.value),
+            InterpolatedStringElement::Interpolation(_) => return false,
+        }
+    }
+    let Some((_, after_dot)) = text.rsplit_once('.') else {
+        return false;
+    };
+    let digits = after_dot.trim_end_matches('s');
+    !digits.is_empty()
+        && digits.chars().all(|char| char.is_ascii_digit())
+        && after_dot.len() - digits.len() <= 1
+}
+
+/// Whether an f-string interpolation is a path component of a URL (the
+/// literal before it ends with `/`) and names a token: `f"/galleries/{gallery_token}"`.
+/// Such a token addresses a resource; it does not authenticate a caller.
+fn is_path_token(previous_literal: Option<&str>, expression: &Expr) -> bool {
+    let name = match expression {
+        Expr::Name(name) => name.id.as_str(),
+        Expr::Attribute(attribute) => attribute.attr.as_str(),
+        _ => return false,
+    };
+    previous_literal.is_some_and(|literal| literal.ends_with('/'))
+        && name.to_ascii_lowercase().contains("token")
 }
 
 fn find_shown<'e>(
@@ -324,16 +417,58 @@ fn find_shown<'e>(
     }
     let depth = depth + 1;
     match expr {
-        Expr::FString(fstring) => fstring.value.elements().find_map(|element| match element {
-            InterpolatedStringElement::Interpolation(interpolation) => find_shown(
-                semantic,
-                &interpolation.expression,
-                Shown::Whole,
-                depth,
-                matches,
-            ),
-            InterpolatedStringElement::Literal(_) => None,
-        }),
+        Expr::FString(fstring) => {
+            let mut previous_literal: Option<&str> = None;
+            for element in fstring.value.elements() {
+                match element {
+                    InterpolatedStringElement::Interpolation(interpolation) => {
+                        let bounded = interpolation
+                            .format_spec
+                            .as_deref()
+                            .is_some_and(spec_is_bounded);
+                        if !bounded
+                            && !is_path_token(previous_literal, &interpolation.expression)
+                            && let Some(found) = find_shown(
+                                semantic,
+                                &interpolation.expression,
+                                Shown::Whole,
+                                depth,
+                                matches,
+                            )
+                        {
+                            return Some(found);
+                        }
+                        previous_literal = None;
+                    }
+                    InterpolatedStringElement::Literal(literal) => {
+                        previous_literal = Some(&literal.value);
+                    }
+                }
+            }
+            None
+        }
+        // `"key %.5s" % api_key`, `"%s %.4s" % (user, token)`.
+        Expr::BinOp(binop) if binop.op == Operator::Mod && binop.left.is_string_literal_expr() => {
+            let bounded = binop
+                .left
+                .as_string_literal_expr()
+                .map(|format| percent_bounded(format.value.to_str()))
+                .unwrap_or_default();
+            let shown_values: Vec<&'e Expr> = match binop.right.as_ref() {
+                Expr::Tuple(tuple) => tuple
+                    .elts
+                    .iter()
+                    .enumerate()
+                    .filter(|(index, _)| !bounded.get(*index).copied().unwrap_or(false))
+                    .map(|(_, element)| element)
+                    .collect(),
+                _ if bounded.first().copied().unwrap_or(false) => Vec::new(),
+                single => vec![single],
+            };
+            shown_values
+                .into_iter()
+                .find_map(|value| find_shown(semantic, value, Shown::Whole, depth, matches))
+        }
         Expr::BinOp(binop) if matches!(binop.op, Operator::Add | Operator::Mod) => {
             find_shown(semantic, &binop.left, Shown::Whole, depth, matches)
                 .or_else(|| find_shown(semantic, &binop.right, Shown::Whole, depth, matches))
@@ -354,11 +489,7 @@ fn find_shown<'e>(
         Expr::Named(named) => find_shown(semantic, &named.value, shown, depth, matches),
         Expr::Call(call) => match transparent_call(semantic, call) {
             Some(argument_shown) => {
-                let arguments = call
-                    .arguments
-                    .args
-                    .iter()
-                    .chain(call.arguments.keywords.iter().map(|keyword| &keyword.value));
+                let arguments = argument_values(call);
                 for argument in arguments {
                     if let Some(found) =
                         find_shown(semantic, argument, argument_shown, depth, matches)
@@ -447,6 +578,7 @@ mod tests {
             "private_key",
             "auth_key",
             "secret_access_key",
+            "access_key",
             "_api_key",
         ] {
             assert!(is_secret_name(name), "{name} should read as a secret");

@@ -19,6 +19,10 @@
 //!
 //! `urllib.request.urlopen` and `socket` are exempt: they have no structured
 //! form. So are `slack_sdk` and `twilio` clients, which accept only a number.
+//! An `httpx.Timeout(N)` that is only compared configures nothing and is
+//! left alone: a name bound to one that the file compares
+//! (`client.timeout == _HTTPX_DEFAULT`) and never passes to a call, or the
+//! call itself as an operand (`assert client.timeout == httpx.Timeout(5.0)`).
 //!
 //! ## Example
 //! ```python
@@ -52,18 +56,20 @@
 //! ## References
 //! - `docs/policy.md`, "Timeout Granularity"
 
-use ruff_python_ast::{ExprCall, Keyword};
+use ruff_python_ast::{Expr, ExprCall, ExprCompare, Keyword};
 use ruff_text_size::{Ranged, TextRange};
+use rustc_hash::FxHashMap;
 
 use super::{httpx_timeout_default, httpx_timeout_phases, is_httpx_timeout, judged_target};
 use crate::checker::Checker;
-use crate::diagnostic::{Applicability, Fix};
+use crate::diagnostic::{Applicability, Diagnostic, Fix};
 use crate::fix::member_reference;
 use crate::registry::Rule;
 use crate::registry::{Family, FixAvailability, Marker, Status};
-use crate::rules::helpers::{callee_text, has_keyword_splat, timeout_keyword};
+use crate::rules::helpers::{argument_values, callee_text, has_keyword_splat, timeout_keyword};
 use crate::rules::{Hooks, RuleDef};
-use crate::semantic::{CallTarget, Library};
+use crate::semantic::names::MAX_EXPR_DEPTH;
+use crate::semantic::{CallTarget, CallUse, Library};
 
 pub(crate) const RULE: RuleDef = RuleDef {
     code: "WL201",
@@ -76,11 +82,33 @@ pub(crate) const RULE: RuleDef = RuleDef {
     fix: FixAvailability::Sometimes(Applicability::Safe),
     hooks: Hooks {
         call: Some(check_call),
+        expr: Some(note_comparison),
+        finish: Some(finish),
         ..Hooks::NONE
     },
 };
 
+/// What the file does with the values of `httpx.Timeout(N)`: a timeout
+/// that is only ever compared configures nothing.
+#[derive(Default)]
+struct ComparedTimeouts {
+    /// `X = httpx.Timeout(N)` findings, by name, decided at the end of the
+    /// file.
+    candidates: Vec<(String, Diagnostic)>,
+    /// For each candidate name: whether it was passed to a call, and whether
+    /// it was an operand of a comparison (`t == X`, `t.as_dict() !=
+    /// X.as_dict()`).
+    uses: FxHashMap<String, (bool, bool)>,
+    /// `httpx.Timeout(N)` calls that are themselves compared
+    /// (`assert client.timeout == httpx.Timeout(5.0)`).
+    compared_calls: Vec<TextRange>,
+}
+
+#[inline]
 fn check_call(checker: &mut Checker, call: &ExprCall, target: Option<&CallTarget>) {
+    if has_named_timeouts(checker) {
+        note_passed_timeouts(checker, call);
+    }
     if let Some(target) = judged_target(target) {
         check(checker, call, target);
     }
@@ -167,6 +195,13 @@ fn check_httpx_timeout(checker: &mut Checker, call: &ExprCall) {
     if !checker.semantic.is_numeric_constant(default) {
         return;
     }
+    let compared = checker
+        .rule_states
+        .get::<ComparedTimeouts>(Rule::ScalarTimeout)
+        .is_some_and(|state| state.compared_calls.contains(&call.range()));
+    if compared {
+        return;
+    }
     let value = checker.locator.slice(default.range());
     let message = format!(
         "`{}` sets the same {value}s budget for connect, read, write and pool; set each phase",
@@ -184,5 +219,149 @@ fn check_httpx_timeout(checker: &mut Checker, call: &ExprCall) {
         message: format!("Spell out `connect`, `read`, `write` and `pool` as `{value}`"),
         edits: vec![edit],
     });
+    // `X = httpx.Timeout(N)`: decided at the end of the file, once every
+    // read of `X` is known.
+    if matches!(
+        checker.semantic.call_use(call),
+        Some(CallUse::AssignedTo | CallUse::AssignedToGlobal)
+    ) && let Some(name) = checker.semantic.assigned_name(call)
+    {
+        let state = checker
+            .rule_states
+            .get_mut::<ComparedTimeouts>(Rule::ScalarTimeout);
+        state.uses.entry(name.to_string()).or_default();
+        state.candidates.push((name.to_string(), diagnostic));
+        return;
+    }
     checker.report(diagnostic);
+}
+
+/// Notes candidate names passed to a call, directly or inside a
+/// container or conditional argument (`timeout=X`, `{"timeout": X}`).
+fn note_passed_timeouts(checker: &mut Checker, call: &ExprCall) {
+    let state = checker
+        .rule_states
+        .get_mut::<ComparedTimeouts>(Rule::ScalarTimeout);
+    let arguments = argument_values(call);
+    for argument in arguments {
+        note_passed(state, argument, 0);
+    }
+}
+
+fn note_passed(state: &mut ComparedTimeouts, value: &Expr, depth: u32) {
+    if depth > MAX_EXPR_DEPTH {
+        return;
+    }
+    match value {
+        Expr::Name(name) => {
+            if let Some((passed, _)) = state.uses.get_mut(name.id.as_str()) {
+                *passed = true;
+            }
+        }
+        Expr::Dict(dict) => {
+            for item in dict {
+                note_passed(state, &item.value, depth + 1);
+            }
+        }
+        Expr::Tuple(tuple) => {
+            for element in &tuple.elts {
+                note_passed(state, element, depth + 1);
+            }
+        }
+        Expr::If(if_expr) => {
+            note_passed(state, &if_expr.body, depth + 1);
+            note_passed(state, &if_expr.orelse, depth + 1);
+        }
+        Expr::BoolOp(bool_op) => {
+            for alternative in &bool_op.values {
+                note_passed(state, alternative, depth + 1);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Notes the operands of a comparison: a candidate name read there
+/// (directly or through attributes and method calls), or an
+/// `httpx.Timeout(...)` call compared as it is.
+#[inline]
+fn note_comparison(checker: &mut Checker, expr: &Expr) {
+    if let Expr::Compare(compare) = expr {
+        note_compared_operands(checker, compare);
+    }
+}
+
+/// Whether the file bound a name to `httpx.Timeout(N)` so far.
+#[inline]
+fn has_named_timeouts(checker: &Checker) -> bool {
+    checker
+        .rule_states
+        .get::<ComparedTimeouts>(Rule::ScalarTimeout)
+        .is_some_and(|state| !state.uses.is_empty())
+}
+
+fn note_compared_operands(checker: &mut Checker, compare: &ExprCompare) {
+    let has_candidates = has_named_timeouts(checker);
+    for operand in std::iter::once(compare.left.as_ref()).chain(&compare.comparators) {
+        if let Expr::Call(call) = operand
+            && is_timeout_call(call)
+        {
+            checker
+                .rule_states
+                .get_mut::<ComparedTimeouts>(Rule::ScalarTimeout)
+                .compared_calls
+                .push(call.range());
+            continue;
+        }
+        if !has_candidates {
+            continue;
+        }
+        let Some(root) = operand_root(operand) else {
+            continue;
+        };
+        let state = checker
+            .rule_states
+            .get_mut::<ComparedTimeouts>(Rule::ScalarTimeout);
+        if let Some((_, compared)) = state.uses.get_mut(root) {
+            *compared = true;
+        }
+    }
+}
+
+/// `Timeout(...)`, `httpx.Timeout(...)`: whatever it resolves to, the rule
+/// judges only `httpx.Timeout`.
+fn is_timeout_call(call: &ExprCall) -> bool {
+    match call.func.as_ref() {
+        Expr::Attribute(attribute) => attribute.attr.as_str() == "Timeout",
+        Expr::Name(name) => name.id.as_str() == "Timeout",
+        _ => false,
+    }
+}
+
+/// The name a comparison operand reads: `X`, `X.connect`, `X.as_dict()`.
+fn operand_root(operand: &Expr) -> Option<&str> {
+    let mut cursor = operand;
+    for _ in 0..MAX_EXPR_DEPTH {
+        match cursor {
+            Expr::Name(name) => return Some(name.id.as_str()),
+            Expr::Attribute(attribute) => cursor = &attribute.value,
+            Expr::Call(call) if call.arguments.is_empty() => cursor = &call.func,
+            _ => return None,
+        }
+    }
+    None
+}
+
+/// Reports the named timeouts, except those compared and never passed to a
+/// call: a sentinel such as `_HTTPX_DEFAULT = httpx.Timeout(5.0)`, compared
+/// with a client's timeout to tell whether it was configured, sets no
+/// budget.
+fn finish(checker: &mut Checker) {
+    let state: ComparedTimeouts = checker.rule_states.take(Rule::ScalarTimeout);
+    for (name, diagnostic) in state.candidates {
+        let (passed, compared) = state.uses.get(&name).copied().unwrap_or_default();
+        if passed || !compared {
+            checker.report(diagnostic);
+        }
+    }
 }

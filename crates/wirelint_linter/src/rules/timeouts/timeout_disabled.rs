@@ -14,7 +14,12 @@
 //!
 //! Libraries whose reading of `None` has changed between releases (aiohttp)
 //! and clients that accept only numbers (`slack_sdk`, `twilio`) are not
-//! flagged.
+//! flagged. Neither is a client that sends nothing over the network: one
+//! built on an in-process transport (`httpx.ASGITransport`,
+//! `httpx.WSGITransport`, `httpx.MockTransport`, or a name bound to one)
+//! given in the same call (`transport=..., timeout=None`) or the same dict
+//! of client parameters (`{"transport": ..., "timeout": httpx.Timeout(None)}`):
+//! there is no peer to wait for.
 //!
 //! ## Example
 //! ```python
@@ -33,8 +38,8 @@
 //! ## References
 //! - `docs/policy.md`, "Timeout Granularity"
 
-use ruff_python_ast::ExprCall;
-use ruff_text_size::Ranged;
+use ruff_python_ast::{Expr, ExprCall, ExprDict};
+use ruff_text_size::{Ranged, TextRange};
 
 use super::{httpx_timeout_default, httpx_timeout_phases, is_httpx_timeout, judged_target};
 use crate::checker::Checker;
@@ -55,14 +60,90 @@ pub(crate) const RULE: RuleDef = RuleDef {
     fix: FixAvailability::None,
     hooks: Hooks {
         call: Some(check_call),
+        dict: Some(note_in_process_dict),
         ..Hooks::NONE
     },
 };
 
+/// Timeout values (by range) given beside an in-process transport.
+type InProcess = Vec<TextRange>;
+
+/// Transports that serve an application in the same process.
+const IN_PROCESS_TRANSPORTS: &[&str] = &[
+    "httpx.ASGITransport",
+    "httpx.WSGITransport",
+    "httpx.MockTransport",
+];
+
+#[inline]
 fn check_call(checker: &mut Checker, call: &ExprCall, target: Option<&CallTarget>) {
-    if let Some(target) = judged_target(target) {
+    if let Some(target) = judged_target(target)
+        && !has_in_process_transport(checker, call)
+    {
         check(checker, call, target);
     }
+}
+
+/// `Client(transport=httpx.ASGITransport(...), timeout=...)`: notes the
+/// timeout's value as given beside an in-process transport.
+fn has_in_process_transport(checker: &mut Checker, call: &ExprCall) -> bool {
+    let Some(transport) = call.arguments.find_keyword("transport") else {
+        return false;
+    };
+    if !is_in_process_transport(checker, &transport.value) {
+        return false;
+    }
+    if let Some(timeout) = timeout_keyword(call) {
+        let range = timeout.value.range();
+        checker
+            .rule_states
+            .get_mut::<InProcess>(Rule::TimeoutDisabled)
+            .push(range);
+    }
+    true
+}
+
+/// `{"transport": httpx.ASGITransport(...), "timeout": ...}`: client
+/// parameters for an in-process application.
+fn note_in_process_dict(checker: &mut Checker, dict: &ExprDict) {
+    let value_of = |key: &str| {
+        dict.items.iter().find_map(|item| {
+            let literal = item.key.as_ref()?.as_string_literal_expr()?;
+            (literal.value.to_str() == key).then_some(&item.value)
+        })
+    };
+    let Some(transport) = value_of("transport") else {
+        return;
+    };
+    if !is_in_process_transport(checker, transport) {
+        return;
+    }
+    if let Some(timeout) = value_of("timeout") {
+        let range = timeout.range();
+        checker
+            .rule_states
+            .get_mut::<InProcess>(Rule::TimeoutDisabled)
+            .push(range);
+    }
+}
+
+/// `httpx.ASGITransport(...)`, or a name bound to one.
+fn is_in_process_transport(checker: &Checker, value: &Expr) -> bool {
+    let semantic = &checker.semantic;
+    let call = match value {
+        Expr::Call(call) => call,
+        Expr::Name(name) => match semantic
+            .lookup(name.id.as_str())
+            .and_then(|binding| binding.value)
+        {
+            Some(Expr::Call(call)) => call,
+            _ => return false,
+        },
+        _ => return false,
+    };
+    semantic
+        .qualified_name(&call.func)
+        .is_some_and(|qualified| IN_PROCESS_TRANSPORTS.contains(&qualified.as_str()))
 }
 
 fn check(checker: &mut Checker, call: &ExprCall, target: &CallTarget) {
@@ -104,6 +185,13 @@ fn none_disables_timeout(library: Library) -> bool {
 
 fn check_httpx_timeout(checker: &mut Checker, call: &ExprCall) {
     if has_keyword_splat(call) || httpx_timeout_phases(call).next().is_some() {
+        return;
+    }
+    let beside_in_process_transport = checker
+        .rule_states
+        .get::<InProcess>(Rule::TimeoutDisabled)
+        .is_some_and(|ranges| ranges.contains(&call.range()));
+    if beside_in_process_transport {
         return;
     }
     if !httpx_timeout_default(call).is_some_and(ruff_python_ast::Expr::is_none_literal_expr) {
