@@ -45,7 +45,8 @@ pub(crate) struct RuleDef {
     pub status: Status,
     /// One line for the README table and `wirelint rule`.
     pub summary: &'static str,
-    /// Fires only in network modules (RULES.md's *boundary*): the checker
+    /// Fires only in network modules (a *boundary* rule, see
+    /// `docs/architecture.md`): the checker
     /// drops the rule's findings in any other module.
     pub boundary: bool,
     /// Words of which one occurs in every file where the rule can fire (the

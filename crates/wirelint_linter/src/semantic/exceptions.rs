@@ -103,7 +103,8 @@ struct ErrorFamily {
     classes: &'static [&'static str],
 }
 
-/// The network-library and SDK error classes RULES.md names, with their
+/// The built-in network-library and SDK error classes (the list
+/// `extend-error-classes` in `docs/configuration.md` extends), with their
 /// public subclasses. httpx's `InvalidURL`, `CookieConflict` and stream-state
 /// errors are not `HTTPError`s and are left out; the SDKs' own bases
 /// (`OpenAIError`, `AnthropicError`) are in, since catching them catches

@@ -64,7 +64,8 @@ pub(crate) struct ClientClass {
     pub is_async: bool,
 }
 
-/// Built-in client classes by qualified name (RULES.md's list, with every
+/// Built-in client classes by qualified name (the built-in list that
+/// `extend-client-classes` in `docs/configuration.md` extends, with every
 /// urllib3 pool under each of its spellings: a `PoolManager`,
 /// `ProxyManager` or connection pool owns sockets the same way).
 const BUILTIN_CLIENT_CLASSES: &[(&str, Library, bool)] = &[
@@ -105,7 +106,8 @@ const BUILTIN_CLIENT_CLASSES: &[(&str, Library, bool)] = &[
     ("twilio.rest.Client", Library::Twilio, false),
 ];
 
-/// Built-in network modules (RULES.md's list). Dotted entries match a
+/// Built-in network modules (the list `extend-network-modules` in
+/// `docs/configuration.md` extends). Dotted entries match a
 /// module and its submodules.
 const BUILTIN_NETWORK_MODULES: &[&str] = &[
     "httpx",

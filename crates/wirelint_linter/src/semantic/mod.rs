@@ -343,7 +343,7 @@ impl<'a> SemanticModel<'a> {
         }
     }
 
-    /// Whether the module imports a network module (RULES.md's list plus
+    /// Whether the module imports a network module (the built-in list plus
     /// `extend-network-modules`), at module level or in a function: a
     /// *network module*. Module-level imports are all known before any
     /// function body is visited; in `finish` the answer is final.

@@ -69,7 +69,7 @@ fn has_field(class: &StmtClassDef, names: &[&str]) -> bool {
 mod tests {
     use crate::settings::{LinterSettings, RuleSelection};
 
-    /// The shapes `policy/library-patterns.md` recommends, with its one
+    /// The shapes the policy (`docs/policy.md`) recommends, with its one
     /// anti-pattern at the end.
     const POLICY_EXAMPLES: &str = r#"
 import logging

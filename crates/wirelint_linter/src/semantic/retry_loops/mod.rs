@@ -1,4 +1,4 @@
-//! Retry-loop recognition, as RULES.md defines it for WL3: a `for`/`while`
+//! Retry-loop recognition, as `docs/rules/WL301.md` defines it for WL3: a `for`/`while`
 //! loop whose body has a `try` with an `except` handler that can let the
 //! loop go on, where the `try` body makes a network call, or the module is a
 //! network module and the handler sleeps. A loop with no `try` retries too
