@@ -93,12 +93,10 @@ fn stack_needed(length: usize) -> usize {
 /// [`MAX_INTERPOLATED_STRING_NESTING`] somewhere. Only a source with more
 /// quotes after an `f`, `t` or `r` than that is lexed to find out.
 fn interpolated_strings_too_deep(source: &str) -> bool {
-    let starts = source
-        .as_bytes()
-        .windows(2)
-        .filter(|pair| {
-            matches!(pair[1], b'\'' | b'"')
-                && matches!(pair[0], b'f' | b'F' | b't' | b'T' | b'r' | b'R')
+    let bytes = source.as_bytes();
+    let starts = memchr::memchr2_iter(b'\'', b'"', bytes)
+        .filter(|&quote| {
+            quote > 0 && matches!(bytes[quote - 1], b'f' | b'F' | b't' | b'T' | b'r' | b'R')
         })
         .take(MAX_INTERPOLATED_STRING_NESTING + 1)
         .count();
