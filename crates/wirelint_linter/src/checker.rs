@@ -91,13 +91,16 @@ fn stack_needed(length: usize) -> usize {
 
 /// Whether f-strings (or t-strings) nest deeper than
 /// [`MAX_INTERPOLATED_STRING_NESTING`] somewhere. Only a source with more
-/// quotes after an `f`, `t` or `r` than that is lexed to find out.
+/// quotes that may open one (see [`may_open_interpolated_string`]) than
+/// that is lexed to find out; only a source with more quotes after an `f`,
+/// `t` or `r` (a count the compiler vectorises) is searched for those.
 fn interpolated_strings_too_deep(source: &str) -> bool {
     let bytes = source.as_bytes();
+    if quotes_after_prefix_letters(bytes) <= MAX_INTERPOLATED_STRING_NESTING {
+        return false;
+    }
     let starts = memchr::memchr2_iter(b'\'', b'"', bytes)
-        .filter(|&quote| {
-            quote > 0 && matches!(bytes[quote - 1], b'f' | b'F' | b't' | b'T' | b'r' | b'R')
-        })
+        .filter(|&quote| may_open_interpolated_string(bytes, quote))
         .take(MAX_INTERPOLATED_STRING_NESTING + 1)
         .count();
     if starts <= MAX_INTERPOLATED_STRING_NESTING {
@@ -118,6 +121,74 @@ fn interpolated_strings_too_deep(source: &str) -> bool {
             _ => {}
         }
     }
+}
+
+/// How many quotes follow an `f`, `t` or `r` (in any case): at least as
+/// many as may open an f-string or t-string. The source is counted in
+/// blocks without branches, which the compiler vectorises (several times
+/// faster than visiting each quote).
+fn quotes_after_prefix_letters(bytes: &[u8]) -> usize {
+    const BLOCK: usize = 64;
+    let quote_after = |before: u8, quote: u8| {
+        // `| 0x20` lowercases ASCII letters, and turns no other byte into
+        // one of these three.
+        let letter = before | 0x20;
+        let is_quote = (quote == b'\'') | (quote == b'"');
+        u8::from(is_quote & ((letter == b'f') | (letter == b't') | (letter == b'r')))
+    };
+    if bytes.len() < 2 {
+        return 0;
+    }
+    let (befores, quotes) = (&bytes[..bytes.len() - 1], &bytes[1..]);
+    let mut before_blocks = befores.chunks_exact(BLOCK);
+    let mut quote_blocks = quotes.chunks_exact(BLOCK);
+    let mut count = 0;
+    for (before, quote) in (&mut before_blocks).zip(&mut quote_blocks) {
+        // At most `BLOCK` (< 256) per block: a byte holds the block's sum.
+        let mut in_block = 0u8;
+        for index in 0..BLOCK {
+            in_block += quote_after(before[index], quote[index]);
+        }
+        count += usize::from(in_block);
+    }
+    let rest = before_blocks
+        .remainder()
+        .iter()
+        .zip(quote_blocks.remainder());
+    count
+        + rest
+            .map(|(&before, &quote)| usize::from(quote_after(before, quote)))
+            .sum::<usize>()
+}
+
+/// Whether the quote at `quote` may open an f-string or t-string. It does
+/// only after a prefix (`f` or `t`, alone or with `r` on either side, in any
+/// case) that starts a token. A prefix ending a longer name (the `T` closing
+/// `"GET"`, or `xf"`) does not: the lexer reads names whole. So the prefix
+/// counts when it is the whole run of word characters before the quote, or
+/// when the run may end a number rather than a name (`1jf"` is the number
+/// `1j` and an f-string): the run starts with a digit, or follows the `.` of
+/// a float such as `1.e5j`. This may count quotes that open no f-string,
+/// but never misses one that does.
+fn may_open_interpolated_string(bytes: &[u8], quote: usize) -> bool {
+    let is_interpolated = |byte: u8| matches!(byte, b'f' | b'F' | b't' | b'T');
+    let is_raw = |byte: u8| matches!(byte, b'r' | b'R');
+    let before = &bytes[..quote];
+    let prefix_length = match *before {
+        [.., first, second] if is_raw(first) && is_interpolated(second) => 2,
+        [.., first, second] if is_interpolated(first) && is_raw(second) => 2,
+        [.., last] if is_interpolated(last) => 1,
+        _ => return false,
+    };
+    let is_word = |byte: u8| byte.is_ascii_alphanumeric() || byte == b'_';
+    let word_start = before
+        .iter()
+        .rposition(|&byte| !is_word(byte))
+        .map_or(0, |index| index + 1);
+    let word = &before[word_start..];
+    word.len() == prefix_length
+        || word[0].is_ascii_digit()
+        || (word_start > 0 && before[word_start - 1] == b'.')
 }
 
 fn check_on_current_stack(
@@ -966,6 +1037,95 @@ mod tests {
         // Many f-strings side by side are not nesting.
         let side_by_side = "print(f'{x}')\n".repeat(1000);
         assert!(found(&side_by_side).is_empty());
+    }
+
+    #[test]
+    fn quotes_that_may_open_an_f_string_are_told_from_string_ends() {
+        let opens = |source: &str| {
+            let quote = source.rfind(['\'', '"']).expect("a quote");
+            may_open_interpolated_string(source.as_bytes(), quote)
+        };
+        for source in [
+            "f'", "x = F\"", "(t'", "rf'", "Rf\"", "fR'", "TR\"", "rT'", "{f'", "\"a\"f'",
+            // The prefix follows a number, not a name: the lexer starts
+            // an f-string there.
+            "1jf'", "0xt'", "0b1rf'", "1.jf'", "1.e5jF\"",
+        ] {
+            assert!(opens(source), "{source}");
+        }
+        for source in [
+            "\"GET\"",
+            "\"latest\"",
+            "'TypedDict'",
+            "xf'",
+            "bf'",
+            "ft'",
+            "rr'",
+            "r'",
+            "b'",
+            "u'",
+            "x = 'a'",
+            "'",
+        ] {
+            assert!(!opens(source), "{source}");
+        }
+        // Every f-string and t-string start the lexer finds is counted.
+        let source = "x = [f'{a}', rf\"{b}\", Tr'{c}', 1jf'{d}', 1.e5jt'{e}', g(f'{f}')]\n";
+        let bytes = source.as_bytes();
+        let counted = memchr::memchr2_iter(b'\'', b'"', bytes)
+            .filter(|&quote| may_open_interpolated_string(bytes, quote))
+            .count();
+        let mut lexer = ruff_python_parser::lexer::lex(source, ruff_python_parser::Mode::Module);
+        let mut lexed = 0;
+        loop {
+            match lexer.next_token() {
+                TokenKind::EndOfFile => break,
+                TokenKind::FStringStart | TokenKind::TStringStart => lexed += 1,
+                _ => {}
+            }
+        }
+        assert_eq!(lexed, 6);
+        assert_eq!(counted, lexed);
+    }
+
+    #[test]
+    fn the_block_count_of_prefixed_quotes_counts_every_one() {
+        let plain = |bytes: &[u8]| {
+            let prefix_letters = b"fFtTrR";
+            let quotes = b"'\"";
+            bytes
+                .windows(2)
+                .filter(|pair| prefix_letters.contains(&pair[0]) && quotes.contains(&pair[1]))
+                .count()
+        };
+        let text = "x = f'{a}' + Rb\"c\" + T'' + 'F' + \"GET\" + r'x' + {'f': 1}\n".repeat(9);
+        let bytes = text.as_bytes();
+        assert_eq!(plain(bytes), 6 * 9);
+        // Every length, so that each count ends inside, at and past a block.
+        for end in 0..=bytes.len() {
+            let prefix = &bytes[..end];
+            assert_eq!(quotes_after_prefix_letters(prefix), plain(prefix), "{end}");
+        }
+    }
+
+    #[test]
+    fn f_strings_nested_after_numbers_are_bounded_too() {
+        // `1jf'...'` lexes as the number `1j` and an f-string: the nesting
+        // counts even though a name character precedes each prefix.
+        let depth = MAX_INTERPOLATED_STRING_NESTING + 1;
+        let quotes = ["'", "\""];
+        let mut source = "x = ".to_string();
+        for level in 0..depth {
+            source.push_str(&format!("1jf{}{{", quotes[level % 2]));
+        }
+        source.push('1');
+        for level in (0..depth).rev() {
+            source.push_str(&format!("}}{}", quotes[level % 2]));
+        }
+        source.push('\n');
+        let found = found(&source);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(found[0].1.contains("f-strings nested more than 200"));
     }
 
     #[test]
