@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import subprocess
 import sys
 from pathlib import Path
 
@@ -115,3 +116,18 @@ def test_report_ratios_bars_and_markdown() -> None:
     }
     assert "**not met**" in slow.to_markdown()
     assert slow.to_json()["ratio"] == {"median_wall": 1.5, "peak_rss_max": 2.0}
+
+
+@pytest.mark.parametrize("script", ["run.py", "lsp_bench.py", "field_check.py", "corpus_report.py"])
+def test_every_harness_script_prints_its_help(script: str) -> None:
+    # argparse formats help text with %-placeholders: a stray `%` in a help
+    # string only fails when --help is asked for.
+    result = subprocess.run(
+        [sys.executable, str(Path(__file__).resolve().parent / script), "--help"],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("usage:")
