@@ -16,6 +16,7 @@ from helpers import (
     Distributions,
     Run,
     create_virtualenv,
+    run_or_fail,
     rustless_environment,
     wirelint_environment,
 )
@@ -90,7 +91,7 @@ def wheel_scripts(distributions: Distributions, tmp_path_factory: pytest.TempPat
     """The scripts directory of a new virtualenv holding only the release wheel, installed
     with no Rust program on PATH and no package index."""
     scripts = create_virtualenv(tmp_path_factory.mktemp("wheel-venv") / "venv")
-    subprocess.run(
+    run_or_fail(
         [
             scripts / "python",
             "-m",
@@ -98,13 +99,9 @@ def wheel_scripts(distributions: Distributions, tmp_path_factory: pytest.TempPat
             "install",
             "--no-index",
             "--no-deps",
-            str(distributions.wheel),
+            distributions.wheel,
         ],
         env=rustless_environment(scripts),
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=True,
     )
     return scripts
 

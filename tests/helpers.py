@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
+import pytest
+
 # A diagnostic line of the `concise` output format: `path:row:column: CODE message`.
 CONCISE_LINE = re.compile(r"^(?P<path>.+?):(?P<row>\d+):(?P<column>\d+): (?P<code>WL\d{3}) ")
 
@@ -57,17 +59,34 @@ def report_lines(stdout: str) -> list[str]:
     return lines
 
 
-def git(repository: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    """`git ARGS...` run in `repository`; fails the test when git fails."""
-    return subprocess.run(
-        ["git", *args],
-        cwd=repository,
+def run_or_fail(
+    command: list[str | Path], *, env: dict[str, str] | None = None, cwd: Path | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Runs `command` (five minutes at most) and returns it; when it exits non-zero, fails the
+    test with the command, its exit code and everything it printed, so a failure far from
+    this machine can be diagnosed from the report alone."""
+    result = subprocess.run(
+        command,
+        cwd=cwd,
+        env=env,
         capture_output=True,
         text=True,
         encoding="utf-8",
+        errors="replace",
         timeout=300,
-        check=True,
     )
+    if result.returncode != 0:
+        pytest.fail(
+            f"{' '.join(str(part) for part in command)} exited {result.returncode}\n"
+            f"--- stdout ---\n{result.stdout}--- stderr ---\n{result.stderr}",
+            pytrace=False,
+        )
+    return result
+
+
+def git(repository: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """`git ARGS...` run in `repository`; fails the test when git fails."""
+    return run_or_fail(["git", *args], cwd=repository)
 
 
 def write(path: Path, content: str | bytes) -> Path:
@@ -144,10 +163,5 @@ def rustless_environment(*first: Path, **overrides: str) -> dict[str, str]:
 
 def create_virtualenv(directory: Path) -> Path:
     """A new virtualenv (with pip) in `directory`; returns its scripts directory."""
-    subprocess.run(
-        [sys.executable, "-m", "venv", str(directory)],
-        capture_output=True,
-        timeout=300,
-        check=True,
-    )
+    run_or_fail([sys.executable, "-m", "venv", str(directory)])
     return directory / ("Scripts" if os.name == "nt" else "bin")
