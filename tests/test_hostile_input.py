@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -37,6 +38,28 @@ def test_a_fifo_or_device_as_config_or_argument_file_is_an_error_not_a_hang(
         result = run("check", "--no-cache", *args)
         assert result.returncode == 2, (args, result.stderr)
         assert expected in result.stderr, (args, result.stderr)
+
+
+@pytest.mark.skipif(shutil.which("bash") is None, reason="needs bash")
+def test_a_shell_process_substitution_is_an_argument_file(
+    wirelint_executable: str, tmp_path: Path
+) -> None:
+    # `@<(command)`: bash hands wirelint `/dev/fd/63`, a pipe whose writer is the command.
+    # The command writes after a pause, so the list is read as it arrives, not before.
+    write(tmp_path / "a.py", MISSING_TIMEOUT)
+    write(tmp_path / "b.py", MISSING_TIMEOUT)
+    script = '"$0" check --no-cache --output-format concise @<(sleep 0.2; printf "a.py\\n")'
+    result = subprocess.run(
+        ["bash", "-c", script, wirelint_executable],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env=wirelint_environment(),
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 1, result.stderr
+    assert [line.split(":")[0] for line in result.stdout.splitlines() if ": WL" in line] == ["a.py"]
 
 
 def test_a_huge_configuration_file_is_refused_unread(run: Run, tmp_path: Path) -> None:

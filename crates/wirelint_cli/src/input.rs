@@ -7,7 +7,7 @@ use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 
 use wirelint_workspace::{CheckResult, Resolver, RunOptions, check_paths_with, check_stdin};
-use wirelint_workspace::{MAX_ARGUMENT_FILE_BYTES, read_regular_text};
+use wirelint_workspace::{MAX_ARGUMENT_FILE_BYTES, read_argument_file};
 
 /// What checking an input produced.
 #[derive(Debug)]
@@ -93,8 +93,8 @@ impl Input {
 /// blank lines and lines starting with `#` are skipped. Listed paths are
 /// taken as they are (relative to the current directory), not expanded
 /// again: a listed `@OTHER` that is not a file's name is an error naming
-/// the argument file. FILE must be a regular file of at most
-/// [`MAX_ARGUMENT_FILE_BYTES`].
+/// the argument file. FILE must be a regular file, or the pipe a shell
+/// substitutes for `<(command)`, of at most [`MAX_ARGUMENT_FILE_BYTES`].
 pub(crate) fn expand_argument_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
     let mut expanded = Vec::with_capacity(paths.len());
     for path in paths {
@@ -103,7 +103,7 @@ pub(crate) fn expand_argument_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, S
             continue;
         };
         let text =
-            read_regular_text(Path::new(list), MAX_ARGUMENT_FILE_BYTES).map_err(|error| {
+            read_argument_file(Path::new(list), MAX_ARGUMENT_FILE_BYTES).map_err(|error| {
                 if error.is_not_found() {
                     format!("argument file `{list}` (from `@{list}`) does not exist")
                 } else {

@@ -40,7 +40,7 @@ pub use discovery::{CheckTarget, Discovery, discover, explicit_file};
 pub use display::{display_path, escape_control, escaped_len, path_text};
 pub use fix::{FixOptions, fix_until_stable};
 pub use panics::catch_panic;
-pub use regular_file::{MAX_ARGUMENT_FILE_BYTES, read_regular_text};
+pub use regular_file::{MAX_ARGUMENT_FILE_BYTES, read_argument_file, read_regular_text};
 pub use resolver::{ConfigSource, DirectoryInfo, Resolver, ResolverOptions};
 pub use runner::{RunOptions, linter_settings};
 pub use settings::{CACHE_DIR_ENV_VAR, Overrides, Settings};

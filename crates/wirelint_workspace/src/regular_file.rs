@@ -177,6 +177,79 @@ pub(crate) fn read_regular_file(
 /// `read_regular_file`.
 pub fn read_regular_text(path: &Path, limit: u64) -> Result<String, ReadError> {
     let (bytes, _) = read_regular_file(path, limit)?;
+    utf8_text(bytes)
+}
+
+/// Reads an argument file (`@FILE`) as text of at most `limit` UTF-8
+/// bytes: a regular file, as `read_regular_text` does, or the pipe a shell
+/// hands over for process substitution (`@<(git ls-files)` names
+/// `/dev/fd/63`). Such a pipe is read to its end, which comes when the
+/// command writing it exits. A FIFO that has a name of its own on disk is
+/// still refused: nothing says a writer will ever open it, and reading one
+/// before its writer arrives would give an empty list, a run that checks
+/// nothing and passes.
+pub fn read_argument_file(path: &Path, limit: u64) -> Result<String, ReadError> {
+    if !names_an_inherited_descriptor(path) {
+        return read_regular_text(path, limit);
+    }
+    let file = open_without_blocking(path)?;
+    let metadata = file.metadata()?;
+    if metadata.is_file() {
+        return read_regular_text(path, limit);
+    }
+    if !is_pipe(&metadata.file_type()) {
+        return Err(ReadError::NotRegular(kind_of(&metadata.file_type())));
+    }
+    // The writer is the shell's command, already running: wait for its output.
+    #[cfg(unix)]
+    {
+        let flags = rustix::fs::fcntl_getfl(&file).map_err(io::Error::from)?;
+        rustix::fs::fcntl_setfl(&file, flags - rustix::fs::OFlags::NONBLOCK)
+            .map_err(io::Error::from)?;
+    }
+    let mut bytes = Vec::new();
+    file.take(limit.saturating_add(1)).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > limit {
+        return Err(ReadError::TooLarge {
+            size: bytes.len() as u64,
+            limit,
+        });
+    }
+    utf8_text(bytes)
+}
+
+/// Whether `path` names one of the process's open descriptors, as the
+/// paths a shell substitutes for `<(command)` do: `/dev/fd/N`,
+/// `/proc/self/fd/N` or `/dev/stdin`.
+fn names_an_inherited_descriptor(path: &Path) -> bool {
+    let Some(text) = path.to_str() else {
+        return false;
+    };
+    if text == "/dev/stdin" {
+        return true;
+    }
+    ["/dev/fd/", "/proc/self/fd/"].iter().any(|prefix| {
+        text.strip_prefix(prefix)
+            .is_some_and(|number| !number.is_empty() && number.bytes().all(|b| b.is_ascii_digit()))
+    })
+}
+
+/// Whether `file_type` is a pipe or FIFO.
+fn is_pipe(file_type: &fs::FileType) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        file_type.is_fifo()
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = file_type;
+        false
+    }
+}
+
+/// `bytes` as text, or an error saying where they stop being UTF-8.
+fn utf8_text(bytes: Vec<u8>) -> Result<String, ReadError> {
     String::from_utf8(bytes).map_err(|error| {
         ReadError::Io(io::Error::new(
             io::ErrorKind::InvalidData,
@@ -304,6 +377,70 @@ mod tests {
             read_regular_file(&link, 1024),
             Err(ReadError::NotRegular(_))
         ));
+    }
+
+    #[test]
+    fn descriptor_paths_are_told_from_other_paths() {
+        for path in ["/dev/fd/63", "/proc/self/fd/7", "/dev/stdin"] {
+            assert!(names_an_inherited_descriptor(Path::new(path)), "{path}");
+        }
+        for path in [
+            "/dev/fd/",
+            "/dev/fd/6x",
+            "/dev/fd/../zero",
+            "fd/63",
+            "/tmp/dev/fd/3",
+        ] {
+            assert!(!names_an_inherited_descriptor(Path::new(path)), "{path}");
+        }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn an_argument_file_is_read_from_an_inherited_pipe_but_not_from_a_named_fifo() {
+        use std::io::Write;
+        use std::os::fd::AsRawFd;
+        let (reader, mut writer) = std::io::pipe().unwrap();
+        let descriptor = format!("/dev/fd/{}", reader.as_raw_fd());
+        let feeder = std::thread::spawn(move || {
+            // Written after the reader is waiting, in two parts, then closed.
+            std::thread::sleep(std::time::Duration::from_millis(50));
+            writer.write_all(b"a.py\n").unwrap();
+            writer.write_all(b"b.py\n").unwrap();
+        });
+        let text = read_argument_file(Path::new(&descriptor), 1024).unwrap();
+        feeder.join().unwrap();
+        assert_eq!(text, "a.py\nb.py\n");
+
+        let (reader, mut writer) = std::io::pipe().unwrap();
+        writer.write_all(&[b'x'; 64]).unwrap();
+        drop(writer);
+        let descriptor = format!("/dev/fd/{}", reader.as_raw_fd());
+        let error = read_argument_file(Path::new(&descriptor), 16).unwrap_err();
+        assert!(
+            matches!(
+                error,
+                ReadError::TooLarge {
+                    size: 17,
+                    limit: 16
+                }
+            ),
+            "{error}"
+        );
+
+        let temp = tempfile::tempdir().unwrap();
+        let fifo = temp.path().join("files.fifo");
+        crate::test_support::make_fifo(&fifo);
+        let error = read_argument_file(&fifo, 1024).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "it is a FIFO (named pipe), not a regular file"
+        );
+        let error = read_argument_file(Path::new("/dev/zero"), 1024).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "it is a character device, not a regular file"
+        );
     }
 
     #[test]
