@@ -101,6 +101,12 @@ pub(crate) struct CheckArgs {
     #[arg(long)]
     pub no_cache: bool,
 
+    /// Keep the cache in DIR instead of `cache-dir` from the configuration
+    /// (relative to the current directory). The `WIRELINT_CACHE_DIR`
+    /// environment variable does the same; this flag wins over it.
+    #[arg(long, value_name = "DIR", conflicts_with = "no_cache")]
+    pub cache_dir: Option<PathBuf>,
+
     /// Print diagnostics only: no closing summary line.
     #[arg(long, short)]
     pub quiet: bool,
@@ -140,8 +146,8 @@ pub(crate) struct CheckArgs {
 }
 
 impl CheckArgs {
-    /// What the flags override in the configuration (the environment's
-    /// `WIRELINT_CACHE_DIR` is added by the caller).
+    /// What the flags override in the configuration (without `--cache-dir`,
+    /// the caller adds the environment's `WIRELINT_CACHE_DIR`).
     pub(crate) fn overrides(&self) -> Overrides {
         Overrides {
             select: self.select.clone(),
@@ -150,7 +156,7 @@ impl CheckArgs {
             preview: self.preview.then_some(true),
             respect_gitignore: self.no_respect_gitignore.then_some(false),
             force_exclude: self.force_exclude.then_some(true),
-            cache_dir: None,
+            cache_dir: self.cache_dir.clone(),
         }
     }
 
@@ -350,6 +356,13 @@ mod tests {
         }
         assert!(!check_args(&["check"]).no_cache);
         assert!(check_args(&["check", "--no-cache"]).no_cache);
+        assert_eq!(
+            check_args(&["check", "--cache-dir", "build/lint"])
+                .overrides()
+                .cache_dir,
+            Some(PathBuf::from("build/lint"))
+        );
+        assert!(parse(&["check", "--cache-dir", "x", "--no-cache"]).is_err());
     }
 
     #[test]

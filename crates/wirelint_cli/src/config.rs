@@ -24,9 +24,11 @@ pub(crate) fn resolver(args: &CheckArgs) -> Result<Resolver, Vec<String>> {
         (None, false) => ConfigSource::Discover,
     };
     let mut overrides = args.overrides();
-    overrides.cache_dir = env::var_os(CACHE_DIR_ENV_VAR)
-        .filter(|value| !value.is_empty())
-        .map(PathBuf::from);
+    if overrides.cache_dir.is_none() {
+        overrides.cache_dir = env::var_os(CACHE_DIR_ENV_VAR)
+            .filter(|value| !value.is_empty())
+            .map(PathBuf::from);
+    }
     Resolver::new(ResolverOptions {
         source,
         overrides,

@@ -485,6 +485,18 @@ fn cache_dir_comes_from_the_configuration_or_the_environment() {
         "{}",
         stdout(&overridden)
     );
+    // `--cache-dir` wins over both, and the run keeps its cache there.
+    write(root, "a.py", MISSING_TIMEOUT);
+    let flagged = Command::new(env!("CARGO_BIN_EXE_wirelint"))
+        .args(["check", "--cache-dir", "flagged", "a.py"])
+        .current_dir(root)
+        .env("WIRELINT_CACHE_DIR", "elsewhere")
+        .output()
+        .unwrap();
+    assert_eq!(findings(&flagged), ["a.py:WL203"]);
+    assert!(root.join("flagged/CACHEDIR.TAG").is_file());
+    assert!(!root.join("elsewhere").exists());
+    assert!(!root.join("tmp/lint-cache").exists());
 }
 
 #[test]
