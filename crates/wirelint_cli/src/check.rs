@@ -94,6 +94,14 @@ pub(crate) fn check(
     for error in &result.errors {
         let _ = writeln!(stderr, "error: {error}");
     }
+    if matches!(input, Input::Paths(_)) && result.files_checked == 0 && result.errors.is_empty() {
+        // "All checks passed!" alone would read as if something had been checked.
+        let _ = writeln!(
+            stderr,
+            "warning: no Python files found under the given paths (see `--show-files`, \
+             `include` and `exclude`)"
+        );
+    }
     for file in &result.fixed {
         if let FixStatus::Failed(message) = &file.status {
             let _ = writeln!(stderr, "error: {message}");

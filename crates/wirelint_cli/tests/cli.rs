@@ -47,6 +47,33 @@ fn exit_codes_are_zero_one_two() {
 }
 
 #[test]
+fn a_run_that_finds_no_python_file_warns() {
+    let temp = tempfile::tempdir().unwrap();
+    let root = temp.path();
+    fs::create_dir(root.join("docs")).unwrap();
+    fs::write(root.join("docs/notes.txt"), "requests.get(url)\n").unwrap();
+    fs::write(root.join("empty-list.txt"), "# nothing staged\n").unwrap();
+    let warning = "warning: no Python files found under the given paths (see `--show-files`, \
+                   `include` and `exclude`)\n";
+    for args in [&["check", "docs"][..], &["check", "@empty-list.txt"]] {
+        let output = wirelint(root, args);
+        assert_eq!(output.status.code(), Some(0), "{args:?}");
+        assert_eq!(text(&output.stderr), warning, "{args:?}");
+        assert_eq!(text(&output.stdout), "All checks passed!\n", "{args:?}");
+    }
+    // One file checked, or a path error already said: no warning.
+    fs::write(root.join("docs/conf.py"), "x = 1\n").unwrap();
+    let one = wirelint(root, &["check", "docs"]);
+    assert_eq!(text(&one.stderr), "");
+    let missing = wirelint(root, &["check", "absent"]);
+    assert_eq!(missing.status.code(), Some(2));
+    assert_eq!(
+        text(&missing.stderr),
+        "error: path `absent` does not exist\n"
+    );
+}
+
+#[test]
 fn version_names_the_program() {
     let temp = tempfile::tempdir().unwrap();
     let output = wirelint(temp.path(), &["--version"]);
