@@ -20,6 +20,9 @@ pub(crate) enum Command {
     Check(CheckArgs),
     /// Show the documentation of a rule, or of every rule.
     Rule(RuleArgs),
+    /// Remove the cache of results (`cache-dir`, by default
+    /// `.wirelint_cache` in the project root).
+    Clean(CleanArgs),
     /// Run the language server (LSP) for editors, over standard input and
     /// output.
     Server(ServerArgs),
@@ -216,6 +219,24 @@ pub(crate) struct RuleArgs {
     /// How to print the documentation.
     #[arg(long, value_enum, default_value_t = RuleFormat::Text)]
     pub output_format: RuleFormat,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct CleanArgs {
+    /// Remove the cache in DIR instead of `cache-dir` from the configuration
+    /// (relative to the current directory); `WIRELINT_CACHE_DIR` does the
+    /// same, and this flag wins over it.
+    #[arg(long, value_name = "DIR")]
+    pub cache_dir: Option<PathBuf>,
+
+    /// Read `cache-dir` from this configuration file instead of the closest
+    /// one.
+    #[arg(long, value_name = "PATH", conflicts_with = "isolated")]
+    pub config: Option<PathBuf>,
+
+    /// Ignore every configuration file: the default cache directory.
+    #[arg(long)]
+    pub isolated: bool,
 }
 
 #[derive(Debug, Args)]

@@ -8,7 +8,7 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use clap::ValueEnum;
-use wirelint_workspace::{CACHE_DIR_ENV_VAR, ConfigSource, Resolver, ResolverOptions};
+use wirelint_workspace::{CACHE_DIR_ENV_VAR, ConfigSource, Overrides, Resolver, ResolverOptions};
 
 use crate::ExitStatus;
 use crate::args::{CheckArgs, OutputFormat};
@@ -16,14 +16,24 @@ use crate::args::{CheckArgs, OutputFormat};
 /// The resolver for a `check` run; the errors say what is wrong with the
 /// configuration (or the current directory).
 pub(crate) fn resolver(args: &CheckArgs) -> Result<Resolver, Vec<String>> {
+    resolver_from(args.config.as_ref(), args.isolated, args.overrides())
+}
+
+/// The resolver for configuration from `config` (else `isolated`, else
+/// discovered) with `overrides`; without a cache directory among them,
+/// the environment's `WIRELINT_CACHE_DIR` is one.
+pub(crate) fn resolver_from(
+    config: Option<&PathBuf>,
+    isolated: bool,
+    mut overrides: Overrides,
+) -> Result<Resolver, Vec<String>> {
     let current_dir = env::current_dir()
         .map_err(|error| vec![format!("cannot read the current directory: {error}")])?;
-    let source = match (&args.config, args.isolated) {
+    let source = match (config, isolated) {
         (Some(path), _) => ConfigSource::File(path.clone()),
         (None, true) => ConfigSource::Isolated,
         (None, false) => ConfigSource::Discover,
     };
-    let mut overrides = args.overrides();
     if overrides.cache_dir.is_none() {
         overrides.cache_dir = env::var_os(CACHE_DIR_ENV_VAR)
             .filter(|value| !value.is_empty())

@@ -1,11 +1,12 @@
 //! wirelint_cli: the `wirelint` command line: parses arguments, runs
-//! `check` or `rule` (or starts `server`, the language server), prints the
+//! `check`, `rule` or `clean` (or starts `server`, the language server), prints the
 //! result and returns the exit code. The binary and the Python console
 //! script both call [`run`].
 
 mod add_noqa;
 mod args;
 mod check;
+mod clean;
 mod config;
 mod input;
 mod printer;
@@ -48,6 +49,7 @@ pub fn run(args: Vec<OsString>) -> u8 {
     let status = match &cli.command {
         Command::Check(args) => with_output(|stdout, stderr| check::check(args, stdout, stderr)),
         Command::Rule(args) => with_output(|stdout, stderr| rule::rule(args, stdout, stderr)),
+        Command::Clean(args) => with_output(|stdout, stderr| clean::clean(args, stdout, stderr)),
         // The language server owns standard input and output itself.
         Command::Server(_) => return wirelint_server::run(),
     };

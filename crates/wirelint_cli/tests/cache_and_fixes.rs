@@ -62,6 +62,59 @@ fn a_warm_run_matches_a_cold_one_and_no_cache_writes_nothing() {
 }
 
 #[test]
+fn clean_removes_the_cache_check_uses_and_refuses_a_directory_it_did_not_make() {
+    let temp = tempfile::tempdir().unwrap();
+    let root = temp.path();
+    fs::write(root.join("wirelint.toml"), "cache-dir = \"build/lint\"\n").unwrap();
+    fs::write(root.join("app.py"), SCALAR).unwrap();
+    fs::create_dir(root.join("sub")).unwrap();
+    fs::write(root.join("sub/b.py"), SCALAR).unwrap();
+    assert_eq!(wirelint(root, &["check"]).status.code(), Some(1));
+    let cache = root.join("build/lint");
+    let bytes: u64 = fs::read_dir(cache.join("v1"))
+        .unwrap()
+        .flat_map(|shard| fs::read_dir(shard.unwrap().path()).unwrap())
+        .map(|entry| entry.unwrap().metadata().unwrap().len())
+        .sum();
+    assert_eq!(entries(&cache).len(), 2);
+    assert!((1024..1024 * 1024).contains(&bytes), "{bytes}");
+
+    // Run from a subdirectory, as check would be: the same configuration, the same cache.
+    let cleaned = wirelint(&root.join("sub"), &["clean"]);
+    assert_eq!(cleaned.status.code(), Some(0), "{}", text(&cleaned.stderr));
+    let shown = cache.display().to_string();
+    assert_eq!(
+        text(&cleaned.stdout),
+        format!(
+            "Removed the cache at `{shown}`: 2 entries, {:.1} KiB.\n",
+            bytes as f64 / 1024.0
+        )
+    );
+    assert!(!cache.exists());
+    assert!(root.join("build").is_dir(), "only the cache directory goes");
+    let again = wirelint(root, &["clean"]);
+    assert_eq!(again.status.code(), Some(0));
+    assert_eq!(
+        text(&again.stdout),
+        "No cache at `build/lint`: nothing to remove.\n"
+    );
+
+    // --cache-dir names another; a directory wirelint did not make is left whole.
+    fs::create_dir(root.join("notes")).unwrap();
+    fs::write(root.join("notes/todo.txt"), "keep me").unwrap();
+    let refused = wirelint(root, &["clean", "--cache-dir", "notes"]);
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(
+        text(&refused.stderr).starts_with(
+            "error: cannot remove the cache at `notes`: it exists and is not a wirelint cache"
+        ),
+        "{}",
+        text(&refused.stderr)
+    );
+    assert!(root.join("notes/todo.txt").is_file());
+}
+
+#[test]
 fn fix_writes_the_file_and_counts_fixed_and_remaining() {
     let temp = tempfile::tempdir().unwrap();
     let app = temp.path().join("app.py");

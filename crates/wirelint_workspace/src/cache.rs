@@ -276,6 +276,74 @@ impl Cache {
     }
 }
 
+/// What [`clear`] removed.
+#[derive(Copy, Clone, Debug, Default, PartialEq, Eq)]
+pub struct Cleared {
+    /// Entries removed (one per file a run cached).
+    pub entries: u64,
+    /// Their size in bytes.
+    pub bytes: u64,
+}
+
+/// Removes the cache in `directory` (`wirelint clean`), if there is one:
+/// `Ok(None)` when `directory` does not exist. Only a directory wirelint
+/// made (it holds wirelint's `CACHEDIR.TAG`) is touched, and one that is,
+/// or contains, `current_dir` or `project_root` is refused, as
+/// [`Cache::open`] refuses it. Links inside are removed, never followed.
+/// A cache directory that is itself a symbolic link keeps the link and
+/// its tag; its entries go.
+pub fn clear(
+    directory: &Path,
+    current_dir: &Path,
+    project_root: &Path,
+) -> io::Result<Option<Cleared>> {
+    let metadata = match fs::symlink_metadata(directory) {
+        Err(error) if error.kind() == io::ErrorKind::NotFound => return Ok(None),
+        other => other?,
+    };
+    refuse_if_containing(directory, &[current_dir, project_root])?;
+    let tag = crate::regular_file::read_regular_file(&directory.join(CACHE_DIR_TAG), 4096)
+        .map(|(bytes, _)| bytes);
+    if !tag.is_ok_and(|tag| is_our_tag(&tag)) {
+        return Err(not_a_cache_error());
+    }
+    let entries = directory.join(ENTRIES_DIR);
+    let cleared = count_entries(&entries);
+    if metadata.file_type().is_symlink() {
+        match fs::remove_dir_all(&entries) {
+            Err(error) if error.kind() == io::ErrorKind::NotFound => {}
+            other => other?,
+        }
+    } else {
+        fs::remove_dir_all(directory)?;
+    }
+    Ok(Some(cleared))
+}
+
+/// The entries under `entries` (shard directories of files), not
+/// following links; what cannot be read is not counted.
+fn count_entries(entries: &Path) -> Cleared {
+    let mut cleared = Cleared::default();
+    let Ok(shards) = fs::read_dir(entries) else {
+        return cleared;
+    };
+    for shard in shards.flatten() {
+        if !shard.file_type().is_ok_and(|kind| kind.is_dir()) {
+            continue;
+        }
+        let Ok(files) = fs::read_dir(shard.path()) else {
+            continue;
+        };
+        for file in files.flatten() {
+            if let Some(metadata) = file.metadata().ok().filter(fs::Metadata::is_file) {
+                cleared.entries += 1;
+                cleared.bytes += metadata.len();
+            }
+        }
+    }
+    cleared
+}
+
 /// The shard directory and file name of the entry of `key`.
 fn entry_name(key: EntryKey) -> (String, String) {
     let shard = key.0 >> 120;
@@ -1049,6 +1117,80 @@ mod tests {
         next_run.put(key, ContentHash::of(b"edited"), &[]);
         assert!(!stale.exists());
         assert_eq!(names(&shard).len(), 1);
+    }
+
+    #[test]
+    fn clear_removes_a_cache_it_made_and_nothing_else() {
+        let temp = tempfile::tempdir().unwrap();
+        let project = temp.path().join("project");
+        fs::create_dir(&project).unwrap();
+        let directory = project.join(".wirelint_cache");
+        assert_eq!(clear(&directory, &project, &project).unwrap(), None);
+
+        let cache = Cache::open(&directory, &project, &project).unwrap();
+        let stored = diagnostics();
+        for name in ["a.py", "b.py"] {
+            let key = cache.key(Path::new(name), &LinterSettings::default(), None);
+            cache.put(key, ContentHash::of(SOURCE.as_bytes()), &stored);
+        }
+        let bytes: u64 = entry_files(&cache)
+            .iter()
+            .map(|path| fs::metadata(path).unwrap().len())
+            .sum();
+        drop(cache);
+        let cleared = clear(&directory, &project, &project).unwrap().unwrap();
+        assert_eq!(cleared, Cleared { entries: 2, bytes });
+        assert!(!directory.exists());
+
+        // Not ours: left whole.
+        let foreign = project.join("build");
+        fs::create_dir_all(foreign.join(ENTRIES_DIR)).unwrap();
+        fs::write(foreign.join("keep.txt"), "x").unwrap();
+        let error = clear(&foreign, &project, &project).unwrap_err();
+        assert!(
+            error.to_string().contains("not a wirelint cache"),
+            "{error}"
+        );
+        assert!(foreign.join("keep.txt").is_file());
+
+        // The project itself is refused even with a tag planted in it.
+        fs::write(project.join(CACHE_DIR_TAG), CACHE_DIR_TAG_CONTENT).unwrap();
+        let error = clear(&project, &project, &project).unwrap_err();
+        assert!(error.to_string().contains("hide the project"), "{error}");
+        assert!(foreign.join("keep.txt").is_file());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn clear_never_follows_a_link() {
+        let temp = tempfile::tempdir().unwrap();
+        let project = temp.path().join("project");
+        let outside = temp.path().join("outside");
+        fs::create_dir(&project).unwrap();
+        fs::create_dir(&outside).unwrap();
+        fs::write(outside.join("precious.txt"), "x").unwrap();
+        let real = temp.path().join("real-cache");
+        let cache = Cache::open(&real, &project, &project).unwrap();
+        let key = cache.key(Path::new("a.py"), &LinterSettings::default(), None);
+        cache.put(key, ContentHash::of(SOURCE.as_bytes()), &diagnostics());
+        drop(cache);
+        // A link planted among the entries, and the cache directory a link itself.
+        std::os::unix::fs::symlink(&outside, real.join(ENTRIES_DIR).join("zz")).unwrap();
+        let linked = project.join(".wirelint_cache");
+        std::os::unix::fs::symlink(&real, &linked).unwrap();
+        let cleared = clear(&linked, &project, &project).unwrap().unwrap();
+        assert_eq!(cleared.entries, 1);
+        assert!(outside.join("precious.txt").is_file());
+        assert!(!real.join(ENTRIES_DIR).exists());
+        assert!(real.join(CACHE_DIR_TAG).is_file());
+        assert!(
+            fs::symlink_metadata(&linked)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+        // Still a cache wirelint accepts.
+        assert!(Cache::open(&linked, &project, &project).is_ok());
     }
 
     #[test]

@@ -34,13 +34,15 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use wirelint_linter::Diagnostic;
 
 pub use atomic_write::{Expected, Rewrite, rewrite_if_unchanged};
-pub use cache::Cache;
+pub use cache::{Cache, Cleared, clear as clear_cache};
 pub use config::{CONFIG_FILE_NAMES, CONFIG_KEYS, ConfigError};
 pub use discovery::{CheckTarget, Discovery, discover, explicit_file};
 pub use display::{display_path, escape_control, escaped_len, path_text};
 pub use fix::{FixOptions, fix_until_stable};
 pub use panics::catch_panic;
-pub use regular_file::{MAX_ARGUMENT_FILE_BYTES, read_argument_file, read_regular_text};
+pub use regular_file::{
+    MAX_ARGUMENT_FILE_BYTES, human_size, read_argument_file, read_regular_text,
+};
 pub use resolver::{ConfigSource, DirectoryInfo, Resolver, ResolverOptions};
 pub use runner::{RunOptions, linter_settings};
 pub use settings::{CACHE_DIR_ENV_VAR, Overrides, Settings};

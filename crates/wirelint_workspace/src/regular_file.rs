@@ -121,7 +121,7 @@ impl From<io::Error> for ReadError {
 }
 
 /// `1536` → `1.5 KiB`, for messages.
-pub(crate) fn human_size(bytes: u64) -> String {
+pub fn human_size(bytes: u64) -> String {
     const UNITS: [&str; 4] = ["KiB", "MiB", "GiB", "TiB"];
     if bytes < 1024 {
         return format!("{bytes} bytes");
