@@ -159,16 +159,23 @@ pub(crate) fn read_regular_file(
     }
     let stamp = FileStamp::of(&metadata);
     let capacity = usize::try_from(metadata.len()).unwrap_or(0);
+    // Over the limit here only if it grew while being read.
+    let bytes = read_at_most(file, limit, capacity)?;
+    Ok((bytes, stamp))
+}
+
+/// Everything `file` holds, if that is at most `limit` bytes (one byte
+/// more is read to tell); `capacity` is what to expect.
+fn read_at_most(file: File, limit: u64, capacity: usize) -> Result<Vec<u8>, ReadError> {
     let mut bytes = Vec::with_capacity(capacity);
     file.take(limit.saturating_add(1)).read_to_end(&mut bytes)?;
     if bytes.len() as u64 > limit {
-        // It grew while being read.
         return Err(ReadError::TooLarge {
             size: bytes.len() as u64,
             limit,
         });
     }
-    Ok((bytes, stamp))
+    Ok(bytes)
 }
 
 /// Reads the regular file at `path` (a symbolic link is followed) as text
@@ -207,15 +214,7 @@ pub fn read_argument_file(path: &Path, limit: u64) -> Result<String, ReadError> 
         rustix::fs::fcntl_setfl(&file, flags - rustix::fs::OFlags::NONBLOCK)
             .map_err(io::Error::from)?;
     }
-    let mut bytes = Vec::new();
-    file.take(limit.saturating_add(1)).read_to_end(&mut bytes)?;
-    if bytes.len() as u64 > limit {
-        return Err(ReadError::TooLarge {
-            size: bytes.len() as u64,
-            limit,
-        });
-    }
-    utf8_text(bytes)
+    utf8_text(read_at_most(file, limit, 0)?)
 }
 
 /// Whether `path` names one of the process's open descriptors, as the
