@@ -58,10 +58,10 @@
   "The process of `wirelint server'.")
 
 (defconst wirelint-test-settled-type 'eglot-error
-  "The type of the diagnostics once the server has read the project's settings.
-The documented .dir-locals.el makes every finding an error; until the server has its answer
-to `workspace/configuration', it may publish them with the severity of the initialization
-options (warnings).")
+  "The type of the diagnostics once the server has the project's settings.
+The documented .dir-locals.el makes every finding an error; until the server
+has its answer to `workspace/configuration', it may publish them with the
+severity of the initialization options (warnings).")
 
 (defun wirelint-test-record (key value)
   "Records VALUE under KEY in the report."
@@ -74,8 +74,9 @@ options (warnings).")
       (buffer-substring-no-properties (max (point-min) (- (point-max) 20000)) (point-max)))))
 
 (defun wirelint-test-record-failure (error-message)
-  "Records ERROR-MESSAGE, and what helps to understand it: Emacs's messages, the
-diagnostics shown, and eglot's log of the messages exchanged with the server."
+  "Records ERROR-MESSAGE, and what helps to understand it.
+That is Emacs's messages, the diagnostics shown, and eglot's log of the
+messages exchanged with the server."
   (wirelint-test-record 'error (format "%s: %s" wirelint-test-step error-message))
   (wirelint-test-record 'messages (wirelint-test-buffer-text (messages-buffer)))
   (when (buffer-live-p wirelint-test-buffer)
@@ -87,7 +88,8 @@ diagnostics shown, and eglot's log of the messages exchanged with the server."
      'events (wirelint-test-buffer-text (jsonrpc-events-buffer wirelint-test-connection)))))
 
 (defun wirelint-test-finish (&optional error-message)
-  "Writes the report (with ERROR-MESSAGE, if any) and exits: 0 without an error, else 1."
+  "Writes the report (with ERROR-MESSAGE, if any) and exits.
+The exit code is 0 without an error, else 1."
   (unless wirelint-test-finished
     (setq wirelint-test-finished t)
     (unwind-protect
@@ -110,9 +112,9 @@ diagnostics shown, and eglot's log of the messages exchanged with the server."
 
 (defun wirelint-test-wait (what predicate then)
   "Waits (polling) until PREDICATE returns non-nil, then calls THEN.
-Gives up with an error naming WHAT after `wirelint-test-wait-seconds'.  Between two looks
-Emacs is back in its command loop: the server's messages are read, and timers and idle
-timers run."
+Gives up with an error naming WHAT after `wirelint-test-wait-seconds'.
+Between two looks Emacs is back in its command loop: the server's messages
+are read, and timers and idle timers run."
   (let ((deadline (+ (float-time) wirelint-test-wait-seconds)))
     (cl-labels ((look ()
                   (wirelint-test-step what
@@ -154,9 +156,10 @@ timers run."
 
 (defun wirelint-test-pick-from-menu (prompt collection &optional _predicate _require-match
                                             _initial _history default &rest _)
-  "Answers eglot's code action menu (a `completing-read-function') as a user would:
-records PROMPT, DEFAULT and the actions of COLLECTION, and picks the quick fix whose title
-starts with the code of the first diagnostic."
+  "Answers eglot's code action menu as a user would.
+A `completing-read-function': records PROMPT, DEFAULT and the actions of
+COLLECTION, and picks the quick fix whose title starts with the code of the
+first diagnostic."
   (let* ((code (alist-get 'code (aref (alist-get 'initial wirelint-test-report) 0)))
          (chosen (cl-find-if (lambda (item) (string-prefix-p (concat code ":") (car item)))
                              collection)))
@@ -190,7 +193,7 @@ starts with the code of the first diagnostic."
   (wirelint-test-record 'eglot_loaded_by_setup (wirelint-test-boolean (featurep 'eglot))))
 
 (defun wirelint-test-settled-p ()
-  "Whether flymake shows diagnostics, all of the settled type, in the Python buffer."
+  "Whether flymake shows diagnostics, all of the settled type, in the buffer."
   (with-current-buffer wirelint-test-buffer
     (let ((shown (flymake-diagnostics)))
       (and shown
@@ -220,7 +223,7 @@ starts with the code of the first diagnostic."
      (lambda () (with-current-buffer wirelint-test-buffer (wirelint-test-fix))))))
 
 (defun wirelint-test-fix ()
-  "Records the session's state and diagnostics, then applies the first one's quick fix."
+  "Records the session and its diagnostics, then applies the first quick fix."
   (setq wirelint-test-step "applying the quick fix")
   (let* ((server wirelint-test-connection)
          (capabilities (slot-value server 'capabilities))
@@ -254,7 +257,7 @@ starts with the code of the first diagnostic."
      (lambda () (with-current-buffer wirelint-test-buffer (wirelint-test-shut-down))))))
 
 (defun wirelint-test-shut-down ()
-  "Records the diagnostics after the fix, shuts the server down and ends the session."
+  "Records the diagnostics after the fix, shuts the server down, ends the session."
   (setq wirelint-test-step "shutting the server down")
   (wirelint-test-record 'after_fix (wirelint-test-diagnostics))
   (wirelint-test-record 'modified (wirelint-test-boolean (buffer-modified-p)))
