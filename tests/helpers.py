@@ -21,6 +21,18 @@ NEXT_STEP_PREFIX = "Run "
 # The file name of one cache entry.
 CACHE_ENTRY_NAME = re.compile(r"^[0-9a-f]{30}$")
 
+# The Python buffer the real-editor tests (Neovim, Emacs) open: WL201 on line 5, after a tab,
+# non-ASCII text and an emoji (so the editor's position conversion is tested), and WL203 on
+# line 6.
+EDITOR_TEST_SOURCE = (
+    "import requests\n"
+    "\n"
+    "\n"
+    "if True:\n"
+    "\tnote = 'café 😀'; requests.get(url, timeout=5)\n"
+    "requests.get(url)\n"
+)
+
 # Variables a wirelint run must not inherit from the test process: the colour switches, and
 # every `WIRELINT_` setting (such as `WIRELINT_CACHE_DIR`) by its prefix.
 COLOUR_VARIABLES = ("NO_COLOR", "FORCE_COLOR")

@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from helpers import REPOSITORY_ROOT, wirelint_environment, write
+from helpers import EDITOR_TEST_SOURCE, REPOSITORY_ROOT, wirelint_environment, write
 
 INIT_EL = Path(__file__).parent / "editors" / "emacs" / "init.el"
 EDITORS_DOC = REPOSITORY_ROOT / "docs" / "editors.md"
@@ -26,14 +26,7 @@ DEBIAN_ELPA = Path("/usr/share/emacs/site-lisp/elpa")
 INSTALL_HINT = "`apt-get install emacs-nox elpa-eglot` (.ci/run does it)"
 FENCED_ELISP = re.compile(r"^```elisp\n(.*?)^```$", flags=re.MULTILINE | re.DOTALL)
 
-SOURCE = (
-    "import requests\n"
-    "\n"
-    "\n"
-    "if True:\n"
-    "\tnote = 'café 😀'; requests.get(url, timeout=5)\n"
-    "requests.get(url)\n"
-)
+SOURCE = EDITOR_TEST_SOURCE
 
 
 @pytest.fixture(scope="module")

@@ -14,18 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from helpers import wirelint_environment, write
+from helpers import EDITOR_TEST_SOURCE, wirelint_environment, write
 
 INIT_LUA = Path(__file__).parent / "editors" / "neovim" / "init.lua"
 
-SOURCE = (
-    "import requests\n"
-    "\n"
-    "\n"
-    "if True:\n"
-    "\tnote = 'café 😀'; requests.get(url, timeout=5)\n"
-    "requests.get(url)\n"
-)
+SOURCE = EDITOR_TEST_SOURCE
 
 
 @pytest.fixture(scope="module")
