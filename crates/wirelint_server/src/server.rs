@@ -14,8 +14,9 @@
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
-use crossbeam_channel::{Receiver, Sender, select, unbounded};
+use crossbeam_channel::{Receiver, Sender, after, never, select, unbounded};
 use lsp_server::{ErrorCode, Message, Notification, ReqQueue, Request, RequestId, Response};
 use lsp_types::notification::{
     Cancel, DidChangeConfiguration, DidChangeTextDocument, DidChangeWatchedFiles,
@@ -54,6 +55,11 @@ use crate::worker::{self, Done, Job, Outcome, Task};
 /// MiB to the peak, in `bench/lsp_bench.py`) and the answer to one edit
 /// takes milliseconds; the message loop answers meanwhile either way.
 const LINT_THREADS: usize = 1;
+
+/// How long linting waits for the client's first settings
+/// (`workspace/configuration`) before going on without them. Editors answer
+/// in milliseconds; this only bounds a client that never does.
+const SETTINGS_WAIT: Duration = Duration::from_secs(2);
 
 /// Exit code after `exit` (or the end of input) following `shutdown`.
 const EXIT_AFTER_SHUTDOWN: u8 = 0;
@@ -178,6 +184,11 @@ struct Server {
     /// Of the latest `workspace/configuration` request; older answers are
     /// dropped.
     configuration_generation: u64,
+    /// Until when linting waits for the client's answer to the first
+    /// `workspace/configuration` request, while it has not come: results
+    /// computed before it would be shown with the wrong settings (another
+    /// severity, other rules) and then replaced.
+    settings_awaited_until: Option<Instant>,
     shutdown: bool,
     /// Problems already shown to the user (each once per settings).
     shown_problems: HashSet<String>,
@@ -197,6 +208,7 @@ impl Server {
             next_revision: 0,
             requests: ReqQueue::default(),
             configuration_generation: 0,
+            settings_awaited_until: None,
             shutdown: false,
             shown_problems: HashSet::new(),
         };
@@ -218,6 +230,10 @@ impl Server {
 
     fn run(mut self, incoming: &Receiver<Incoming>, done: &Receiver<Done>) -> u8 {
         loop {
+            let settings_wait = match self.settings_awaited_until {
+                Some(deadline) => after(deadline.saturating_duration_since(Instant::now())),
+                None => never(),
+            };
             select! {
                 recv(incoming) -> item => match item {
                     Ok(item) => {
@@ -232,6 +248,17 @@ impl Server {
                     if let Ok(finished) = finished {
                         self.handle_done(finished);
                     }
+                }
+                recv(settings_wait) -> _ => {
+                    self.log(
+                        MessageType::WARNING,
+                        format!(
+                            "the client did not answer `workspace/configuration` within {} s; \
+                             checking with the settings known so far",
+                            SETTINGS_WAIT.as_secs()
+                        ),
+                    );
+                    self.stop_awaiting_settings();
                 }
             }
         }
@@ -660,6 +687,7 @@ impl Server {
         }
         if self.client.configuration {
             self.request_configuration();
+            self.settings_awaited_until = Some(Instant::now() + SETTINGS_WAIT);
         }
         let mode = if self.client.pull_diagnostics {
             "pull"
@@ -807,6 +835,13 @@ impl Server {
         if generation != self.configuration_generation {
             return;
         }
+        self.apply_configuration(response, &folders);
+        self.stop_awaiting_settings();
+    }
+
+    /// Takes the settings from the client's answer to the latest
+    /// `workspace/configuration` request for the global scope and `folders`.
+    fn apply_configuration(&mut self, response: Response, folders: &[Uri]) {
         let values = match response.response_result {
             Ok(Value::Array(values)) if values.len() == folders.len() + 1 => values,
             Ok(other) => {
@@ -838,6 +873,18 @@ impl Server {
             self.settings_changed();
         }
         self.report_settings_problems("settings", problems);
+    }
+
+    /// Ends the wait for the first settings, if linting was waiting for
+    /// them: every open document is linted.
+    fn stop_awaiting_settings(&mut self) {
+        if self.settings_awaited_until.take().is_none() {
+            return;
+        }
+        let uris: Vec<Uri> = self.documents.keys().cloned().collect();
+        for uri in uris {
+            self.schedule_lint(&uri);
+        }
     }
 
     /// Asks for the global settings and every folder's.
@@ -895,7 +942,11 @@ impl Server {
 
     /// Lints the document's current revision, unless a lint of it is
     /// running: then the newest revision is linted when that one finishes.
+    /// While the first settings are awaited, nothing is linted yet.
     fn schedule_lint(&mut self, uri: &Uri) {
+        if self.settings_awaited_until.is_some() {
+            return;
+        }
         let Some(document) = self.documents.get(uri) else {
             return;
         };

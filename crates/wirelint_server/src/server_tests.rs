@@ -519,3 +519,101 @@ fn apply_autofix_needs_a_client_that_applies_edits() {
     assert!(client.response(&id).response_result.is_ok());
     assert_eq!(client.exit(), 1);
 }
+
+/// Receives until the server's `workspace/configuration` request, keeping
+/// notifications and answering other requests with nothing.
+fn configuration_request(client: &mut Client) -> Request {
+    loop {
+        match client.receive() {
+            Outgoing::Message(Message::Request(request))
+                if request.method == "workspace/configuration" =>
+            {
+                return request;
+            }
+            Outgoing::Message(Message::Request(request)) => {
+                client.send(Incoming::Message(Message::Response(Response::new_ok(
+                    request.id,
+                    Value::Null,
+                ))));
+            }
+            Outgoing::Message(Message::Notification(notification)) => {
+                client.notifications.push(notification);
+            }
+            other => panic!("unexpected while waiting for the settings request: {other:?}"),
+        }
+    }
+}
+
+fn severities(published: &Value) -> Vec<i64> {
+    published["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|diagnostic| diagnostic["severity"].as_i64().unwrap())
+        .collect()
+}
+
+#[test]
+fn nothing_is_published_before_the_first_settings_arrive() {
+    let capabilities = json!({"workspace": {"configuration": true}});
+    let mut client = Client::start(engine());
+    let response = client.request(
+        "initialize",
+        json!({"capabilities": capabilities, "initializationOptions": {"severity": "warning"}}),
+    );
+    assert!(response.response_result.is_ok(), "{response:?}");
+    client.notify("initialized", json!({}));
+    let request = configuration_request(&mut client);
+    let uri = "file:///nonexistent/a.py";
+    client.open(uri, 1, CALL);
+    // Nothing arrives while the settings are awaited (a result with the
+    // initialization options' severity would be replaced at once).
+    match client.from_server.recv_timeout(Duration::from_millis(300)) {
+        Err(_) => {}
+        Ok(Outgoing::Message(Message::Notification(notification)))
+            if notification.method != "textDocument/publishDiagnostics" =>
+        {
+            client.notifications.push(notification);
+        }
+        Ok(other) => panic!("sent before the settings arrived: {other:?}"),
+    }
+    client.send(Incoming::Message(Message::Response(Response::new_ok(
+        request.id,
+        json!([{"severity": "error"}]),
+    ))));
+    let published = client.diagnostics();
+    assert_eq!(published["version"], 1);
+    assert_eq!(codes(&published), ["WL203"]);
+    assert_eq!(severities(&published), [1], "the client's settings apply");
+    assert_eq!(client.exit(), 1);
+}
+
+#[test]
+fn a_client_that_never_answers_for_its_settings_still_gets_diagnostics() {
+    let capabilities = json!({"workspace": {"configuration": true}});
+    let mut client = Client::start(engine());
+    let response = client.request(
+        "initialize",
+        json!({"capabilities": capabilities, "initializationOptions": {"severity": "information"}}),
+    );
+    assert!(response.response_result.is_ok(), "{response:?}");
+    client.notify("initialized", json!({}));
+    let _unanswered = configuration_request(&mut client);
+    client.open("file:///nonexistent/a.py", 1, CALL);
+    let published = client.diagnostics();
+    assert_eq!(codes(&published), ["WL203"]);
+    assert_eq!(
+        severities(&published),
+        [3],
+        "the initialization options apply"
+    );
+    // The warning was logged before the lint it let through.
+    let warned = client.notifications.iter().any(|notification| {
+        notification.method == "window/logMessage"
+            && notification.params["message"]
+                .as_str()
+                .is_some_and(|message| message.contains("did not answer"))
+    });
+    assert!(warned, "{:?}", client.notifications);
+    assert_eq!(client.exit(), 1);
+}
