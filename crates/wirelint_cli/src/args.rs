@@ -61,6 +61,12 @@ pub(crate) struct CheckArgs {
     #[arg(long, value_enum)]
     pub output_format: Option<OutputFormat>,
 
+    /// Write the report to PATH instead of standard output (creating its
+    /// directory), e.g. a SARIF file for code scanning. Warnings and errors
+    /// still go to standard error.
+    #[arg(long, short = 'o', value_name = "PATH")]
+    pub output_file: Option<PathBuf>,
+
     /// Print how many diagnostics each rule produced instead of the
     /// diagnostics themselves: JSON with `--output-format json` or
     /// `json-lines`, a table otherwise.
@@ -384,6 +390,10 @@ mod tests {
             Some(PathBuf::from("build/lint"))
         );
         assert!(parse(&["check", "--cache-dir", "x", "--no-cache"]).is_err());
+        assert_eq!(
+            check_args(&["check", "-o", "report.sarif"]).output_file,
+            Some(PathBuf::from("report.sarif"))
+        );
     }
 
     #[test]

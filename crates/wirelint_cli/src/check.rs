@@ -3,7 +3,9 @@
 //! (fixing files with `--fix`, `--fix-only` or `--diff`; or shows settings
 //! or files instead), prints the result and picks the exit code.
 
-use std::io::Write;
+use std::fs::{self, File};
+use std::io::{BufWriter, Write};
+use std::path::Path;
 
 use wirelint_workspace::{Cache, CheckResult, FixStatus, Resolver, RunOptions};
 
@@ -41,6 +43,42 @@ pub(crate) fn check(
     stdout: &mut dyn Write,
     stderr: &mut dyn Write,
 ) -> ExitStatus {
+    let Some(path) = &args.output_file else {
+        return check_to(args, stdout, stderr);
+    };
+    let fixes_stdin = args.paths.iter().any(|path| path.as_os_str() == "-")
+        && (args.fix || args.fix_only)
+        && !args.diff;
+    if fixes_stdin {
+        let error = "`--output-file` cannot be used to fix standard input: the fixed source \
+                     goes to standard output and the report to standard error";
+        return report_errors(stderr, &[error]);
+    }
+    match create_report_file(path) {
+        Ok(file) => check_to(args, &mut BufWriter::new(file), stderr),
+        Err(error) => report_errors(
+            stderr,
+            &[format!(
+                "cannot write the report to `{}`: {error}",
+                wirelint_workspace::display_path(path)
+            )],
+        ),
+    }
+}
+
+/// The file `--output-file` names, created (or emptied) with its directory.
+fn create_report_file(path: &Path) -> std::io::Result<File> {
+    if let Some(directory) = path
+        .parent()
+        .filter(|parent| !parent.as_os_str().is_empty())
+    {
+        fs::create_dir_all(directory)?;
+    }
+    File::create(path)
+}
+
+/// `check`, with the report written to `stdout`.
+fn check_to(args: &CheckArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) -> ExitStatus {
     let resolver = match config::resolver(args) {
         Ok(resolver) => resolver,
         Err(errors) => return report_errors(stderr, &errors),

@@ -74,6 +74,55 @@ fn a_run_that_finds_no_python_file_warns() {
 }
 
 #[test]
+fn output_file_takes_the_report_and_stdout_stays_empty() {
+    let temp = tempfile::tempdir().unwrap();
+    let root = temp.path();
+    fs::write(root.join("app.py"), "import requests\nrequests.get(url)\n").unwrap();
+    let output = wirelint(
+        root,
+        &[
+            "check",
+            "--no-cache",
+            "--output-format",
+            "json",
+            "-o",
+            "reports/lint.json",
+        ],
+    );
+    assert_eq!(output.status.code(), Some(1), "{}", text(&output.stderr));
+    assert_eq!(text(&output.stdout), "");
+    let report: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(root.join("reports/lint.json")).unwrap()).unwrap();
+    assert_eq!(report[0]["code"], "WL203");
+    assert_eq!(report.as_array().unwrap().len(), 1);
+
+    // A second run replaces the report; one that cannot write it says where and exits 2.
+    fs::write(root.join("app.py"), "x = 1\n").unwrap();
+    let clean = wirelint(
+        root,
+        &["check", "--no-cache", "--output-file", "reports/lint.json"],
+    );
+    assert_eq!(clean.status.code(), Some(0));
+    assert_eq!(
+        fs::read_to_string(root.join("reports/lint.json")).unwrap(),
+        "All checks passed!\n"
+    );
+    fs::write(root.join("blocker"), "").unwrap();
+    let unwritable = wirelint(root, &["check", "-o", "blocker/lint.json"]);
+    assert_eq!(unwritable.status.code(), Some(2));
+    assert!(
+        text(&unwritable.stderr)
+            .starts_with("error: cannot write the report to `blocker/lint.json`: "),
+        "{}",
+        text(&unwritable.stderr)
+    );
+    let stdin_fix = wirelint(root, &["check", "-", "--fix", "-o", "out.txt"]);
+    assert_eq!(stdin_fix.status.code(), Some(2));
+    assert!(text(&stdin_fix.stderr).contains("cannot be used to fix standard input"));
+    assert!(!root.join("out.txt").exists());
+}
+
+#[test]
 fn version_names_the_program() {
     let temp = tempfile::tempdir().unwrap();
     let output = wirelint(temp.path(), &["--version"]);
