@@ -46,8 +46,13 @@ impl Client {
 
     /// Starts a server and initializes it with `capabilities`.
     fn initialized(lint: LintFn, capabilities: &Value) -> Client {
+        Client::initialized_with(lint, json!({"capabilities": capabilities}))
+    }
+
+    /// Starts a server and initializes it with these `initialize` params.
+    fn initialized_with(lint: LintFn, params: Value) -> Client {
         let mut client = Client::start(lint);
-        let response = client.request("initialize", json!({"capabilities": capabilities}));
+        let response = client.request("initialize", params);
         assert!(response.response_result.is_ok(), "{response:?}");
         client.notify("initialized", json!({}));
         client
@@ -555,14 +560,13 @@ fn severities(published: &Value) -> Vec<i64> {
 
 #[test]
 fn nothing_is_published_before_the_first_settings_arrive() {
-    let capabilities = json!({"workspace": {"configuration": true}});
-    let mut client = Client::start(engine());
-    let response = client.request(
-        "initialize",
-        json!({"capabilities": capabilities, "initializationOptions": {"severity": "warning"}}),
+    let mut client = Client::initialized_with(
+        engine(),
+        json!({
+            "capabilities": {"workspace": {"configuration": true}},
+            "initializationOptions": {"severity": "warning"},
+        }),
     );
-    assert!(response.response_result.is_ok(), "{response:?}");
-    client.notify("initialized", json!({}));
     let request = configuration_request(&mut client);
     let uri = "file:///nonexistent/a.py";
     client.open(uri, 1, CALL);
@@ -590,14 +594,13 @@ fn nothing_is_published_before_the_first_settings_arrive() {
 
 #[test]
 fn a_client_that_never_answers_for_its_settings_still_gets_diagnostics() {
-    let capabilities = json!({"workspace": {"configuration": true}});
-    let mut client = Client::start(engine());
-    let response = client.request(
-        "initialize",
-        json!({"capabilities": capabilities, "initializationOptions": {"severity": "information"}}),
+    let mut client = Client::initialized_with(
+        engine(),
+        json!({
+            "capabilities": {"workspace": {"configuration": true}},
+            "initializationOptions": {"severity": "information"},
+        }),
     );
-    assert!(response.response_result.is_ok(), "{response:?}");
-    client.notify("initialized", json!({}));
     let _unanswered = configuration_request(&mut client);
     client.open("file:///nonexistent/a.py", 1, CALL);
     let published = client.diagnostics();
