@@ -83,9 +83,13 @@ messages exchanged with the server."
     (with-current-buffer wirelint-test-buffer
       (when (bound-and-true-p flymake-mode)
         (wirelint-test-record 'shown (wirelint-test-diagnostics)))))
-  (when wirelint-test-connection
-    (wirelint-test-record
-     'events (wirelint-test-buffer-text (jsonrpc-events-buffer wirelint-test-connection)))))
+  (let ((connection (or wirelint-test-connection
+                        (and (buffer-live-p wirelint-test-buffer)
+                             (with-current-buffer wirelint-test-buffer
+                               (eglot-current-server))))))
+    (when connection
+      (wirelint-test-record
+       'events (wirelint-test-buffer-text (jsonrpc-events-buffer connection))))))
 
 (defun wirelint-test-finish (&optional error-message)
   "Writes the report (with ERROR-MESSAGE, if any) and exits.
@@ -211,11 +215,10 @@ first diagnostic."
     (wirelint-test-record 'buffer (buffer-name))
     (wirelint-test-record 'major_mode (symbol-name major-mode))
     (wirelint-test-record 'executable (executable-find "wirelint"))
+    ;; `eglot' may return before the handshake is over (it waits for the server's first
+    ;; output only, which can be part of the `initialize' answer): the connection is looked
+    ;; up once diagnostics show, when it is certainly managing the buffer.
     (call-interactively #'eglot)
-    (setq wirelint-test-connection (eglot-current-server))
-    (setq wirelint-test-process
-          (cl-find-if (lambda (process) (equal (process-command process) '("wirelint" "server")))
-                      (process-list)))
     (wirelint-test-record 'eglot_file (locate-library "eglot"))
     (wirelint-test-wait
      "waiting for the diagnostics"
@@ -225,6 +228,11 @@ first diagnostic."
 (defun wirelint-test-fix ()
   "Records the session and its diagnostics, then applies the first quick fix."
   (setq wirelint-test-step "applying the quick fix")
+  (setq wirelint-test-connection (or (eglot-current-server)
+                                     (error "no eglot connection manages the buffer")))
+  (setq wirelint-test-process
+        (cl-find-if (lambda (process) (equal (process-command process) '("wirelint" "server")))
+                    (process-list)))
   (let* ((server wirelint-test-connection)
          (capabilities (slot-value server 'capabilities))
          (offered (plist-get (plist-get (eglot-client-capabilities server) :general)
